@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Dossier",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dossier", targets: ["DossierCLI"]),
+        .library(name: "Dossier", targets: ["Dossier"]),
+        .library(name: "Markdown", targets: ["Markdown"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Debian: apt-get install libcmark-dev (pkg-config name "libcmark").
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
+        ),
+        // The only module that imports CCmark.
+        .target(name: "Markdown", dependencies: ["CCmark"]),
+        // Built-in templates, starter workspaces and control catalogs, found through Bundle.module.
+        .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs")]),
+        .target(
+            name: "Dossier",
+            dependencies: ["Markdown", "DossierResources", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "DossierCLI",
+            dependencies: ["Dossier", "Markdown", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "DossierTests", dependencies: ["Dossier"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Dossier"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,90 @@
+import CCmark
+
+/// Extensions applied on top of CommonMark.
+public struct MarkdownOptions: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// GFM pipe tables, built from the source lines of cmark paragraphs.
+    public static let tables = MarkdownOptions(rawValue: 1 << 0)
+    /// Bare `www.`, `http(s)://`, `ftp://` and e-mail autolinks in text.
+    public static let autolinks = MarkdownOptions(rawValue: 1 << 1)
+    /// Stable, unique `id` attributes on headings (Hangul kept).
+    public static let headingIDs = MarkdownOptions(rawValue: 1 << 2)
+
+    /// Every extension: what reports and the knowledge base use.
+    public static let extensions: MarkdownOptions = [.tables, .autolinks, .headingIDs]
+}
+
+/// A heading found while rendering, for tables of contents.
+public struct Heading: Sendable, Hashable, Codable {
+    public var level: Int
+    public var text: String
+    public var id: String
+
+    public init(level: Int, text: String, id: String) {
+        self.level = level
+        self.text = text
+        self.id = id
+    }
+}
+
+/// The HTML fragment of a Markdown document and the headings it holds.
+public struct RenderedMarkdown: Sendable, Hashable {
+    public var html: String
+    public var headings: [Heading]
+}
+
+/// Renders CommonMark through cmark, safely (raw HTML omitted, unsafe links dropped).
+///
+/// This module are the only places that touch the C library; every node,
+/// parser and rendered buffer is freed before a function returns.
+public enum MarkdownRenderer {
+    /// Renders a Markdown document to an HTML fragment.
+    /// - Parameters:
+    ///   - source: CommonMark text, with GFM pipe tables and autolinks when enabled.
+    ///   - options: the extensions to apply; `[]` gives exactly what Debian's `cmark` prints.
+    /// - Returns: the HTML and the headings (with ids when `.headingIDs` is set).
+    public static func render(_ source: String, options: MarkdownOptions = .extensions) -> RenderedMarkdown {
+        CmarkNode.withDocument(parsing: source) { root in
+            if options.contains(.tables) {
+                PipeTables.apply(to: root, source: source, options: options)
+            }
+            if options.contains(.autolinks) {
+                Autolinker.apply(to: root)
+            }
+            let headings = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs))
+            return RenderedMarkdown(html: root.renderHTML(), headings: headings)
+        }
+    }
+
+    /// Renders and returns only the HTML fragment.
+    public static func html(_ source: String, options: MarkdownOptions = .extensions) -> String {
+        render(source, options: options).html
+    }
+
+    /// Renders text as inline content only (no block structure), as cmark renders a paragraph's
+    /// children. Used for table cells, where `# x` or `- x` are text, not a heading or a list.
+    public static func inlineHTML(_ text: String, options: MarkdownOptions = .extensions) -> String {
+        // A leading no-break space cannot start any block, and counts as whitespace for emphasis
+        // rules exactly like the start of a line; it is removed again before rendering.
+        CmarkNode.withDocument(parsing: "\u{00A0}" + text) { root in
+            guard let paragraph = root.firstChild, paragraph.type == CMARK_NODE_PARAGRAPH else { return "" }
+            if let first = paragraph.firstChild, first.type == CMARK_NODE_TEXT {
+                let rest = first.literal.unicodeScalars.dropFirst()
+                if rest.isEmpty {
+                    first.unlinkAndFree()
+                } else {
+                    first.literal = String(String.UnicodeScalarView(rest))
+                }
+            }
+            if options.contains(.autolinks) {
+                Autolinker.apply(to: root)
+            }
+            var html = root.renderHTML()
+            if html.hasPrefix("<p>") { html.removeFirst(3) }
+            if html.hasSuffix("</p>\n") { html.removeLast(5) }
+            return html
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Testing
+@testable import Markdown
+
+@Suite struct PipeTableTests {
+    @Test func tableWithAlignmentInsideBlockQuoteAndListItem() {
+        let source = """
+        > | Metric | Before | After |
+        > |:-------|-------:|:-----:|
+        > | p95 | 4,200 | 310 |
+
+        - item
+
+          | a | b |
+          | - | :-: |
+          | `x\\|y` | **z** |
+        """
+        let html = MarkdownRenderer.html(source)
+        #expect(html.contains("<blockquote>\n<table>"))
+        #expect(html.contains("<th align=\"left\">Metric</th>"))
+        #expect(html.contains("<td align=\"right\">4,200</td>"))
+        #expect(html.contains("<td align=\"center\">310</td>"))
+        #expect(html.contains("<li>\n<p>item</p>\n<table>"))
+        #expect(html.contains("<td><code>x|y</code></td>"))
+        #expect(html.contains("<td align=\"center\"><strong>z</strong></td>"))
+    }
+
+    @Test func tableInterruptsParagraphAndEndsAtBlankLine() {
+        let html = MarkdownRenderer.html("Intro *text*\n| a | b |\n| - | - |\n| 1 | 2 |\n\nafter")
+        #expect(html == """
+        <p>Intro <em>text</em></p>
+        <table>
+        <thead>
+        <tr>
+        <th>a</th>
+        <th>b</th>
+        </tr>
+        </thead>
+        <tbody>
+        <tr>
+        <td>1</td>
+        <td>2</td>
+        </tr>
+        </tbody>
+        </table>
+        <p>after</p>
+
+        """)
+    }
+
+    @Test func cellsAreInlineOnlyAndSafe() {
+        let html = MarkdownRenderer.html("| h |\n|---|\n| # not a heading |\n| <img src=x onerror=alert(1)> |\n| [x](javascript:alert(1)) |")
+        #expect(html.contains("<td># not a heading</td>"))
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("javascript:"))
+    }
+
+    @Test func delimiterRowMustMatchHeader() {
+        #expect(PipeTables.parse(lines: ["| a | b |", "| - |"]) == nil)
+        #expect(PipeTables.delimiterRow("---") == nil)
+        #expect(PipeTables.delimiterRow("| :-: | --: | :-- | - |") == [.center, .right, .left, PipeTables.Alignment.none])
+        #expect(PipeTables.cells("| a \\| b | `c` |") == ["a | b", "`c`"])
+    }
+
+    @Test func noExtensionsLeavesTablesAsParagraphs() {
+        let html = MarkdownRenderer.html("| a |\n| - |", options: [])
+        #expect(html == "<p>| a |\n| - |</p>\n")
+    }
+}
+
+@Suite struct AutolinkTests {
+    @Test func bareURLsBecomeLinksOutsideCodeAndLinks() {
+        let html = MarkdownRenderer.html("See https://docs.oracle.com/en/ and www.example.com, `www.code.com` or [www.a.com](https://b.com).")
+        #expect(html == "<p>See <a href=\"https://docs.oracle.com/en/\">https://docs.oracle.com/en/</a> and <a href=\"http://www.example.com\">www.example.com</a>, <code>www.code.com</code> or <a href=\"https://b.com\">www.a.com</a>.</p>\n")
+    }
+
+    @Test func urlSplitByEmphasisCharactersStaysWhole() {
+        let html = MarkdownRenderer.html("http://example.com/a_b_c")
+        #expect(html == "<p><a href=\"http://example.com/a_b_c\">http://example.com/a_b_c</a></p>\n")
+    }
+
+    @Test func koreanTextAroundLinks() {
+        let html = MarkdownRenderer.html("참고: https://example.com/문서 를 보세요")
+        #expect(html.contains("<a href=\"https://example.com/%EB%AC%B8%EC%84%9C\">https://example.com/문서</a> 를"))
+    }
+
+    @Test func emailAddresses() {
+        #expect(MarkdownRenderer.html("dba@ace.example.") == "<p><a href=\"mailto:dba@ace.example\">dba@ace.example</a>.</p>\n")
+        #expect(MarkdownRenderer.html("no@domain") == "<p>no@domain</p>\n")
+    }
+}
+
+@Suite struct HeadingTests {
+    @Test func hangulIDsAreKeptAndUnique() {
+        let rendered = MarkdownRenderer.render("## 근본 원인\n\n## 근본 원인\n\n### Root *cause*: DB!")
+        #expect(rendered.html.contains("<h2 id=\"근본-원인\">근본 원인</h2>"))
+        #expect(rendered.html.contains("<h2 id=\"근본-원인-1\">근본 원인</h2>"))
+        #expect(rendered.html.contains("<h3 id=\"root-cause-db\">Root <em>cause</em>: DB!</h3>"))
+        #expect(rendered.headings.map(\.id) == ["근본-원인", "근본-원인-1", "root-cause-db"])
+    }
+
+    @Test func slugRules() {
+        #expect(SlugRegistry.slug("ORA-01555 snapshot too old") == "ora-01555-snapshot-too-old")
+        #expect(SlugRegistry.slug("<script>") == "script")
+        #expect(SlugRegistry.slug("!!!") == "section")
+    }
+
+    @Test func tableOfContentsNestsLevels() {
+        let rendered = MarkdownRenderer.render("# T\n## A\n### A1\n## B & C")
+        let toc = TableOfContents.html(for: rendered.headings, minLevel: 2, maxLevel: 3)
+        #expect(toc == """
+        <nav class="toc">
+        <ul>
+        <li><a href="#a">A</a>
+        <ul>
+        <li><a href="#a1">A1</a></li>
+        </ul>
+        </li>
+        <li><a href="#b--c">B &amp; C</a></li>
+        </ul>
+        </nav>
+
+        """)
+        #expect(TableOfContents.html(for: []) == "")
+    }
+}
+
+@Suite struct SafetyTests {
+    @Test func rawHTMLAndUnsafeLinksAreDropped() {
+        let html = MarkdownRenderer.html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=x>y</b> ![i](vbscript:x)")
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("vbscript:"))
+        #expect(!html.contains("onclick"))
+        #expect(html.contains("<!-- raw HTML omitted -->"))
+    }
+}
