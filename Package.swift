@@ -34,7 +34,7 @@ let package = Package(
         ),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "DossierTests", dependencies: ["Dossier"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Dossier"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Dossier", "DossierCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

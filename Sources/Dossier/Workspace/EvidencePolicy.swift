@@ -1,0 +1,60 @@
+import Foundation
+
+/// Which evidence paths are acceptable: relative, inside the workspace (links included), existing,
+/// regular files, no larger than the engagement's limit.
+struct EvidencePolicy: Sendable {
+    /// The workspace folder with symbolic links resolved.
+    let root: URL
+    let maxBytes: Int
+
+    init(root: URL, maxBytes: Int) {
+        self.root = root.resolvingSymlinksInPath().standardizedFileURL
+        self.maxBytes = maxBytes
+    }
+
+    /// What is wrong with `path`, as diagnostic messages; empty when the file is fine.
+    func problems(with path: String) -> [String] {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("\\") || path.contains("://")
+            || (path.count > 1 && path.dropFirst().hasPrefix(":")) {
+            return ["evidence path '\(path)' is absolute — copy the file into the workspace's evidence/ folder and cite it as evidence/<name>"]
+        }
+        let components = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        if components.contains("..") {
+            return ["evidence path '\(path)' leaves the workspace through '..' — copy the file into evidence/ and cite it from there"]
+        }
+        let url = root.appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil {
+                return ["evidence file '\(path)' is a link to a file that does not exist"]
+            }
+            return ["evidence file '\(path)' not found\(suggestion(for: path)) — check the name, or add the file"]
+        }
+        let resolved = url.resolvingSymlinksInPath().standardizedFileURL
+        guard resolved.path.hasPrefix(root.path + "/") else {
+            return ["evidence file '\(path)' is a link pointing outside the workspace (\(resolved.path)) — copy the file into evidence/ instead"]
+        }
+        if isDirectory.boolValue {
+            return ["evidence path '\(path)' is a folder — cite the files in it one by one"]
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: resolved.path)[.size] as? Int) ?? 0
+        if size > maxBytes {
+            return ["evidence file '\(path)' is \(Self.byteCount(size)), over the limit of \(Self.byteCount(maxBytes)) (limits.evidence_max_bytes in engagement.yaml) — cite a relevant excerpt instead"]
+        }
+        return []
+    }
+
+    private func suggestion(for path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = root.appendingPathComponent(folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path),
+              let name = Suggestions.closest(to: (path as NSString).lastPathComponent, in: names) else { return "" }
+        return " — did you mean '\(folder.isEmpty ? name : folder + "/" + name)'?"
+    }
+
+    static func byteCount(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024 { return String(format: "%.1f MiB", Double(bytes) / 1024 / 1024) }
+        if bytes >= 1024 { return String(format: "%.1f KiB", Double(bytes) / 1024) }
+        return "\(bytes) bytes"
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+
+/// The outcome of loading a workspace: the model when nothing is in error, and every diagnostic.
+public struct WorkspaceLoadResult: Sendable {
+    public var workspace: Workspace?
+    /// Sorted by file, line and column.
+    public var diagnostics: [Diagnostic]
+    public var fileCount: Int
+
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// Loads an engagement folder (`engagement.yaml`, `findings/`, `incidents/`, `articles/`) and checks
+/// it, collecting every problem instead of stopping at the first.
+public enum WorkspaceLoader {
+    public static let engagementFile = "engagement.yaml"
+    static let itemFolders = ["findings", "incidents", "articles"]
+
+    public static func load(_ folder: URL) -> WorkspaceLoadResult {
+        var log = DiagnosticLog()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            log.error("not a workspace folder — give the folder that holds engagement.yaml (create one with `dossier init DIR`)",
+                      at: SourceLocation(file: ".", line: 0, column: 0))
+            return WorkspaceLoadResult(workspace: nil, diagnostics: log.sorted, fileCount: 0)
+        }
+        let root = folder.standardizedFileURL
+
+        var catalogs: ControlCatalogs?
+        switch ControlCatalogs.shipped {
+        case .success(let loaded): catalogs = loaded
+        case .failure(let error): log.error(error.description, at: SourceLocation(file: engagementFile, line: 0, column: 0))
+        }
+
+        let engagement = loadEngagement(root: root, log: &log)
+        let environment = DecodingEnvironment(
+            scope: engagement?.scope ?? [],
+            catalogs: catalogs,
+            evidence: EvidencePolicy(root: root, maxBytes: engagement?.limits.evidenceMaxBytes ?? Engagement.Limits.defaultEvidenceMaxBytes))
+
+        let files = itemFiles(root: root, log: &log)
+        let decoded = decodeInParallel(files, root: root, environment: environment)
+        var findings: [Finding] = [], incidents: [Incident] = [], articles: [Article] = []
+        var references: [ItemReference] = []
+        var identities: [ItemIdentity] = []
+        for result in decoded {
+            log.append(contentsOf: result.log)
+            identities += result.identity.map { [$0] } ?? []
+            switch result.item {
+            case .finding(let finding): findings.append(finding)
+            case .incident(let incident, let refs): incidents.append(incident); references += refs
+            case .article(let article, let refs): articles.append(article); references += refs
+            case nil: break
+            }
+        }
+        checkIdentifiers(identities, references: references, log: &log)
+
+        let workspace = engagement.flatMap { engagement in
+            log.hasErrors ? nil : Workspace(root: root, engagement: engagement, findings: findings, incidents: incidents, articles: articles)
+        }
+        return WorkspaceLoadResult(workspace: workspace, diagnostics: log.sorted, fileCount: files.count + 1)
+    }
+
+    // MARK: Engagement
+
+    private static func loadEngagement(root: URL, log: inout DiagnosticLog) -> Engagement? {
+        let url = root.appendingPathComponent(engagementFile)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            log.error("missing engagement.yaml — every workspace needs one (create a workspace with `dossier init DIR`)",
+                      at: SourceLocation(file: engagementFile, line: 0, column: 0))
+            return nil
+        }
+        guard let source = SourceFile.read(url, path: engagementFile, log: &log) else { return nil }
+        let context = DecodingContext(file: engagementFile, lineOffset: 0)
+        defer { log.append(contentsOf: context.log) }
+        guard let node = context.compose(source.text), let reader = MappingReader(node, context: context, name: "engagement.yaml") else {
+            if context.log.diagnostics.isEmpty { context.error("engagement.yaml holds no keys — add id, title, client, type and period", at: nil) }
+            return nil
+        }
+        return EngagementDecoder.decode(reader, root: root)
+    }
+
+    // MARK: Items
+
+    struct ItemFile: Sendable {
+        var folder: String
+        var path: String
+        var url: URL
+    }
+
+    private static func itemFiles(root: URL, log: inout DiagnosticLog) -> [ItemFile] {
+        var files: [ItemFile] = []
+        for folder in itemFolders {
+            let directory = root.appendingPathComponent(folder)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let path = folder + "/" + name
+                let url = directory.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                guard !isDirectory.boolValue, name.hasSuffix(".md") else {
+                    log.warning("ignored: only Markdown files (.md) directly in \(folder)/ are read",
+                                at: SourceLocation(file: path, line: 0, column: 0))
+                    continue
+                }
+                if url.resolvingSymlinksInPath().path.hasPrefix(root.resolvingSymlinksInPath().path + "/") == false {
+                    log.error("this file is a link pointing outside the workspace — copy the file in instead",
+                              at: SourceLocation(file: path, line: 0, column: 0))
+                    continue
+                }
+                files.append(ItemFile(folder: folder, path: path, url: url))
+            }
+        }
+        return files
+    }
+
+    enum DecodedItem: Sendable {
+        case finding(Finding)
+        case incident(Incident, [ItemReference])
+        case article(Article, [ItemReference])
+    }
+
+    struct DecodedFile: Sendable {
+        var item: DecodedItem?
+        /// The item's id even when another key is in error, so that references to it still resolve.
+        var identity: ItemIdentity?
+        var log: DiagnosticLog
+    }
+
+    struct ItemIdentity: Sendable {
+        var id: String
+        /// finding, incident or article.
+        var kind: String
+        var location: SourceLocation
+    }
+
+    private static func decodeInParallel(_ files: [ItemFile], root: URL, environment: DecodingEnvironment) -> [DecodedFile] {
+        let results = ResultSlots<DecodedFile>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results[index] = decode(files[index], environment: environment)
+        }
+        return results.values
+    }
+
+    static func decode(_ file: ItemFile, environment: DecodingEnvironment) -> DecodedFile {
+        var log = DiagnosticLog()
+        guard let source = SourceFile.read(file.url, path: file.path, log: &log),
+              let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
+        let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
+        var item: DecodedItem?
+        var identity: ItemIdentity?
+        if let node = context.compose(front.yaml) {
+            if let reader = MappingReader(node, context: context, name: "front matter") {
+                let kind = String(file.folder.dropLast())
+                if case .scalar(let id)? = reader.node("id"), !id.string.isEmpty {
+                    identity = ItemIdentity(id: id.string, kind: kind, location: reader.location(of: "id"))
+                }
+                switch file.folder {
+                case "findings":
+                    item = FindingDecoder.decode(reader, body: front.body, bodyLine: front.bodyLine, environment: environment).map { .finding($0) }
+                case "incidents":
+                    item = IncidentDecoder.decode(reader, body: front.body, bodyLine: front.bodyLine, environment: environment).map { .incident($0.0, $0.1) }
+                default:
+                    item = ArticleDecoder.decode(reader, body: front.body, bodyLine: front.bodyLine, environment: environment).map { .article($0.0, $0.1) }
+                }
+            }
+        } else if context.log.diagnostics.isEmpty {
+            context.error("front matter is empty — add the keys id, title, …", at: nil)
+        }
+        log.append(contentsOf: context.log)
+        return DecodedFile(item: item, identity: identity, log: log)
+    }
+
+    // MARK: Cross-file checks
+
+    private static func checkIdentifiers(_ identities: [ItemIdentity], references: [ItemReference], log: inout DiagnosticLog) {
+        var owners: [String: [(kind: String, location: SourceLocation)]] = [:]
+        for identity in identities { owners[identity.id, default: []].append((identity.kind, identity.location)) }
+        for (id, places) in owners where places.count > 1 {
+            for place in places {
+                let others = places.filter { $0.location != place.location }
+                    .map { "\($0.location.file):\($0.location.line):\($0.location.column)" }.joined(separator: ", ")
+                log.error("duplicate id '\(id)' — also used by \(others); ids must be unique across findings, incidents and articles",
+                          at: place.location)
+            }
+        }
+        let findingIDs = identities.filter { $0.kind == "finding" }.map(\.id)
+        let allIDs = Array(owners.keys).sorted()
+        for reference in references {
+            switch reference.target {
+            case .finding:
+                guard !findingIDs.contains(reference.id) else { continue }
+                if let kind = owners[reference.id]?.first?.kind {
+                    log.error("'\(reference.id)' in related is an \(kind), not a finding — an incident's related list names the findings behind it",
+                              at: reference.location)
+                } else {
+                    log.error("unknown finding id '\(reference.id)' in related\(Suggestions.didYouMean(reference.id, in: findingIDs))",
+                              at: reference.location)
+                }
+            case .anyItem:
+                guard owners[reference.id] == nil else { continue }
+                log.error("unknown id '\(reference.id)' in related — no finding, incident or article has it\(Suggestions.didYouMean(reference.id, in: allIDs))",
+                          at: reference.location)
+            }
+        }
+    }
+}
+
+/// Fixed slots written from concurrent iterations, each index by exactly one iteration.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
+}

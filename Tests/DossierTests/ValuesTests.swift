@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import Dossier
+
+@Suite struct ValuesTests {
+    @Test func daysParseStrictly() {
+        #expect(Day("2026-10-14")?.description == "2026-10-14")
+        #expect(Day("2024-02-29") != nil)
+        #expect(Day("2026-02-29") == nil)
+        #expect(Day("2026-13-01") == nil)
+        #expect(Day("2026-1-1") == nil)
+        #expect(Day("14.10.2026") == nil)
+        #expect(Day("2026-10-14")! < Day("2026-11-01")!)
+    }
+
+    @Test func timestampsNeedAnOffset() throws {
+        let korean = try Timestamp.parse("2026-10-21T14:05:00+09:00").get()
+        let utc = try Timestamp.parse("2026-10-21T05:05:00Z").get()
+        #expect(korean.date == utc.date)
+        #expect(korean.utcOffset == 9 * 3600)
+        #expect(Timestamp.parse("2026-10-21T14:05:00") == .failure(.missingOffset))
+        #expect(Timestamp.parse("2026-10-21 14:05+0900").map(\.utcOffset) == .success(32400))
+        #expect(Timestamp.parse("2026-10-32T14:05:00+09:00") == .failure(.malformed))
+        #expect(Timestamp.parse("yesterday") == .failure(.malformed))
+    }
+
+    @Test func timeSpans() {
+        #expect(TimeSpan("2h")?.seconds == 7200)
+        #expect(TimeSpan("90m")?.seconds == 5400)
+        #expect(TimeSpan("1h30m")?.seconds == 5400)
+        #expect(TimeSpan("PT2H")?.seconds == 7200)
+        #expect(TimeSpan("2 hours") == nil)
+        #expect(TimeSpan("30m1h") == nil)
+        #expect(TimeSpan("0m") == nil)
+        #expect(TimeSpan(seconds: 5400).description == "1h30m")
+    }
+
+    @Test func controlReferences() {
+        #expect(ControlReference("isms-p:2.9.2") == ControlReference(framework: .ismsP, id: "2.9.2"))
+        #expect(ControlReference("ISO27001:A.8.6")?.description == "iso27001:A.8.6")
+        #expect(ControlReference("nist:AC-2") == nil)
+        #expect(ControlReference("2.9.2") == nil)
+        #expect(ControlReference("isms-p:2.10.1")! > ControlReference("isms-p:2.9.2")!)
+    }
+
+    @Test func suggestions() {
+        #expect(Suggestions.closest(to: "severty", in: FindingDecoder.keys) == "severity")
+        #expect(Suggestions.closest(to: "titel", in: FindingDecoder.keys) == "title")
+        #expect(Suggestions.closest(to: "xyz", in: FindingDecoder.keys) == nil)
+        #expect(Suggestions.editDistance("커넥션", "커넥션풀") == 1)
+    }
+}
+
+@Suite struct CatalogTests {
+    @Test func shippedCatalogsHaveEveryControl() throws {
+        let catalogs = try ControlCatalogs.shipped.get()
+        #expect(catalogs.controls[.ismsP]?.count == 101)
+        #expect(catalogs.controls[.iso27001]?.count == 93)
+        #expect(catalogs.controls[.soc2]?.count == 61)
+        #expect(catalogs.contains(ControlReference("isms-p:2.9.2")!))
+        #expect(catalogs.contains(ControlReference("soc2:CC7.4")!))
+        #expect(!catalogs.contains(ControlReference("isms-p:9.9.9")!))
+        let control = try #require(catalogs.control(ControlReference("isms-p:1.4.2")!))
+        #expect(control.koreanTitle?.isEmpty == false)
+        #expect(catalogs.control(ControlReference("soc2:CC1.3")!)?.title.contains(",") == true)
+    }
+
+    @Test func csvQuotedFields() {
+        #expect(CSV.rows("a,\"b, c\",\"d \"\"e\"\"\"\n1,2,3\n") == [["a", "b, c", "d \"e\""], ["1", "2", "3"]])
+    }
+}
