@@ -81,3 +81,13 @@ struct SourceFile {
         return FrontMatter(yaml: yaml, lineOffset: 1, body: lines.joined(separator: "\n"), bodyLine: close + 2)
     }
 }
+
+/// Front matter handling for callers outside workspace loading.
+public enum FrontMatter {
+    /// The body of a Markdown document whose first line is `---` and that closes its front matter;
+    /// any other text is returned as it is.
+    public static func stripped(from text: String) -> String {
+        var log = DiagnosticLog()
+        return SourceFile(path: "", text: text).splitFrontMatter(log: &log)?.body ?? text
+    }
+}

@@ -1,0 +1,62 @@
+# Dossier — make demo: set up, build and run the pipeline on Examples/; make test: every test.
+SWIFT        ?= swift
+CONFIG       ?= debug
+BIN          := .build/$(CONFIG)/dossier
+OUT          ?= out
+SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# libcmark-dev: the Markdown engine; cmark: the reference renderer for the differential test.
+APT_PACKAGES := pkg-config libcmark-dev cmark
+EXAMPLES     := $(sort $(wildcard Examples/*/engagement.yaml))
+
+.PHONY: all deps build demo test test-swift bench-check clean help
+
+all: build
+
+help:
+	@echo "make demo   install what is missing, build, run the pipeline on Examples/ (outputs in $(OUT)/)"
+	@echo "make test   install test tools and run every test"
+	@echo "make build  build the dossier command ($(BIN))"
+
+# Installs the Debian packages that are not there yet (apt-get update first, as a fresh machine needs).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "==> Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	@echo "==> Building dossier ($(CONFIG))"
+	$(SWIFT) build -c $(CONFIG) --product dossier
+
+demo: build
+	@rm -rf $(OUT)/demo && mkdir -p $(OUT)/demo
+	@set -e; for e in $(EXAMPLES); do \
+		dir=$$(dirname $$e); name=$$(basename $$dir); \
+		echo "==> dossier check $$dir"; \
+		$(BIN) check $$dir; \
+		mkdir -p $(OUT)/demo/$$name; \
+		for f in $$dir/findings/*.md $$dir/incidents/*.md $$dir/articles/*.md; do \
+			$(BIN) render --toc $$f > $(OUT)/demo/$$name/$$(basename $$f .md).html; \
+		done; \
+		echo "    rendered $$(ls $(OUT)/demo/$$name | wc -l) documents to $(OUT)/demo/$$name/"; \
+	done
+	@echo
+	@echo "Done. Checked $(words $(EXAMPLES)) example workspaces; rendered HTML is in $(abspath $(OUT)/demo)/"
+
+test: deps test-swift
+
+test-swift:
+	@echo "==> Swift tests"
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build $(OUT)
+
+# Times `dossier check` on a generated 1,001-file workspace (release build).
+bench-check: deps
+	$(SWIFT) build -c release --product dossier
+	@rm -rf .build/bench-corpus
+	python3 Benchmarks/generate-corpus.py --findings 800 --incidents 100 --articles 100 --out .build/bench-corpus
+	@for i in 1 2 3; do /usr/bin/time -f "check: %e s wall, %M KiB peak" .build/release/dossier check .build/bench-corpus; done
