@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // Debian: apt-get install libcmark-dev (pkg-config name "libcmark").
@@ -23,10 +24,14 @@ let package = Package(
         // The only module that imports CCmark.
         .target(name: "Markdown", dependencies: ["CCmark"]),
         // Built-in templates, starter workspaces and control catalogs, found through Bundle.module.
-        .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs")]),
+        .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs"), .copy("reports")]),
         .target(
             name: "Dossier",
-            dependencies: ["Markdown", "DossierResources", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Markdown", "DossierResources",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
         .executableTarget(
             name: "DossierCLI",

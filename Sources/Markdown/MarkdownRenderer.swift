@@ -45,8 +45,19 @@ public enum MarkdownRenderer {
     ///   - source: CommonMark text, with GFM pipe tables and autolinks when enabled.
     ///   - options: the extensions to apply; `[]` gives exactly what Debian's `cmark` prints.
     /// - Returns: the HTML and the headings (with ids when `.headingIDs` is set).
-    public static func render(_ source: String, options: MarkdownOptions = .extensions) -> RenderedMarkdown {
+    ///   - embeds: verbatim HTML (generated and escaped by the caller, e.g. an SVG chart) that replaces
+    ///     every image whose destination is a key of the dictionary, so that `![chart](charts/x.svg)`
+    ///     in the Markdown becomes the inline chart in a self-contained page.
+    public static func render(_ source: String, options: MarkdownOptions = .extensions, embeds: [String: String] = [:]) -> RenderedMarkdown {
         CmarkNode.withDocument(parsing: source) { root in
+            if !embeds.isEmpty {
+                for image in root.descendants(where: { $0.type == CMARK_NODE_IMAGE }) {
+                    guard let html = embeds[image.url] else { continue }
+                    let embed = CmarkNode.make(CMARK_NODE_CUSTOM_INLINE)
+                    embed.setCustomHTML(enter: html)
+                    image.replace(with: embed)
+                }
+            }
             if options.contains(.tables) {
                 PipeTables.apply(to: root, source: source, options: options)
             }
@@ -59,8 +70,8 @@ public enum MarkdownRenderer {
     }
 
     /// Renders and returns only the HTML fragment.
-    public static func html(_ source: String, options: MarkdownOptions = .extensions) -> String {
-        render(source, options: options).html
+    public static func html(_ source: String, options: MarkdownOptions = .extensions, embeds: [String: String] = [:]) -> String {
+        render(source, options: options, embeds: embeds).html
     }
 
     /// Renders text as inline content only (no block structure), as cmark renders a paragraph's

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `engagement.yaml`: one health check, incident-response engagement or retainer period.
 public struct Engagement: Codable, Sendable, Hashable {
     public enum Kind: String, WorkspaceEnum {
@@ -47,6 +49,31 @@ public struct Engagement: Codable, Sendable, Hashable {
         public static let defaultEvidenceMaxBytes = 10 * 1024 * 1024
     }
 
+    /// The consultancy's identity on reports and the knowledge base.
+    public struct Brand: Codable, Sendable, Hashable {
+        public var name: String?
+        /// The logo file (SVG or PNG), absolute after loading.
+        public var logo: URL?
+        /// CSS colours, validated as `#rgb` or `#rrggbb`.
+        public var primaryColor: String?
+        public var accentColor: String?
+        public var footer: String?
+
+        public init(name: String? = nil, logo: URL? = nil, primaryColor: String? = nil, accentColor: String? = nil, footer: String? = nil) {
+            self.name = name
+            self.logo = logo
+            self.primaryColor = primaryColor
+            self.accentColor = accentColor
+            self.footer = footer
+        }
+
+        /// This brand's values, with `fallback`'s where this one has none.
+        public func merged(over fallback: Brand?) -> Brand {
+            Brand(name: name ?? fallback?.name, logo: logo ?? fallback?.logo, primaryColor: primaryColor ?? fallback?.primaryColor,
+                  accentColor: accentColor ?? fallback?.accentColor, footer: footer ?? fallback?.footer)
+        }
+    }
+
     public var id: String
     public var title: String
     public var client: String
@@ -62,4 +89,6 @@ public struct Engagement: Codable, Sendable, Hashable {
     /// The earlier engagement's folder, relative to this workspace, for trends.
     public var previous: String?
     public var limits: Limits
+    public var redaction: Redactor.Configuration
+    public var brand: Brand?
 }

@@ -211,7 +211,7 @@ enum ArticleDecoder {
 
 enum EngagementDecoder {
     static let keys = ["id", "title", "client", "type", "locale", "period", "provider", "consultants", "scope", "sla",
-                       "retainer", "classification", "previous", "limits"]
+                       "retainer", "classification", "previous", "limits", "redaction", "brand"]
 
     static func decode(_ root: MappingReader, root folder: URL) -> Engagement? {
         root.rejectUnknownKeys(keys)
@@ -271,9 +271,63 @@ enum EngagementDecoder {
                                      at: root.node("previous")?.mark)
             }
         }
+        let redaction = root.mapping("redaction").map(decodeRedaction) ?? Redactor.Configuration()
+        let brand = root.mapping("brand").map { BrandDecoder.decode($0, folder: folder) }
         guard let id, let title, let client, let kind, let period else { return nil }
         return Engagement(id: id, title: title, client: client, kind: kind, locale: locale, period: period, provider: provider,
                           consultants: consultants, scope: scope, serviceLevel: serviceLevel, retainer: retainer,
-                          classification: classification, previous: previous, limits: limits)
+                          classification: classification, previous: previous, limits: limits, redaction: redaction, brand: brand)
+    }
+}
+
+extension EngagementDecoder {
+    /// `redaction: {emails: true, phones: true, resident_numbers: true, extra: [{name, pattern}]}`.
+    static func decodeRedaction(_ reader: MappingReader) -> Redactor.Configuration {
+        reader.rejectUnknownKeys(["emails", "phones", "resident_numbers", "extra"])
+        let extra = reader.mappings("extra", element: "redaction pattern").compactMap { entry -> Redactor.Configuration.ExtraPattern? in
+            entry.rejectUnknownKeys(["name", "pattern"])
+            guard let name = entry.identifier("name"), let pattern = entry.string("pattern", required: true) else { return nil }
+            do {
+                _ = try NSRegularExpression(pattern: pattern)
+            } catch {
+                entry.context.error("'pattern' is not a valid regular expression — check brackets and escapes", at: entry.node("pattern")?.mark)
+                return nil
+            }
+            return Redactor.Configuration.ExtraPattern(name: name, pattern: pattern)
+        }
+        return Redactor.Configuration(emails: reader.bool("emails") ?? true, phones: reader.bool("phones") ?? true,
+                                      residentNumbers: reader.bool("resident_numbers") ?? true, extra: extra)
+    }
+}
+
+/// `brand:` in engagement.yaml or dossier.yaml: name, logo, colours and footer of the consultancy.
+enum BrandDecoder {
+    static let keys = ["name", "logo", "primary_color", "accent_color", "footer"]
+
+    static func decode(_ reader: MappingReader, folder: URL) -> Engagement.Brand {
+        reader.rejectUnknownKeys(keys)
+        func color(_ key: String) -> String? {
+            guard let value = reader.string(key) else { return nil }
+            guard value.range(of: "^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", options: .regularExpression) != nil else {
+                reader.context.error("'\(key)' must be a colour like #1f4e79, not '\(value)'", at: reader.node(key)?.mark)
+                return nil
+            }
+            return value
+        }
+        var logo: URL?
+        if let path = reader.string("logo") {
+            let policy = EvidencePolicy(root: folder, maxBytes: 2 * 1024 * 1024)
+            let problems = policy.problems(with: path).map { $0.replacingOccurrences(of: "evidence file", with: "logo").replacingOccurrences(of: "evidence path", with: "logo path") }
+            let lowered = path.lowercased()
+            if !problems.isEmpty {
+                for problem in problems { reader.context.error(problem, at: reader.node("logo")?.mark) }
+            } else if !(lowered.hasSuffix(".svg") || lowered.hasSuffix(".png")) {
+                reader.context.error("the logo must be an SVG or PNG file, not '\(path)'", at: reader.node("logo")?.mark)
+            } else {
+                logo = folder.appendingPathComponent(path).standardizedFileURL
+            }
+        }
+        return Engagement.Brand(name: reader.string("name"), logo: logo, primaryColor: color("primary_color"),
+                                accentColor: color("accent_color"), footer: reader.string("footer"))
     }
 }

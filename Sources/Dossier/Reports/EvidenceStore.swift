@@ -1,0 +1,63 @@
+import Foundation
+
+/// Evidence files as client deliverables see them: read once, redacted, with what was masked.
+public final class EvidenceStore: @unchecked Sendable {
+    public struct Item: Sendable {
+        public var path: String
+        public var size: Int
+        /// The redacted text; nil for files that are not UTF-8 text (screenshots, archives).
+        public var redactedText: String?
+        /// The redacted bytes: the text re-encoded, or the original bytes of a binary file.
+        public var redactedData: Data
+        public var report: Redactor.Report
+    }
+
+    private let root: URL
+    private let redactor: Redactor
+    private var cache: [String: Item] = [:]
+    private let lock = NSLock()
+
+    public init(root: URL, redactor: Redactor) {
+        self.root = root
+        self.redactor = redactor
+    }
+
+    public func item(_ path: String) -> Item {
+        if let cached = lock.withLock({ cache[path] }) { return cached }
+        let data = (try? Data(contentsOf: root.appendingPathComponent(path))) ?? Data()
+        let item: Item
+        if let text = String(data: data, encoding: .utf8), !data.contains(0) {
+            let (redacted, report) = redactor.redact(text)
+            item = Item(path: path, size: data.count, redactedText: redacted, redactedData: Data(redacted.utf8), report: report)
+        } else {
+            item = Item(path: path, size: data.count, redactedText: nil, redactedData: data, report: Redactor.Report())
+        }
+        lock.withLock { cache[path] = item }
+        return item
+    }
+
+    /// The first `lines` lines of the redacted text, and whether there were more.
+    public func excerpt(_ path: String, lines: Int = 30) -> (text: String, truncated: Bool)? {
+        guard let text = item(path).redactedText else { return nil }
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let trimmed = all.count > 1 && all.last == "" ? all.dropLast() : all[...]
+        return (trimmed.prefix(lines).joined(separator: "\n"), trimmed.count > lines)
+    }
+
+    /// What was masked in the given files, together.
+    public func report(for paths: Set<String>) -> Redactor.Report {
+        var total = Redactor.Report()
+        for path in paths { total.merge(item(path).report) }
+        return total
+    }
+}
+
+/// A fence for a code block that holds `text`: longer than any run of backticks inside it.
+func codeFence(for text: String) -> String {
+    var longest = 0, current = 0
+    for character in text {
+        current = character == "`" ? current + 1 : 0
+        longest = max(longest, current)
+    }
+    return String(repeating: "`", count: max(3, longest + 1))
+}

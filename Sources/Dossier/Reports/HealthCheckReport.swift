@@ -1,0 +1,160 @@
+import Foundation
+import Markdown
+
+/// The health-check report's view and charts.
+extension ReportContext {
+    func healthCheckView(charts: inout [String: String]) -> HealthCheckView {
+        let openRisks = findings.filter(FindingStatistics.isOpenRisk)
+        let severe = openRisks.filter { $0.severity <= .high }.count
+        let overall = openRisks.isEmpty
+            ? format.text("overall_text_clean", ["total": "\(findings.count)", "score": "\(statistics.healthScore)", "grade": statistics.grade])
+            : format.text("overall_text", ["total": "\(findings.count)", "open": "\(openRisks.count)", "severe": "\(severe)",
+                                           "score": "\(statistics.healthScore)", "grade": statistics.grade])
+
+        let severityBars = Finding.Severity.allCases.map { level in
+            Charts.Bar(label: severity(level), value: Double(statistics.bySeverity[level] ?? 0),
+                       color: Charts.severityColors[level] ?? "#666", valueLabel: "\(statistics.bySeverity[level] ?? 0)")
+        }
+        charts["charts/severity.svg"] = Charts.bars(severityBars, title: format.text("chart_severity"), id: "severity")
+
+        let topRisks = openRisks.sorted(by: Self.riskOrder).prefix(5).map(findingRow)
+        var trendView: TrendView?
+        if let trend { trendView = self.trendView(trend, charts: &charts) }
+
+        var categories: [CategorySection] = []
+        for category in Finding.Category.allCases {
+            let members = findings.filter { $0.category == category }.sorted(by: Self.riskOrder)
+            guard !members.isEmpty else { continue }
+            var sections: [FindingSectionView] = []
+            for finding in members { sections.append(findingSection(finding, charts: &charts)) }
+            categories.append(CategorySection(number: categories.count + 1, label: self.category(category), findings: sections))
+        }
+
+        let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
+            + incidents.flatMap { incident in incident.evidence.map { ($0.file, incident.id) } }, by: \.0)
+        let evidenceIndex = citations.keys.sorted().map { path in
+            EvidenceIndexRow(file: path, size: format.bytes(evidence.item(path).size),
+                             citedBy: Array(Set(citations[path]!.map(\.1))).sorted().joined(separator: ", "))
+        }
+        let redaction = evidence.report(for: Set(citations.keys))
+        let redactions = redaction.counts.sorted { $0.key < $1.key }.map {
+            RedactionRow(kind: format.text("redaction_\($0.key)"), count: format.number(Double($0.value)))
+        }
+
+        let scopeSystems = engagement.scope.isEmpty ? Array(statistics.bySystem.keys).sorted() : engagement.scope
+        return HealthCheckView(
+            t: t, engagement: engagementView, document: documentView(number: "\(engagement.id)-HC"),
+            purpose: format.text("purpose_text", ["client": engagement.client]),
+            scopeRows: scopeSystems.map { ScopeRow(name: $0, count: "\(statistics.bySystem[$0] ?? 0)") },
+            overall: overall, score: "\(statistics.healthScore)", grade: statistics.grade,
+            severityChart: "charts/severity.svg",
+            severityRows: Finding.Severity.allCases.map { CountRow(label: severity($0), count: "\(statistics.bySeverity[$0] ?? 0)") },
+            topRisks: Array(topRisks), trend: trendView,
+            findingsSummaryNumber: trendView == nil ? "2.3" : "2.4",
+            findingRows: findings.sorted(by: Self.riskOrder).map(findingRow),
+            categories: categories, roadmap: roadmap(),
+            appendixNumber: "5", evidenceIndex: evidenceIndex,
+            hasRedactions: !redactions.isEmpty, redactions: redactions,
+            glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
+            glossaryArticles: articles.filter { $0.kind == .glossary }.map {
+                GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings($0.body, by: 3))
+            })
+    }
+
+    /// Most severe first, then the earliest due date, then id.
+    static func riskOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.severity != b.severity { return a.severity < b.severity }
+        let dueA = a.due ?? Day(year: 9999, month: 12, day: 31)!, dueB = b.due ?? Day(year: 9999, month: 12, day: 31)!
+        if dueA != dueB { return dueA < dueB }
+        return a.id.compare(b.id, options: .numeric) == .orderedAscending
+    }
+
+    private func findingSection(_ finding: Finding, charts: inout [String: String]) -> FindingSectionView {
+        let changes = finding.metrics.map(MetricChange.init)
+        let chartPath = "charts/\(Self.fileSafe(finding.id))-metrics.svg"
+        let chartTitle = format.text("chart_metric", ["name": "\(finding.id) \(finding.title)"])
+        if !changes.isEmpty {
+            charts[chartPath] = Charts.beforeAfter(
+                changes, labels: (format.text("before"), format.text("after"), format.text("target")),
+                format: { format.number($0) }, title: chartTitle, id: finding.id, accent: brand.accentColor ?? "#1f6feb")
+        }
+        let metrics = changes.map { change in
+            let unit = change.metric.unit.map { " \($0)" } ?? ""
+            return MetricRow(
+                name: change.metric.name,
+                before: change.metric.before.map { format.number($0) + unit } ?? "—",
+                after: change.metric.after.map { format.number($0) + unit } ?? format.text("not_measured"),
+                target: change.metric.target.map { format.number($0) + unit } ?? "—",
+                change: change.improvementPercent.map { format.signedPercent($0) } ?? "—",
+                met: change.targetMet.map { format.text($0 ? "yes" : "no") } ?? "—")
+        }
+        let excerpts = finding.evidence.map { reference -> EvidenceExcerptView in
+            let excerpt = evidence.excerpt(reference.file)
+            return EvidenceExcerptView(
+                file: reference.file, caption: reference.caption ?? reference.file,
+                hasExcerpt: excerpt != nil, excerpt: excerpt?.text ?? "", fence: codeFence(for: excerpt?.text ?? ""),
+                truncated: excerpt?.truncated ?? false, truncatedNote: format.text("evidence_excerpt_truncated", ["lines": "30"]))
+        }
+        return FindingSectionView(
+            id: finding.id, title: finding.title, severity: severity(finding.severity), category: category(finding.category),
+            status: status(finding.status), systems: finding.systems.joined(separator: ", "), owner: finding.owner ?? "—",
+            due: day(finding.due), effort: finding.effort?.rawValue ?? "—", detected: day(finding.detected),
+            controls: controls(finding.controls), summary: finding.summary,
+            body: MarkdownText.demoteHeadings(finding.body, by: 3),
+            hasMetrics: !changes.isEmpty, metrics: metrics, chart: chartPath, chartTitle: chartTitle,
+            hasEvidence: !excerpts.isEmpty, evidence: excerpts)
+    }
+
+    /// Unresolved findings by when they are due from the report date: within a month, within three
+    /// months, later (or no due date).
+    private func roadmap() -> [RoadmapTerm] {
+        let reportDate = engagement.period.to
+        func months(_ count: Int) -> Day {
+            var month = reportDate.month + count, year = reportDate.year
+            while month > 12 { month -= 12; year += 1 }
+            return Day(year: year, month: month, day: min(reportDate.day, Day.daysIn(month: month, year: year)))!
+        }
+        let pending = findings.filter { $0.status != .resolved }.sorted(by: Self.riskOrder)
+        let short = pending.filter { $0.due.map { $0 <= months(1) } ?? false }
+        let mid = pending.filter { $0.due.map { $0 > months(1) && $0 <= months(3) } ?? false }
+        let long = pending.filter { $0.due.map { $0 > months(3) } ?? true }
+        return [("short_term", short), ("mid_term", mid), ("long_term", long)].map { key, items in
+            RoadmapTerm(label: format.text(key), hasItems: !items.isEmpty, items: items.map { finding in
+                var row = findingRow(finding)
+                row.due = row.due ?? format.text("no_due")
+                return row
+            })
+        }
+    }
+
+    private func trendView(_ trend: Trend, charts: inout [String: String]) -> TrendView {
+        let groups = Trend.Change.allCases.map { change -> TrendGroup in
+            let entries = trend.entries(change)
+            return TrendGroup(label: format.text("trend_\(change.rawValue)"), count: "\(entries.count)",
+                              items: entries.isEmpty ? "—" : entries.map(\.id).joined(separator: ", "))
+        }
+        let colors: [Trend.Change: String] = [.new: "#1f6feb", .persisting: "#e6a700", .recurring: "#c92a2a", .resolved: "#2f7d32"]
+        var bars = [Charts.Bar(label: format.text("health_score") + " (\(trend.previousEngagement.id))", value: Double(trend.previousScore),
+                               color: "#9aa5b1", valueLabel: "\(trend.previousScore)"),
+                    Charts.Bar(label: format.text("health_score") + " (\(engagement.id))", value: Double(trend.currentScore),
+                               color: brand.accentColor ?? "#1f6feb", valueLabel: "\(trend.currentScore)")]
+        bars += Trend.Change.allCases.map { change in
+            let count = trend.entries(change).count
+            return Charts.Bar(label: format.text("trend_\(change.rawValue)"), value: Double(count), color: colors[change] ?? "#666",
+                              valueLabel: "\(count)")
+        }
+        charts["charts/trend.svg"] = Charts.bars(bars, title: format.text("chart_trend"), id: "trend")
+        return TrendView(
+            trendSince: format.text("trend_since", ["previous": "\(trend.previousEngagement.id) \(trend.previousEngagement.title)"]),
+            scoreChange: format.text("trend_score", ["before": "\(trend.previousScore)", "after": "\(trend.currentScore)"]),
+            chart: "charts/trend.svg", groups: groups, hasChronic: !trend.chronic.isEmpty,
+            chronic: trend.chronic.map {
+                TrendEntryView(id: $0.id, title: $0.title, severity: severity($0.severity), change: format.text("trend_\($0.change.rawValue)"))
+            })
+    }
+
+    /// An id usable in a file name.
+    static func fileSafe(_ id: String) -> String {
+        String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "-" })
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Markdown
+
+/// A file a build produces, relative to the output folder.
+public struct OutputFile: Sendable {
+    public var path: String
+    public var data: Data
+
+    public init(path: String, data: Data) {
+        self.path = path
+        self.data = data
+    }
+}
+
+/// Options of `dossier build` that shape the reports.
+public struct ReportOptions: Sendable {
+    public var audience: BuildAudience
+    public var templates: URL?
+
+    public init(audience: BuildAudience = .client, templates: URL? = nil) {
+        self.audience = audience
+        self.templates = templates
+    }
+}
+
+/// What one report render produced: the Markdown, the HTML page and the charts it embeds.
+public struct RenderedReport: Sendable {
+    public var kind: String
+    public var title: String
+    /// Relative path without extension, e.g. `report/incidents/INC-101`.
+    public var basePath: String
+    public var markdown: String
+    public var html: String
+}
+
+/// Fills the report templates and renders them to self-contained HTML pages.
+public enum ReportBuilder {
+    public struct Result: Sendable {
+        public var reports: [RenderedReport]
+        public var files: [OutputFile]
+        /// What redaction masked in the evidence the reports include.
+        public var redactions: Redactor.Report
+    }
+
+    public static func build(_ workspace: Workspace, previous: Workspace?, options: ReportOptions,
+                             log: inout DiagnosticLog) -> Result? {
+        let templates = TemplateLibrary.load(overrides: options.templates, language: workspace.engagement.locale, log: &log)
+        let brand = BrandLoader.load(for: workspace, log: &log)
+        guard !log.hasErrors else { return nil }
+        let redactor: Redactor
+        do {
+            redactor = try Redactor(configuration: workspace.engagement.redaction)
+        } catch {
+            log.error("a redaction pattern is not a valid regular expression: \(error)", at: SourceLocation(file: "engagement.yaml", line: 0, column: 0))
+            return nil
+        }
+        let context = ReportContext(workspace: workspace, previous: previous, audience: options.audience, templates: templates,
+                                    redactor: redactor, brand: brand)
+        var charts: [String: String] = [:]
+        var reports: [RenderedReport] = []
+
+        func render(_ view: Any, template: String, kind: String, title: String, basePath: String, chartPrefix: String) {
+            guard let markdown = templates.render(view, template: template) else {
+                log.error("template '\(template)' is missing — restore it or remove the override", at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
+                return
+            }
+            let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
+            let html = page(markdown: markdown, embeds: embeds, kind: kind, title: title, context: context)
+            reports.append(RenderedReport(kind: kind, title: title, basePath: basePath, markdown: markdown, html: html))
+        }
+
+        let healthCheck = context.healthCheckView(charts: &charts)
+        render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
+               title: workspace.engagement.title, basePath: "report/health-check", chartPrefix: "")
+        for incident in context.incidents {
+            var view = context.incidentView(incident, charts: &charts)
+            view.incident.chart = "../" + view.incident.chart
+            render(view, template: "incident", kind: context.format.text("report_incident"),
+                   title: "\(incident.id) \(incident.title)", basePath: "report/incidents/\(ReportContext.fileSafe(incident.id))", chartPrefix: "../")
+        }
+        let period = context.periodView(charts: &charts)
+        render(period, template: "period", kind: context.format.text("report_period"),
+               title: workspace.engagement.title, basePath: "report/period", chartPrefix: "")
+
+        var files: [OutputFile] = []
+        for report in reports {
+            files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
+            files.append(OutputFile(path: report.basePath + ".html", data: Data(report.html.utf8)))
+        }
+        for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
+            files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
+        }
+        let cited = Set(context.findings.flatMap { $0.evidence.map(\.file) } + context.incidents.flatMap { $0.evidence.map(\.file) })
+        return Result(reports: reports, files: files, redactions: context.evidence.report(for: cited))
+    }
+
+    /// The Markdown rendered through cmark (charts inlined), wrapped in the page layout. The title
+    /// block (everything before the first `## ` section) is left to the page's cover.
+    static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext) -> String {
+        let body = markdown.range(of: "\n## ").map { String(markdown[$0.lowerBound...]) } ?? markdown
+        let rendered = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
+        let format = context.format
+        let engagement = context.engagement
+        let classification = context.audience == .internal
+            ? format.text("classification_internal").uppercased()
+            : format.label("classification", engagement.classification)
+        let providerName = context.brand.name ?? engagement.provider?.name ?? ""
+        let footer = context.brand.footer ?? [providerName, classification].filter { !$0.isEmpty }.joined(separator: " · ")
+        let facts = [
+            LabelValue(label: format.text("client"), value: engagement.client),
+            LabelValue(label: format.text("provider"), value: providerName),
+            LabelValue(label: format.text(engagement.kind == .retainer ? "service_period" : "period"),
+                       value: format.dateRange(engagement.period.from, engagement.period.to)),
+            LabelValue(label: format.text("doc_classification"), value: classification),
+        ].filter { !$0.value.isEmpty }
+        let view = PageView(
+            lang: engagement.locale.rawValue, version: DossierVersion.current, title: title,
+            css: context.templates.asset("style.css"),
+            brand: PageView.Brand(name: providerName, logo: context.brand.logo.flatMap(BrandLoader.dataURI),
+                                  primary: context.brand.primaryColor ?? "#1f3a5f", accent: context.brand.accentColor ?? "#1f6feb"),
+            footer: footer, footerCSS: cssString(footer), headerCSS: cssString(title),
+            pageLabelCSS: cssString(format.text("page")),
+            isInternal: context.audience == .internal, internalBanner: format.text("internal_banner"),
+            classification: classification, reportKind: kind, coverFacts: facts,
+            contentsLabel: format.text("contents"),
+            toc: TableOfContents.html(for: rendered.headings, minLevel: 2, maxLevel: 3),
+            content: rendered.html)
+        return context.templates.render(view, template: "page") ?? rendered.html
+    }
+
+    /// Text for a CSS string literal inside `<style>`: every character that could end the string,
+    /// the rule or the style element is written as a CSS escape.
+    static func cssString(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == " " {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\" + String(scalar.value, radix: 16) + " "
+            }
+        }
+        return result
+    }
+}
+
+/// The brand of a workspace: `brand:` in engagement.yaml over `brand:` in a `dossier.yaml` in the
+/// workspace or the folder that holds it (shared by several workspaces).
+enum BrandLoader {
+    static func load(for workspace: Workspace, log: inout DiagnosticLog) -> Engagement.Brand {
+        var shared: Engagement.Brand?
+        for folder in [workspace.root, workspace.root.deletingLastPathComponent()] {
+            let url = folder.appendingPathComponent("dossier.yaml")
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            let context = DecodingContext(file: url.path, lineOffset: 0)
+            if let node = context.compose(text), let reader = MappingReader(node, context: context, name: "dossier.yaml") {
+                reader.rejectUnknownKeys(["brand"])
+                shared = reader.mapping("brand").map { BrandDecoder.decode($0, folder: folder) }
+            }
+            log.append(contentsOf: context.log)
+            break
+        }
+        return (workspace.engagement.brand ?? Engagement.Brand()).merged(over: shared)
+    }
+
+    static func dataURI(_ url: URL) -> String? {
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        let type = url.pathExtension.lowercased() == "svg" ? "image/svg+xml" : "image/png"
+        return "data:\(type);base64,\(data.base64EncodedString())"
+    }
+}

@@ -1,0 +1,300 @@
+/// View models the Mustache templates read by reflection: plain structs of already formatted text.
+/// Values are inserted escaped for Markdown (`{{x}}`); only Markdown bodies, chart paths, anchors and
+/// code fences are inserted as they are (`{{{x}}}`).
+struct EngagementView {
+    var id: String
+    var title: String
+    var client: String
+    var provider: String
+    var periodText: String
+    var consultants: [ConsultantView]
+}
+
+struct ConsultantView {
+    var name: String
+    var role: String
+}
+
+struct DocumentView {
+    var number: String
+    var version: String
+    var date: String
+    var authors: String
+    var reviewer: String?
+    var approver: String?
+    var classification: String
+    var independence: String
+}
+
+struct CountRow {
+    var label: String
+    var count: String
+}
+
+struct ScopeRow {
+    var name: String
+    var count: String
+}
+
+struct FindingRow {
+    var id: String
+    var title: String
+    var anchor: String
+    var severity: String
+    var category: String
+    var status: String
+    var systems: String
+    var due: String?
+    var owner: String
+    var effort: String
+}
+
+struct MetricRow {
+    var name: String
+    var before: String
+    var after: String
+    var target: String
+    var change: String
+    var met: String
+}
+
+struct EvidenceExcerptView {
+    var file: String
+    var caption: String
+    var hasExcerpt: Bool
+    var excerpt: String
+    var fence: String
+    var truncated: Bool
+    var truncatedNote: String
+}
+
+struct FindingSectionView {
+    var id: String
+    var title: String
+    var severity: String
+    var category: String
+    var status: String
+    var systems: String
+    var owner: String
+    var due: String
+    var effort: String
+    var detected: String
+    var controls: String
+    var summary: String?
+    var body: String
+    var hasMetrics: Bool
+    var metrics: [MetricRow]
+    var chart: String
+    var chartTitle: String
+    var hasEvidence: Bool
+    var evidence: [EvidenceExcerptView]
+}
+
+struct CategorySection {
+    var number: Int
+    var label: String
+    var findings: [FindingSectionView]
+}
+
+struct RoadmapTerm {
+    var label: String
+    var hasItems: Bool
+    var items: [FindingRow]
+}
+
+struct TrendGroup {
+    var label: String
+    var count: String
+    var items: String
+}
+
+struct TrendEntryView {
+    var id: String
+    var title: String
+    var severity: String
+    var change: String
+}
+
+struct TrendView {
+    var trendSince: String
+    var scoreChange: String
+    var chart: String
+    var groups: [TrendGroup]
+    var hasChronic: Bool
+    var chronic: [TrendEntryView]
+}
+
+struct EvidenceIndexRow {
+    var file: String
+    var size: String
+    var citedBy: String
+}
+
+struct RedactionRow {
+    var kind: String
+    var count: String
+}
+
+struct GlossaryRow {
+    var term: String
+    var meaning: String
+}
+
+struct GlossaryArticleView {
+    var title: String
+    var body: String
+}
+
+struct HealthCheckView {
+    var t: [String: String]
+    var engagement: EngagementView
+    var document: DocumentView
+    var purpose: String
+    var scopeRows: [ScopeRow]
+    var overall: String
+    var score: String
+    var grade: String
+    var severityChart: String
+    var severityRows: [CountRow]
+    var topRisks: [FindingRow]
+    var trend: TrendView?
+    var findingsSummaryNumber: String
+    var findingRows: [FindingRow]
+    var categories: [CategorySection]
+    var roadmap: [RoadmapTerm]
+    var appendixNumber: String
+    var evidenceIndex: [EvidenceIndexRow]
+    var hasRedactions: Bool
+    var redactions: [RedactionRow]
+    var glossary: [GlossaryRow]
+    var glossaryArticles: [GlossaryArticleView]
+}
+
+struct TimelineRow {
+    var time: String
+    var kind: String
+    var text: String
+    var by: String
+}
+
+struct LabelValue {
+    var label: String
+    var value: String
+}
+
+struct ActionRow {
+    var text: String
+    var owner: String
+    var due: String
+    var status: String
+}
+
+struct RelatedFindingRow {
+    var id: String
+    var title: String
+    var severity: String
+    var status: String
+}
+
+struct IncidentView {
+    var id: String
+    var title: String
+    var severity: String
+    var status: String
+    var systems: String
+    var controls: String?
+    var summary: String?
+    var impact: String?
+    var rootCause: String?
+    var zoneNote: String
+    var timeline: [TimelineRow]
+    var chart: String
+    var chartTitle: String
+    var durations: [LabelValue]
+    var verdict: String
+    var body: String
+    var hasActions: Bool
+    var actions: [ActionRow]
+    var hasRelated: Bool
+    var related: [RelatedFindingRow]
+}
+
+struct IncidentReportView {
+    var t: [String: String]
+    var engagement: EngagementView
+    var document: DocumentView
+    var incident: IncidentView
+}
+
+struct PeriodIncidentRow {
+    var id: String
+    var title: String
+    var severity: String
+    var timeToEngage: String
+    var verdict: String
+}
+
+struct ProgressRow {
+    var label: String
+    var opened: String
+    var resolved: String
+    var open: String
+}
+
+struct ImprovementRow {
+    var id: String
+    var name: String
+    var before: String
+    var after: String
+    var change: String
+}
+
+struct PeriodView {
+    var attainment: String
+    var incidentCount: String
+    var opened: String
+    var resolved: String
+    var open: String
+    var manMonths: String
+    var manMonthChart: String
+    var hasIncidents: Bool
+    var incidents: [PeriodIncidentRow]
+    var progress: [ProgressRow]
+    var hasImprovements: Bool
+    var improvements: [ImprovementRow]
+}
+
+struct PeriodReportView {
+    var t: [String: String]
+    var engagement: EngagementView
+    var document: DocumentView
+    var period: PeriodView
+}
+
+/// The HTML page around a rendered report.
+struct PageView {
+    struct Brand {
+        var name: String
+        var logo: String?
+        var primary: String
+        var accent: String
+    }
+
+    var lang: String
+    var version: String
+    var title: String
+    var css: String
+    var brand: Brand
+    var footer: String
+    var footerCSS: String
+    var headerCSS: String
+    var pageLabelCSS: String
+    var isInternal: Bool
+    var internalBanner: String
+    var classification: String
+    var reportKind: String
+    var coverFacts: [LabelValue]
+    var contentsLabel: String
+    var toc: String
+    var content: String
+}

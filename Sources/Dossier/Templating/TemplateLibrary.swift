@@ -1,0 +1,102 @@
+import DossierResources
+import Foundation
+import Markdown
+import Mustache
+import Yams
+
+/// Mustache escaping for Markdown templates (`{{% CONTENT_TYPE: MARKDOWN }}`): inserted values show
+/// literally, `|` included, so a title cannot open a link, a table cell or raw HTML.
+struct MarkdownContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String { MarkdownText.escape(text) }
+}
+
+/// The report templates: the built-in ones in `Templates/reports/`, each replaceable by a file of the
+/// same path in a `--templates` folder; and the localised fixed text from `strings/<locale>.yaml`.
+public struct TemplateLibrary: Sendable {
+    public let library: MustacheLibrary
+    /// Where each template was loaded from, for messages.
+    public let sources: [String: URL]
+    public let strings: [String: String]
+    /// Terms and their meanings for the reports' glossary, in file order.
+    public let glossary: [(term: String, meaning: String)]
+
+    public static var builtinDirectory: URL {
+        BuiltinResources.directory.appendingPathComponent("reports")
+    }
+
+    private static let registerContentType: Void = {
+        MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+    }()
+
+    /// Loads the templates; every template or strings file in error becomes a diagnostic with its
+    /// file, line and column.
+    public static func load(overrides: URL?, language: Engagement.Language, log: inout DiagnosticLog) -> TemplateLibrary {
+        _ = registerContentType
+        var files: [String: URL] = [:]
+        for directory in [builtinDirectory, overrides].compactMap({ $0 }) {
+            for path in templatePaths(in: directory) { files[path] = directory.appendingPathComponent(path) }
+        }
+        var library = MustacheLibrary()
+        for (path, url) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".mustache") {
+            let displayPath = overrides.map { url.path.hasPrefix($0.path) ? url.path : "(built-in) templates/reports/\(path)" } ?? "(built-in) templates/reports/\(path)"
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                log.error("cannot read template — check that it is UTF-8 text", at: SourceLocation(file: displayPath, line: 0, column: 0))
+                continue
+            }
+            do {
+                library.register(try MustacheTemplate(string: text), named: String(path.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                log.error("template error: \(describe(error.error)) — check the {{…}} tags near here",
+                          at: SourceLocation(file: displayPath, line: error.context.lineNumber, column: error.context.columnNumber))
+            } catch {
+                log.error("template error: \(error)", at: SourceLocation(file: displayPath, line: 0, column: 0))
+            }
+        }
+        var strings: [String: String] = [:]
+        var glossary: [(term: String, meaning: String)] = []
+        for directory in [builtinDirectory, overrides].compactMap({ $0 }) {
+            let url = directory.appendingPathComponent("strings/\(language.rawValue).yaml")
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            let context = DecodingContext(file: url.path, lineOffset: 0)
+            if let node = context.compose(text), case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    if let key = key.string, let value = value.string { strings[key] = value }
+                    if key.string == "glossary_terms", case .mapping(let terms) = value {
+                        glossary = terms.compactMap { term, meaning in
+                            guard let term = term.string, let meaning = meaning.string else { return nil }
+                            return (term, meaning)
+                        }
+                    }
+                }
+            }
+            log.append(contentsOf: context.log)
+        }
+        return TemplateLibrary(library: library, sources: files, strings: strings, glossary: glossary)
+    }
+
+    private static func templatePaths(in directory: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") || $0.hasSuffix(".js") }
+    }
+
+    /// A static asset (CSS) from the overrides or the built-in folder.
+    public func asset(_ path: String) -> String {
+        guard let url = sources[path], let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
+        return text
+    }
+
+    public func render(_ view: Any, template name: String) -> String? {
+        library.render(view, withTemplate: name)
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case MustacheTemplate.Error.sectionCloseNameIncorrect: return "a section is closed with the wrong name"
+        case MustacheTemplate.Error.unfinishedName: return "a tag is not closed"
+        case MustacheTemplate.Error.expectedSectionEnd: return "a section is not closed"
+        case MustacheTemplate.Error.invalidSetDelimiter: return "invalid set-delimiter tag"
+        case MustacheTemplate.Error.unrecognisedConfigVariable: return "unknown pragma"
+        default: return "\(error)"
+        }
+    }
+}

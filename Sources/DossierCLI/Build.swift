@@ -1,0 +1,56 @@
+import ArgumentParser
+import Dossier
+import Foundation
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the reports of a workspace: health check, incident postmortems and period report.",
+        discussion: """
+        Writes OUT/report/health-check.{md,html}, OUT/report/incidents/<id>.{md,html} and
+        OUT/report/period.{md,html} (and .pdf with --pdf). The workspace is checked first: on any error
+        nothing is written. The output is assembled in a temporary folder and moved into place at the
+        end, so a failed build never leaves a half-written OUT. Evidence quoted in reports is redacted.
+        """
+    )
+
+    @Argument(help: "The workspace folder (holding engagement.yaml).", completion: .directory)
+    var workspace: String = "."
+
+    @Option(name: [.short, .customLong("output")], help: "The output folder (replaced if Dossier wrote it before).")
+    var output: String = "out"
+
+    @Flag(help: "Also print each report to PDF with headless Chromium.")
+    var pdf = false
+
+    @Option(help: "A folder of templates that override the built-in ones file by file (same relative paths).")
+    var templates: String?
+
+    @Option(help: "client (default) leaves out items marked audience: internal; internal includes them and marks every page INTERNAL.")
+    var audience: BuildAudience = .client
+
+    func run() throws {
+        let options = BuildPipeline.Options(
+            workspace: URL(fileURLWithPath: workspace), output: URL(fileURLWithPath: output), pdf: pdf,
+            reports: ReportOptions(audience: audience, templates: templates.map { URL(fileURLWithPath: $0) }))
+        let outcome = BuildPipeline.run(options) { print($0) }
+        for diagnostic in outcome.diagnostics {
+            Terminal.printError(diagnostic.formatted(relativeTo: diagnostic.file.hasPrefix("/") || diagnostic.file.hasPrefix("(") ? "" : (workspace == "." ? "" : workspace)))
+        }
+        guard outcome.succeeded else {
+            let errors = outcome.diagnostics.filter { $0.severity == .error }.count
+            Terminal.printError("Build failed with \(errors) error\(errors == 1 ? "" : "s"); nothing was written to \(output).")
+            throw ExitCode.failure
+        }
+        let reports = outcome.written.filter { $0.hasSuffix(".html") || $0.hasSuffix(".pdf") }
+        print("")
+        print("Reports in \(output)/:")
+        for path in reports { print("  \(path)") }
+        if outcome.redactions.total > 0 {
+            let kinds = outcome.redactions.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print("Redacted in quoted evidence: \(kinds).")
+        }
+        print("\(outcome.written.count) files written.")
+    }
+}
+
+extension BuildAudience: ExpressibleByArgument {}

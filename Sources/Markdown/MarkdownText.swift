@@ -1,0 +1,56 @@
+import CCmark
+
+/// Helpers for producing Markdown source: escaping values, adjusting headings.
+public enum MarkdownText {
+    /// Escapes plain text so that it shows literally inside a Markdown line or table cell:
+    /// inline markup characters are backslash-escaped, block markers at the start are neutralised
+    /// and line breaks become spaces.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 8)
+        var atStart = true
+        for character in text {
+            switch character {
+            case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}":
+                result.append(" ")
+                continue
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "&", "!", "~":
+                result.append("\\")
+                result.append(character)
+            case "#", "-", "+", "=":
+                if atStart { result.append("\\") }
+                result.append(character)
+            default:
+                result.append(character)
+            }
+            if character != " " { atStart = false }
+        }
+        // "1. text" or "1) text" at the start would open an ordered list.
+        if let dot = result.firstIndex(where: { !$0.isNumber }), dot != result.startIndex,
+           result[..<dot].allSatisfy({ $0.isASCII && $0.isNumber }), result[dot] == "." || result[dot] == ")",
+           result.index(after: dot) == result.endIndex || result[result.index(after: dot)] == " " {
+            result.insert("\\", at: dot)
+        }
+        return result
+    }
+
+    /// Moves every ATX heading (`#` … `######`) of a document down by `levels`, at most to level 6,
+    /// so that an item's body nests under the heading a report gives the item.
+    public static func demoteHeadings(_ source: String, by levels: Int) -> String {
+        guard levels > 0 else { return source }
+        let lines = CmarkNode.withDocument(parsing: source) { root in
+            root.descendants { $0.type == CMARK_NODE_HEADING }.map { ($0.startLine, $0.headingLevel) }
+        }
+        guard !lines.isEmpty else { return source }
+        var sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (number, level) in lines where number >= 1 && number <= sourceLines.count {
+            let line = sourceLines[number - 1]
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("#"), line.count - trimmed.count <= 3 else { continue }
+            let added = min(levels, 6 - level)
+            guard added > 0 else { continue }
+            sourceLines[number - 1] = String(line.prefix(line.count - trimmed.count)) + String(repeating: "#", count: added) + trimmed
+        }
+        return sourceLines.joined(separator: "\n")
+    }
+}
