@@ -134,3 +134,34 @@ import Testing
         #expect(html.contains("<!-- raw HTML omitted -->"))
     }
 }
+
+@Suite struct MarkdownTextTests {
+    @Test func escapedValuesRenderLiterally() {
+        let title = "*bold* _x_ | <script>alert(1)</script> [link](javascript:alert(1)) `code` & &amp; \\"
+        let html = MarkdownRenderer.html("| a |\n|---|\n| " + MarkdownText.escape(title) + " |\n\n# " + MarkdownText.escape(title))
+        let literal = "*bold* _x_ | &lt;script&gt;alert(1)&lt;/script&gt; [link](javascript:alert(1)) `code` &amp; &amp;amp; \\"
+        #expect(html.contains("<td>" + literal + "</td>"))
+        #expect(html.contains(">" + literal + "</h1>"))
+        #expect(!html.contains("<script") && !html.contains("<em>") && !html.contains("<a "))
+    }
+
+    @Test func blockMarkersAtTheStartAreNeutralised() {
+        for value in ["# heading", "- item", "+ item", "1. item", "> quote", "=== x"] {
+            let html = MarkdownRenderer.html("- " + MarkdownText.escape(value))
+            #expect(html.hasPrefix("<ul>\n<li>") && !html.contains("<h1>") && !html.contains("<ol>") && !html.contains("<blockquote>")
+                    && html.components(separatedBy: "<li>").count == 2, "\(value): \(html)")
+        }
+        #expect(MarkdownText.escape("HC-2026-Q4 v1.0") == "HC-2026-Q4 v1.0")
+        #expect(MarkdownText.escape("line\nbreak") == "line break")
+    }
+
+    @Test func headingsAreDemotedOutsideCode() {
+        let body = "## 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep"
+        #expect(MarkdownText.demoteHeadings(body, by: 2) == "#### 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep")
+    }
+
+    @Test func embedsReplaceImages() {
+        let html = MarkdownRenderer.html("![chart](charts/a.svg) ![other](b.png)", embeds: ["charts/a.svg": "<svg><title>A</title></svg>"])
+        #expect(html == "<p><svg><title>A</title></svg> <img src=\"b.png\" alt=\"other\" /></p>\n")
+    }
+}

@@ -15,7 +15,7 @@ public struct IncidentMetrics: Sendable, Hashable {
     public init(_ incident: Incident, goldenTime: TimeSpan?) {
         func span(_ from: Incident.TimelineEntry.Kind, _ to: Incident.TimelineEntry.Kind) -> TimeInterval? {
             guard let start = incident.firstEntry(from)?.at.date, let end = incident.firstEntry(to)?.at.date else { return nil }
-            return end.timeIntervalSince(start)
+            return end.timeIntervalSince(start).rounded()
         }
         timeToDetect = span(.started, .detected)
         timeToEngage = span(.reported, .engaged)

@@ -57,12 +57,16 @@ public struct Redactor: Sendable {
         Rule(kind: "jwt", pattern: #"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"#, replacement: "[REDACTED:jwt]"),
         Rule(kind: "bearer-token", pattern: #"(?i)(\bbearer\s+)(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,}"#, replacement: "$1[REDACTED:token]"),
         Rule(kind: "aws-key", pattern: #"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b"#, replacement: "[REDACTED:aws-key]"),
-        Rule(kind: "aws-secret", pattern: #"(?i)(aws_secret_access_key|secret_access_key|aws_secret_key)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{30,}"#,
+        Rule(kind: "aws-secret", pattern: #"(?i)(aws_secret_access_key|secret_access_key|aws_secret_key)(["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9/+=]{30,}"#,
              replacement: "$1$2[REDACTED]"),
         Rule(kind: "connection-password", pattern: #"(://[^/\s:@]+:)[^@\s/]+(@)"#, replacement: "$1[REDACTED]$2"),
         Rule(kind: "secret",
-             pattern: #"(?i)\b((?:db_|mysql_|redis_|app_)?(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|token|client[_-]?secret|private[_-]?key))(["']?\s*[:=]\s*["']?)(?!\[REDACTED)([^\s"',;&<>)\]}]+)"#,
+             pattern: #"(?i)\b((?:[a-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)(?:[_-][a-z0-9]+)*)(["']?[ \t]*[:=][ \t]*["']?)(?!\[REDACTED)([^\s"',;&<>)\]}]+)"#,
              replacement: "$1$2[REDACTED]"),
+        // Passwords given on a command line: redis-cli -a, mysql -p…, --password[=| ]….
+        Rule(kind: "secret", pattern: #"(\bredis-cli\b[^\n]*?\s-a\s+)(?!\[REDACTED)('[^'\n]*'|"[^"\n]*"|\S+)"#, replacement: "$1[REDACTED]"),
+        Rule(kind: "secret", pattern: #"(\bmysql\w*\b[^\n]*?\s-p)(?!\[REDACTED)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)"#, replacement: "$1[REDACTED]"),
+        Rule(kind: "secret", pattern: #"(?i)(\s--(?:password|passwd|pass|auth|token)(?:=|\s+))(?!\[REDACTED)('[^'\n]*'|"[^"\n]*"|\S+)"#, replacement: "$1[REDACTED]"),
     ]
 
     public static let residentNumberRule = Rule(kind: "rrn", pattern: #"(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-?[1-8]\d{6}(?!\d)"#,
