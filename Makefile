@@ -4,22 +4,30 @@ CONFIG       ?= debug
 BIN          := .build/$(CONFIG)/dossier
 OUT          ?= out
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# libcmark-dev: the Markdown engine; cmark: the reference renderer for the differential test.
-APT_PACKAGES := pkg-config libcmark-dev cmark
+# libcmark-dev: the Markdown engine; chromium and a Korean font: PDF reports;
+# cmark (reference renderer for the differential test) and poppler-utils (pdftotext): tests.
+APT_PACKAGES      := pkg-config libcmark-dev chromium fonts-noto-cjk
+TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils
 EXAMPLES     := $(sort $(wildcard Examples/*/engagement.yaml))
 
-.PHONY: all deps build demo test test-swift bench-check clean help
+.PHONY: all deps test-deps install-packages build demo test test-swift bench-check clean help
 
 all: build
 
 help:
-	@echo "make demo   install what is missing, build, run the pipeline on Examples/ (outputs in $(OUT)/)"
+	@echo "make demo   install what is missing, build, run the pipeline on Examples/ (outputs in $(OUT)/<example>/)"
 	@echo "make test   install test tools and run every test"
 	@echo "make build  build the dossier command ($(BIN))"
 
 # Installs the Debian packages that are not there yet (apt-get update first, as a fresh machine needs).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_APT_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "==> Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
@@ -30,21 +38,18 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product dossier
 
 demo: build
-	@rm -rf $(OUT)/demo && mkdir -p $(OUT)/demo
 	@set -e; for e in $(EXAMPLES); do \
 		dir=$$(dirname $$e); name=$$(basename $$dir); \
-		echo "==> dossier check $$dir"; \
+		echo; echo "==> dossier check $$dir"; \
 		$(BIN) check $$dir; \
-		mkdir -p $(OUT)/demo/$$name; \
-		for f in $$dir/findings/*.md $$dir/incidents/*.md $$dir/articles/*.md; do \
-			$(BIN) render --toc $$f > $(OUT)/demo/$$name/$$(basename $$f .md).html; \
-		done; \
-		echo "    rendered $$(ls $(OUT)/demo/$$name | wc -l) documents to $(OUT)/demo/$$name/"; \
+		echo "==> dossier build $$dir -o $(OUT)/$$name --pdf"; \
+		$(BIN) build $$dir -o $(OUT)/$$name --pdf; \
 	done
 	@echo
-	@echo "Done. Checked $(words $(EXAMPLES)) example workspaces; rendered HTML is in $(abspath $(OUT)/demo)/"
+	@echo "Done. Outputs of the $(words $(EXAMPLES)) example engagements:"
+	@for e in $(EXAMPLES); do name=$$(basename $$(dirname $$e)); echo "  $(abspath $(OUT))/$$name/report/health-check.html (and .md, .pdf; incidents/, period)"; done
 
-test: deps test-swift
+test: test-deps test-swift
 
 test-swift:
 	@echo "==> Swift tests"
