@@ -7,7 +7,9 @@ SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # libcmark-dev: the Markdown engine; chromium and a Korean font: PDF reports;
 # cmark (reference renderer for the differential test) and poppler-utils (pdftotext): tests.
 APT_PACKAGES      := pkg-config libcmark-dev chromium fonts-noto-cjk
-TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils
+TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils openssh-client
+# compliance-trestle loads the evidence pack's OSCAL files in the tests.
+PIP_TEST_PACKAGES := compliance-trestle
 EXAMPLES     := $(sort $(wildcard Examples/*/engagement.yaml))
 
 .PHONY: all deps test-deps install-packages build demo test test-swift bench-check clean help
@@ -25,6 +27,8 @@ deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_APT_PACKAGES)"
+	@python3 -c "import trestle" 2>/dev/null || { echo "==> Installing Python test tools: $(PIP_TEST_PACKAGES)"; \
+		python3 -m pip install -q $(PIP_TEST_PACKAGES) 2>/dev/null || python3 -m pip install -q --break-system-packages $(PIP_TEST_PACKAGES); }
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

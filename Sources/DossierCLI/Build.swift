@@ -7,7 +7,8 @@ struct Build: ParsableCommand {
         abstract: "Build the reports of a workspace: health check, incident postmortems and period report.",
         discussion: """
         Writes OUT/report/health-check.{md,html}, OUT/report/incidents/<id>.{md,html} and
-        OUT/report/period.{md,html} (and .pdf with --pdf). The workspace is checked first: on any error
+        OUT/report/period.{md,html} (and .pdf with --pdf), and the evidence pack OUT/evidence/ with
+        OUT/evidence-<engagement>.zip (signed with --sign-key). The workspace is checked first: on any error
         nothing is written. The output is assembled in a temporary folder and moved into place at the
         end, so a failed build never leaves a half-written OUT. Evidence quoted in reports is redacted.
         """
@@ -28,10 +29,18 @@ struct Build: ParsableCommand {
     @Option(help: "client (default) leaves out items marked audience: internal; internal includes them and marks every page INTERNAL.")
     var audience: BuildAudience = .client
 
+    @Option(help: "Sign the evidence pack with this OpenSSH Ed25519 private key (from `dossier keygen` or `ssh-keygen -t ed25519 -N ''`).",
+            completion: .file())
+    var signKey: String?
+
+    @Option(help: "The signer identity written to allowed_signers (default: the key's comment).")
+    var signerIdentity: String?
+
     func run() throws {
         let options = BuildPipeline.Options(
             workspace: URL(fileURLWithPath: workspace), output: URL(fileURLWithPath: output), pdf: pdf,
-            reports: ReportOptions(audience: audience, templates: templates.map { URL(fileURLWithPath: $0) }))
+            reports: ReportOptions(audience: audience, templates: templates.map { URL(fileURLWithPath: $0) }),
+            signingKey: signKey.map { URL(fileURLWithPath: $0) }, signerIdentity: signerIdentity)
         let outcome = BuildPipeline.run(options) { print($0) }
         for diagnostic in outcome.diagnostics {
             Terminal.printError(diagnostic.formatted(relativeTo: diagnostic.file.hasPrefix("/") || diagnostic.file.hasPrefix("(") ? "" : (workspace == "." ? "" : workspace)))
@@ -41,10 +50,13 @@ struct Build: ParsableCommand {
             Terminal.printError("Build failed with \(errors) error\(errors == 1 ? "" : "s"); nothing was written to \(output).")
             throw ExitCode.failure
         }
-        let reports = outcome.written.filter { $0.hasSuffix(".html") || $0.hasSuffix(".pdf") }
+        let reports = outcome.written.filter { $0.hasPrefix("report/") && ($0.hasSuffix(".html") || $0.hasSuffix(".pdf")) }
         print("")
         print("Reports in \(output)/:")
         for path in reports { print("  \(path)") }
+        if let zip = outcome.written.first(where: { $0.hasSuffix(".zip") }) {
+            print("Evidence pack: \(output)/evidence/ and \(output)/\(zip) — check it with `dossier verify \(output)/\(zip)`")
+        }
         if outcome.redactions.total > 0 {
             let kinds = outcome.redactions.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("Redacted in quoted evidence: \(kinds).")

@@ -16,8 +16,8 @@ import Testing
         let (copy, out, output) = try Self.build("acecommerce-2026-q4")
         defer { copy.remove() }
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout.contains("[1/5] Load and check workspace"))
-        #expect(output.stdout.contains("[3/5] Fill templates and render HTML (6 reports)"))
+        #expect(output.stdout.contains("[1/6] Load and check workspace"))
+        #expect(output.stdout.contains("[3/6] Fill templates and render HTML (6 reports)"))
         let report = out.appendingPathComponent("report")
         for name in ["health-check", "period", "incidents/INC-2026-101", "incidents/INC-2026-102", "incidents/INC-2026-103", "incidents/INC-2026-104"] {
             #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent(name + ".md").path), "\(name).md")
@@ -217,7 +217,7 @@ import Testing
         let (copy, out, output) = try Self.build("acecommerce-2026-q4", ["--pdf"])
         defer { copy.remove() }
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout.contains("[4/5] Print PDF with chromium"))
+        #expect(output.stdout.contains("[4/6] Print PDF with chromium"))
         let pdf = out.appendingPathComponent("report/health-check.pdf")
         let text = try run(tools[0], [pdf.path, "-"])
         #expect(text.contains("에이스커머스 2026년 4분기 기술 헬스체크"))

@@ -8,12 +8,19 @@ public enum BuildPipeline {
         public var output: URL
         public var pdf: Bool
         public var reports: ReportOptions
+        /// The OpenSSH Ed25519 private key that signs the evidence pack; unsigned without one.
+        public var signingKey: URL?
+        /// The signer's identity in `allowed_signers`; the key's comment when nil.
+        public var signerIdentity: String?
 
-        public init(workspace: URL, output: URL, pdf: Bool = false, reports: ReportOptions = ReportOptions()) {
+        public init(workspace: URL, output: URL, pdf: Bool = false, reports: ReportOptions = ReportOptions(),
+                    signingKey: URL? = nil, signerIdentity: String? = nil) {
             self.workspace = workspace
             self.output = output
             self.pdf = pdf
             self.reports = reports
+            self.signingKey = signingKey
+            self.signerIdentity = signerIdentity
         }
     }
 
@@ -25,7 +32,7 @@ public enum BuildPipeline {
         public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
     }
 
-    static let stepCount = 5
+    static let stepCount = 6
 
     /// Runs the build; `progress` receives lines such as `[2/5] Analyse (17 findings, 4 incidents)`.
     public static func run(_ options: Options, progress: (String) -> Void) -> Outcome {
@@ -51,7 +58,29 @@ public enum BuildPipeline {
         }
         step(2, "Analyse (\(workspace.findings.count) findings, \(workspace.incidents.count) incidents\(previous.map { ", trend since \($0.engagement.id)" } ?? ""))")
 
-        guard let reports = ReportBuilder.build(workspace, previous: previous, options: options.reports, log: &log) else { return fail() }
+        var signer: EvidencePack.Signer?
+        if let keyURL = options.signingKey {
+            do {
+                let text = try String(contentsOf: keyURL, encoding: .utf8)
+                let key = try SSHSigningKey.parse(openSSH: text)
+                let identity = options.signerIdentity ?? (key.comment.isEmpty ? "dossier" : key.comment)
+                guard !identity.contains(where: \.isWhitespace) else {
+                    log.error("the signer identity '\(identity)' contains spaces — give one with --signer-identity, e.g. evidence@consultancy.example",
+                              at: SourceLocation(file: keyURL.path, line: 0, column: 0))
+                    return fail()
+                }
+                signer = EvidencePack.Signer(key: key, identity: identity)
+            } catch let error as SSHSigningKey.Failure {
+                log.error(error.description, at: SourceLocation(file: keyURL.path, line: 0, column: 0))
+                return fail()
+            } catch {
+                log.error("cannot read the signing key — check the path and its permissions", at: SourceLocation(file: keyURL.path, line: 0, column: 0))
+                return fail()
+            }
+        }
+
+        guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log),
+              let reports = ReportBuilder.build(context, log: &log) else { return fail() }
         step(3, "Fill templates and render HTML (\(reports.reports.count) reports)")
 
         let folder: OutputFolder
@@ -80,6 +109,7 @@ public enum BuildPipeline {
             for report in reports.reports {
                 do {
                     try PDFPrinter.print(folder.url(report.basePath + ".html"), to: folder.url(report.basePath + ".pdf"), browser: browser)
+                    try? PDFPrinter.fixDates(in: folder.url(report.basePath + ".pdf"), to: workspace.engagement.period.to)
                     written.append(report.basePath + ".pdf")
                 } catch {
                     folder.discard()
@@ -91,6 +121,30 @@ public enum BuildPipeline {
             step(4, "Print PDF (skipped: add --pdf)")
         }
 
+        if options.reports.audience == .client {
+            do {
+                var reportFiles: [OutputFile] = []
+                for report in reports.reports {
+                    for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
+                        let path = report.basePath + suffix
+                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try Data(contentsOf: folder.url(path))))
+                    }
+                }
+                let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer)
+                for file in pack { try folder.write(OutputFile(path: "evidence/" + file.path, data: file.data)) }
+                let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
+                try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName))
+                written += pack.map { "evidence/" + $0.path } + [zipName]
+                step(5, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
+            } catch {
+                folder.discard()
+                log.error("cannot assemble the evidence pack: \(error)", at: SourceLocation(file: options.output.path, line: 0, column: 0))
+                return fail()
+            }
+        } else {
+            step(5, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
+        }
+
         do {
             try folder.commit()
         } catch {
@@ -98,7 +152,7 @@ public enum BuildPipeline {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
-        step(5, "Write \(written.count) files to \(options.output.path)")
+        step(6, "Write \(written.count) files to \(options.output.path)")
         return Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
     }
 }

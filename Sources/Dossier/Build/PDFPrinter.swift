@@ -51,5 +51,27 @@ public enum PDFPrinter {
         }
     }
 
+    /// Replaces Chromium's creation and modification times with `day` (same byte length, so the
+    /// cross-reference offsets stay valid): printing the same page twice then gives the same file.
+    public static func fixDates(in pdf: URL, to day: Day) throws {
+        var data = try Data(contentsOf: pdf)
+        let stamp = Array(String(format: "%04d%02d%02d000000+00'00'", day.year, day.month, day.day).utf8)
+        for key in ["/CreationDate (D:", "/ModDate (D:"] {
+            let marker = Data(key.utf8)
+            var searchStart = data.startIndex
+            while let range = data.range(of: marker, in: searchStart..<data.endIndex) {
+                let start = range.upperBound
+                guard start + stamp.count <= data.endIndex else { break }
+                let existing = data[start..<(start + stamp.count)]
+                // Only rewrite the usual form: 14 digits, a zone sign, hours, quote, minutes, quote.
+                if existing.prefix(14).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) && existing.last == UInt8(ascii: "'") {
+                    data.replaceSubrange(start..<(start + stamp.count), with: stamp)
+                }
+                searchStart = start
+            }
+        }
+        try data.write(to: pdf)
+    }
+
     public static let installHint = "headless Chromium is needed for --pdf: install it with `sudo apt-get install chromium fonts-noto-cjk` (or set DOSSIER_CHROMIUM to a Chromium or Chrome binary)"
 }

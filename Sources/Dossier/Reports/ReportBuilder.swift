@@ -44,6 +44,12 @@ public enum ReportBuilder {
 
     public static func build(_ workspace: Workspace, previous: Workspace?, options: ReportOptions,
                              log: inout DiagnosticLog) -> Result? {
+        guard let context = makeContext(workspace, previous: previous, options: options, log: &log) else { return nil }
+        return build(context, log: &log)
+    }
+
+    /// Loads templates, brand and redactor; nil (with diagnostics) when one of them is in error.
+    static func makeContext(_ workspace: Workspace, previous: Workspace?, options: ReportOptions, log: inout DiagnosticLog) -> ReportContext? {
         let templates = TemplateLibrary.load(overrides: options.templates, language: workspace.engagement.locale, log: &log)
         let brand = BrandLoader.load(for: workspace, log: &log)
         guard !log.hasErrors else { return nil }
@@ -54,8 +60,13 @@ public enum ReportBuilder {
             log.error("a redaction pattern is not a valid regular expression: \(error)", at: SourceLocation(file: "engagement.yaml", line: 0, column: 0))
             return nil
         }
-        let context = ReportContext(workspace: workspace, previous: previous, audience: options.audience, templates: templates,
-                                    redactor: redactor, brand: brand)
+        return ReportContext(workspace: workspace, previous: previous, audience: options.audience, templates: templates,
+                             redactor: redactor, brand: brand)
+    }
+
+    static func build(_ context: ReportContext, log: inout DiagnosticLog) -> Result? {
+        let workspace = context.workspace
+        let templates = context.templates
         var charts: [String: String] = [:]
         var reports: [RenderedReport] = []
 

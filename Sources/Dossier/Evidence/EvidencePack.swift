@@ -1,0 +1,440 @@
+import Crypto
+import Foundation
+import Markdown
+
+/// The evidence pack auditors receive: client reports, redacted evidence, OSCAL, a control coverage
+/// matrix, a manifest, `SHA256SUMS` over every file and an SSH signature of it — all checkable with
+/// `sha256sum` and `ssh-keygen` alone.
+public enum EvidencePack {
+    /// The SSHSIG namespace of pack signatures (`ssh-keygen -Y verify -n dossier-evidence`).
+    public static let namespace = "dossier-evidence"
+    public static let sumsFile = "SHA256SUMS"
+    public static let signatureFile = "SHA256SUMS.sig"
+    public static let allowedSignersFile = "allowed_signers"
+    public static let manifestFile = "manifest.json"
+
+    /// The signer of a pack: the key and the identity written into `allowed_signers`.
+    public struct Signer {
+        public var key: SSHSigningKey
+        public var identity: String
+
+        public init(key: SSHSigningKey, identity: String) {
+            self.key = key
+            self.identity = identity
+        }
+    }
+
+    struct ManifestEntry: Encodable {
+        var path: String
+        var sha256: String
+        var size: Int
+        var mediaType: String
+        var source: [String]
+        var collectedAt: String
+        var controls: [String]
+        enum CodingKeys: String, CodingKey {
+            case path, sha256, size, source, controls
+            case mediaType = "media-type", collectedAt = "collected-at"
+        }
+    }
+
+    struct Manifest: Encodable {
+        var schema = "dossier-evidence-manifest/1"
+        var engagement: String
+        var title: String
+        var client: String
+        var issuer: String
+        var independent: Bool
+        var period: String
+        var generator: String
+        var signed: Bool
+        var files: [ManifestEntry]
+    }
+
+    /// The pack's files (paths relative to the pack folder), signed when `signer` is given.
+    static func files(context: ReportContext, reports: [OutputFile], signer: Signer?) throws -> [OutputFile] {
+        let engagement = context.engagement
+        let zone = timeZoneOffset(context)
+        var files: [OutputFile] = []
+        var entries: [ManifestEntry] = []
+
+        let reportDate = isoDate(engagement.period.to, offset: zone)
+        for report in reports {
+            files.append(OutputFile(path: "reports/" + report.path, data: report.data))
+            entries.append(manifestEntry(path: "reports/" + report.path, data: report.data, source: ["report"], collectedAt: reportDate, controls: []))
+        }
+
+        for citation in citations(context) {
+            let item = context.evidence.item(citation.file)
+            let path = packPath(forEvidence: citation.file)
+            files.append(OutputFile(path: path, data: item.redactedData))
+            entries.append(manifestEntry(path: path, data: item.redactedData, source: citation.sources,
+                                         collectedAt: citation.collectedAt.map { isoTime($0) } ?? reportDate,
+                                         controls: citation.controls.map(\.description)))
+        }
+
+        let oscal = try oscalFiles(context, zone: zone)
+        let coverage = coverageFiles(context)
+        for file in oscal + coverage {
+            files.append(file)
+            entries.append(manifestEntry(path: file.path, data: file.data, source: ["dossier"], collectedAt: reportDate, controls: []))
+        }
+
+        let readme = OutputFile(path: "README.md", data: Data(readme(context, signer: signer, files: files.map(\.path) + ["README.md", manifestFile, sumsFile]
+                                                                                + (signer == nil ? [] : [allowedSignersFile, signatureFile])).utf8))
+        files.append(readme)
+        entries.append(manifestEntry(path: readme.path, data: readme.data, source: ["dossier"], collectedAt: reportDate, controls: []))
+        if let signer {
+            let line = signer.key.allowedSignersLine(identity: signer.identity, namespace: namespace) + "\n"
+            let allowed = OutputFile(path: allowedSignersFile, data: Data(line.utf8))
+            files.append(allowed)
+            entries.append(manifestEntry(path: allowed.path, data: allowed.data, source: ["dossier"], collectedAt: reportDate, controls: []))
+        }
+
+        let manifest = Manifest(
+            engagement: engagement.id, title: engagement.title, client: engagement.client,
+            issuer: engagement.provider?.name ?? context.brand.name ?? "", independent: engagement.provider?.independent ?? false,
+            period: "\(engagement.period.from)/\(engagement.period.to)", generator: "Dossier \(DossierVersion.current)",
+            signed: signer != nil, files: entries.sorted { $0.path < $1.path })
+        files.append(OutputFile(path: manifestFile, data: try OSCAL.encode(manifest)))
+
+        files.sort { $0.path < $1.path }
+        let sums = files.map { "\(hex(SHA256.hash(data: $0.data)))  \($0.path)\n" }.joined()
+        files.append(OutputFile(path: sumsFile, data: Data(sums.utf8)))
+        if let signer {
+            let signature = try SSHSignature.sign(Data(sums.utf8), namespace: namespace, key: signer.key)
+            files.append(OutputFile(path: signatureFile, data: Data(signature.utf8)))
+        }
+        return files
+    }
+
+    // MARK: Evidence
+
+    struct Citation {
+        var file: String
+        var sources: [String]
+        var controls: [Dossier.ControlReference]
+        var collectedAt: Timestamp?
+    }
+
+    /// Every evidence file the client-audience items cite, with who cites it.
+    static func citations(_ context: ReportContext) -> [Citation] {
+        var byFile: [String: Citation] = [:]
+        func add(_ file: String, source: String, controls: [Dossier.ControlReference], at: Timestamp?) {
+            var citation = byFile[file] ?? Citation(file: file, sources: [], controls: [], collectedAt: nil)
+            citation.sources.append(source)
+            citation.controls = Array(Set(citation.controls + controls)).sorted()
+            if let at, citation.collectedAt.map({ at < $0 }) ?? true { citation.collectedAt = at }
+            byFile[file] = citation
+        }
+        let zone = timeZoneOffset(context)
+        for finding in context.findings {
+            let at = finding.detected.flatMap { try? Timestamp.parse(isoDate($0, offset: zone)).get() }
+            for reference in finding.evidence { add(reference.file, source: finding.id, controls: finding.controls, at: at) }
+        }
+        for incident in context.incidents {
+            let at = incident.timeline.first?.at
+            for reference in incident.evidence { add(reference.file, source: incident.id, controls: incident.controls, at: at) }
+        }
+        return byFile.values.map { citation in
+            var sorted = citation
+            sorted.sources = Array(Set(citation.sources)).sorted()
+            return sorted
+        }.sorted { $0.file < $1.file }
+    }
+
+    static func packPath(forEvidence file: String) -> String {
+        file.hasPrefix("evidence/") ? file : "evidence/" + file
+    }
+
+    // MARK: OSCAL
+
+    static func oscalFiles(_ context: ReportContext, zone: Int) throws -> [OutputFile] {
+        let engagement = context.engagement
+        let id = engagement.id
+        func uuid(_ name: String) -> String { StableUUID.make("dossier:\(id):\(name)") }
+        let provider = OSCAL.Party(uuid: uuid("party:provider"), name: engagement.provider?.name ?? context.brand.name ?? "Assessor")
+        let client = OSCAL.Party(uuid: uuid("party:client"), name: engagement.client)
+        let metadata = { (title: String) in
+            OSCAL.Metadata(title: title, lastModified: isoDate(engagement.period.to, offset: zone), version: "1.0",
+                           roles: [OSCAL.Role(id: "assessor", title: "Independent assessor"), OSCAL.Role(id: "client", title: "Assessed organization")],
+                           parties: [provider, client],
+                           responsibleParties: [OSCAL.ResponsibleParty(roleID: "assessor", partyUUIDs: [provider.uuid]),
+                                                OSCAL.ResponsibleParty(roleID: "client", partyUUIDs: [client.uuid])])
+        }
+        let reportDate = isoDate(engagement.period.to, offset: zone)
+
+        var observations: [OSCAL.Observation] = []
+        var risks: [OSCAL.Risk] = []
+        var findings: [OSCAL.FindingEntry] = []
+        var poamItems: [OSCAL.POAMItem] = []
+        for finding in context.findings {
+            let observation = OSCAL.Observation(
+                uuid: uuid("observation:\(finding.id)"), title: "\(finding.id) \(finding.title)",
+                description: finding.summary ?? finding.title,
+                props: [OSCAL.Property(name: "label", value: finding.id)], methods: ["EXAMINE", "TEST"], types: ["finding"],
+                collected: finding.detected.map { isoDate($0, offset: zone) } ?? reportDate,
+                relevantEvidence: finding.evidence.isEmpty ? nil : finding.evidence.map {
+                    OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file)
+                })
+            observations.append(observation)
+            let risk = OSCAL.Risk(
+                uuid: uuid("risk:\(finding.id)"), title: "\(finding.id) \(finding.title)",
+                description: finding.summary ?? finding.title,
+                statement: "Severity \(finding.severity.rawValue), category \(finding.category.rawValue), systems \(finding.systems.joined(separator: ", ")).",
+                props: [OSCAL.Property(name: "label", value: finding.id)],
+                status: riskStatus(finding.status), deadline: finding.due.map { isoDate($0, offset: zone) })
+            risks.append(risk)
+            let targets = finding.controls.isEmpty ? ["dossier-" + finding.id.lowercased()] : finding.controls.map(OSCAL.token)
+            for target in targets {
+                findings.append(OSCAL.FindingEntry(
+                    uuid: uuid("finding:\(finding.id):\(target)"), title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    target: OSCAL.Target(targetID: target, status: .init(state: finding.status == .resolved ? "satisfied" : "not-satisfied")),
+                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observation.uuid)],
+                    relatedRisks: [OSCAL.RiskReference(riskUUID: risk.uuid)]))
+            }
+            if finding.status != .resolved {
+                poamItems.append(OSCAL.POAMItem(
+                    uuid: uuid("poam-item:\(finding.id)"), title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    props: [OSCAL.Property(name: "label", value: finding.id)],
+                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observation.uuid)],
+                    relatedRisks: [OSCAL.RiskReference(riskUUID: risk.uuid)]))
+            }
+        }
+        for incident in context.incidents {
+            observations.append(OSCAL.Observation(
+                uuid: uuid("observation:\(incident.id)"), title: "\(incident.id) \(incident.title)",
+                description: incident.summary ?? incident.title,
+                props: [OSCAL.Property(name: "label", value: incident.id)], methods: ["EXAMINE"], types: ["historic"],
+                collected: incident.timeline.first.map { isoTime($0.at) } ?? reportDate,
+                relevantEvidence: [OSCAL.RelevantEvidence(href: "../reports/incidents/\(ReportContext.fileSafe(incident.id)).html",
+                                                          description: "Incident postmortem")]
+                    + incident.evidence.map { OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file) }))
+        }
+        let reviewed = Set(context.findings.flatMap(\.controls) + context.incidents.flatMap(\.controls)).sorted()
+        let selection = reviewed.isEmpty
+            ? OSCAL.ControlSelection(includeControls: nil, includeAll: [:])
+            : OSCAL.ControlSelection(includeControls: reviewed.map { OSCAL.ControlReference(controlID: OSCAL.token($0)) }, includeAll: nil)
+        let results = OSCAL.AssessmentResults(
+            uuid: uuid("assessment-results"), metadata: metadata("\(engagement.title) — assessment results"),
+            importAP: OSCAL.ImportAP(href: "../README.md"),
+            results: [OSCAL.Result(
+                uuid: uuid("result"), title: engagement.title,
+                description: "\(engagement.kind.rawValue) of \(engagement.client) by \(provider.name), \(engagement.period.from) to \(engagement.period.to).",
+                start: isoDate(engagement.period.from, offset: zone), end: reportDate,
+                reviewedControls: OSCAL.ReviewedControls(controlSelections: [selection]),
+                observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
+                findings: findings.isEmpty ? nil : findings)])
+        let poam = OSCAL.POAM(
+            uuid: uuid("poam"), metadata: metadata("\(engagement.title) — plan of action and milestones"),
+            systemID: OSCAL.SystemID(id: uuid("system:\(engagement.client)")),
+            observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
+            poamItems: poamItems.isEmpty
+                ? [OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
+                                  props: [], relatedObservations: nil, relatedRisks: nil)]
+                : poamItems)
+        return [OutputFile(path: "oscal/assessment-results.json", data: try OSCAL.encode(["assessment-results": results])),
+                OutputFile(path: "oscal/poam.json", data: try OSCAL.encode(["plan-of-action-and-milestones": poam]))]
+    }
+
+    static func riskStatus(_ status: Finding.Status) -> String {
+        switch status {
+        case .open, .recurring: return "open"
+        case .inProgress: return "remediating"
+        case .accepted: return "deviation-approved"
+        case .resolved: return "closed"
+        }
+    }
+
+    // MARK: Coverage
+
+    struct CoverageRow {
+        var framework: ControlFramework
+        var control: Control
+        var findings: [String]
+        var incidents: [String]
+        var evidence: [String]
+        var note: String
+
+        var covered: Bool { !findings.isEmpty || !incidents.isEmpty || !note.isEmpty }
+    }
+
+    static func coverageRows(_ context: ReportContext) -> [CoverageRow] {
+        guard let catalogs = try? ControlCatalogs.shipped.get() else { return [] }
+        var rows: [CoverageRow] = []
+        let provider = context.engagement.provider
+        for framework in ControlFramework.allCases {
+            for control in catalogs.controls[framework] ?? [] {
+                let reference = Dossier.ControlReference(framework: framework, id: control.id)
+                let findings = context.findings.filter { $0.controls.contains(reference) }
+                let incidents = context.incidents.filter { $0.controls.contains(reference) }
+                let evidence = Set(findings.flatMap { $0.evidence.map(\.file) } + incidents.flatMap { $0.evidence.map(\.file) }).map(packPath).sorted()
+                var note = ""
+                if framework == .ismsP, control.id == "1.4.2", let provider, provider.independent {
+                    note = context.engagement.locale == .ko
+                        ? "독립된 제3자(\(provider.name))가 \(context.engagement.period.from)~\(context.engagement.period.to) 수행한 점검: reports/health-check.html"
+                        : "Independent review by a third party (\(provider.name)), \(context.engagement.period.from) to \(context.engagement.period.to): reports/health-check.html"
+                }
+                rows.append(CoverageRow(framework: framework, control: control, findings: findings.map(\.id), incidents: incidents.map(\.id),
+                                        evidence: evidence, note: note))
+            }
+        }
+        return rows
+    }
+
+    static func coverageFiles(_ context: ReportContext) -> [OutputFile] {
+        let rows = coverageRows(context)
+        func csv(_ field: String) -> String {
+            field.contains(",") || field.contains("\"") || field.contains("\n") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        var text = "framework,control_id,title,status,findings,incidents,evidence,note\n"
+        for row in rows {
+            let title = context.engagement.locale == .ko ? (row.control.koreanTitle ?? row.control.title) : row.control.title
+            text += [row.framework.displayName, row.control.id, title, row.covered ? "covered" : "no evidence",
+                     row.findings.joined(separator: " "), row.incidents.joined(separator: " "), row.evidence.joined(separator: " "), row.note]
+                .map(csv).joined(separator: ",") + "\n"
+        }
+        return [OutputFile(path: "coverage.csv", data: Data(text.utf8)), OutputFile(path: "coverage.html", data: Data(coverageHTML(rows, context).utf8))]
+    }
+
+    static func coverageHTML(_ rows: [CoverageRow], _ context: ReportContext) -> String {
+        let ko = context.engagement.locale == .ko
+        let e = HTML.escape
+        var html = """
+        <!DOCTYPE html>
+        <html lang="\(context.engagement.locale.rawValue)">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <title>\(e(ko ? "통제 항목 커버리지" : "Control coverage")) — \(e(context.engagement.title))</title>
+        <style>body{font-family:"Noto Sans CJK KR","Noto Sans KR","Malgun Gothic",sans-serif;margin:2rem;color:#1d2329}table{border-collapse:collapse;width:100%;margin-bottom:2rem}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top;font-size:.9em}th{background:#f4f6f8}tr.none td{color:#8a939c}</style>
+        </head>
+        <body>
+        <h1>\(e(ko ? "통제 항목 커버리지" : "Control coverage")) — \(e(context.engagement.title))</h1>
+
+        """
+        for framework in ControlFramework.allCases {
+            let members = rows.filter { $0.framework == framework }
+            let covered = members.filter(\.covered).count
+            html += "<h2>\(e(framework.displayName)) (\(covered) / \(members.count))</h2>\n<table>\n<thead><tr><th>ID</th><th>\(ko ? "통제 항목" : "Control")</th><th>\(ko ? "진단 결과" : "Findings")</th><th>\(ko ? "장애" : "Incidents")</th><th>\(ko ? "증적" : "Evidence")</th><th>\(ko ? "비고" : "Note")</th></tr></thead>\n<tbody>\n"
+            for row in members {
+                let title = ko ? (row.control.koreanTitle ?? row.control.title) : row.control.title
+                let evidence = row.evidence.map { "<a href=\"\(e($0))\">\(e($0))</a>" }.joined(separator: "<br>")
+                let note = row.covered ? row.note : (ko ? "이번 진단에서 관련 증적 없음" : "no evidence in this engagement")
+                html += "<tr class=\"\(row.covered ? "covered" : "none")\"><td>\(e(row.control.id))</td><td>\(e(title))</td><td>\(e(row.findings.joined(separator: ", ")))</td><td>\(e(row.incidents.joined(separator: ", ")))</td><td>\(evidence)</td><td>\(e(note))</td></tr>\n"
+            }
+            html += "</tbody>\n</table>\n"
+        }
+        return html + "</body>\n</html>\n"
+    }
+
+    // MARK: README
+
+    static func readme(_ context: ReportContext, signer: Signer?, files: [String]) -> String {
+        let engagement = context.engagement
+        let provider = engagement.provider?.name ?? context.brand.name ?? "—"
+        let independent = engagement.provider?.independent ?? false
+        let period = "\(engagement.period.from) – \(engagement.period.to)"
+        let identity = signer?.identity ?? "<identity>"
+        let verify = """
+        ```sh
+        sha256sum -c SHA256SUMS
+        ssh-keygen -Y verify -f allowed_signers -I \(identity) -n \(namespace) -s SHA256SUMS.sig < SHA256SUMS
+        ```
+        """
+        let fingerprint = signer.map { SSHSigningKey.fingerprint($0.key.publicKey) }
+        let contents = files.sorted().map { "- \($0)" }.joined(separator: "\n")
+        let m = MarkdownText.escape
+        var text = """
+        # \(m(engagement.title)) — 증적 패키지 / Evidence pack
+
+        ## 한국어
+
+        - 대상: \(m(engagement.client)) (\(m(engagement.id)))
+        - 범위: \(m(engagement.scope.joined(separator: ", ")))
+        - 기간: \(period)
+        - 발행: \(m(provider))\(independent ? " — 고객사와 이해관계가 없는 독립된 제3자 전문가 그룹" : "")
+        - 구성: 고객 전달용 보고서(reports/), 비식별 처리된 증적(evidence/), OSCAL 1.1.2 평가 결과와 조치 계획(oscal/), 통제 항목 커버리지(coverage.csv, coverage.html), 파일 목록과 해시(manifest.json), SHA256SUMS\(signer == nil ? "" : ", 서명(SHA256SUMS.sig, allowed_signers)")
+
+        ### 검증 방법
+
+        \(signer == nil ? "이 패키지는 서명되지 않았습니다. 파일 무결성은 `sha256sum -c SHA256SUMS`로 확인할 수 있지만 발행자는 확인할 수 없습니다." : "아래 명령이 모두 성공하면 발행 이후 어떤 파일도 바뀌지 않았습니다. allowed_signers의 공개 키 지문(\(fingerprint!))은 발행 기관에 별도 경로로 확인하십시오.")
+
+        \(verify)
+
+        ## English
+
+        - Client: \(m(engagement.client)) (\(m(engagement.id)))
+        - Scope: \(m(engagement.scope.joined(separator: ", ")))
+        - Period: \(period)
+        - Issuer: \(m(provider))\(independent ? " — an independent third party with no interest in the client's systems" : "")
+        - Contents: client reports (reports/), redacted evidence (evidence/), OSCAL 1.1.2 assessment results and POA&M (oscal/), control coverage (coverage.csv, coverage.html), file list with hashes (manifest.json), SHA256SUMS\(signer == nil ? "" : ", signature (SHA256SUMS.sig, allowed_signers)")
+
+        ### How to verify
+
+        \(signer == nil ? "This pack is **unsigned**: `sha256sum -c SHA256SUMS` checks that the files are intact, but nothing proves who issued them." : "If both commands succeed, no file has changed since the pack was issued. Confirm the key fingerprint in allowed_signers (\(fingerprint!)) with the issuer through another channel.")
+
+        \(verify)
+
+        ## Files / 파일
+
+        \(contents)
+
+        """
+        if signer == nil { text = text.replacingOccurrences(of: "ssh-keygen -Y verify -f allowed_signers -I <identity> -n \(namespace) -s SHA256SUMS.sig < SHA256SUMS\n", with: "") }
+        return text
+    }
+
+    // MARK: Helpers
+
+    static func manifestEntry(path: String, data: Data, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
+        ManifestEntry(path: path, sha256: hex(SHA256.hash(data: data)), size: data.count, mediaType: mediaType(path),
+                      source: source, collectedAt: collectedAt, controls: controls)
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func mediaType(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "txt", "log", "out", "trc": return "text/plain"
+        case "md": return "text/markdown"
+        case "html", "htm": return "text/html"
+        case "pdf": return "application/pdf"
+        case "json": return "application/json"
+        case "csv": return "text/csv"
+        case "yml", "yaml": return "application/yaml"
+        case "xml": return "application/xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "svg": return "image/svg+xml"
+        default: return "application/octet-stream"
+        }
+    }
+
+    /// The engagement's UTC offset: that of its incident timelines, else Korea for Korean engagements.
+    static func timeZoneOffset(_ context: ReportContext) -> Int {
+        context.workspace.incidents.first?.timeline.first?.at.utcOffset ?? (context.engagement.locale == .ko ? 9 * 3600 : 0)
+    }
+
+    static func offsetText(_ offset: Int) -> String {
+        guard offset != 0 else { return "Z" }
+        let minutes = abs(offset) / 60
+        return String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", minutes / 60, minutes % 60)
+    }
+
+    static func isoDate(_ day: Day, offset: Int) -> String {
+        "\(day)T00:00:00" + offsetText(offset)
+    }
+
+    static func isoTime(_ timestamp: Timestamp) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: timestamp.utcOffset) ?? TimeZone(secondsFromGMT: 0)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: timestamp.date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+            + offsetText(timestamp.utcOffset)
+    }
+}

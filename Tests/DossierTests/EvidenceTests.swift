@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+import Testing
+@testable import Dossier
+
+@Suite struct EvidenceTests {
+    @Test func stableUUIDsAreVersion5() {
+        // The same value as Python's uuid.uuid5(namespace, name) for Dossier's namespace.
+        #expect(StableUUID.make("dossier:HC-2026-Q4:risk:F-001") == "7d30c7f6-331a-59f9-a032-edf907ff1630")
+        #expect(StableUUID.make("a") == StableUUID.make("a"))
+        #expect(StableUUID.make("a") != StableUUID.make("b"))
+    }
+
+    @Test func oscalTokens() {
+        #expect(OSCAL.token(ControlReference("isms-p:2.9.2")!) == "ismsp-2.9.2")
+        #expect(OSCAL.token(ControlReference("iso27001:A.8.6")!) == "iso27001-a.8.6")
+        #expect(OSCAL.token(ControlReference("soc2:CC7.4")!) == "soc2-cc7.4")
+    }
+
+    @Test func openSSHKeysRoundTrip() throws {
+        let key = SSHSigningKey(comment: "evidence@example")
+        let parsed = try SSHSigningKey.parse(openSSH: key.openSSHPrivateKey())
+        #expect(parsed.publicKey.rawRepresentation == key.publicKey.rawRepresentation)
+        #expect(parsed.comment == "evidence@example")
+        #expect(key.publicKeyLine.hasPrefix("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI"))
+        #expect(SSHSigningKey.fingerprint(key.publicKey).hasPrefix("SHA256:"))
+        #expect(throws: SSHSigningKey.Failure.self) { try SSHSigningKey.parse(openSSH: "not a key") }
+    }
+
+    @Test func signaturesVerifyAndDetectTampering() throws {
+        let key = SSHSigningKey(comment: "x")
+        let message = Data("abc  file.txt\n".utf8)
+        let armored = try SSHSignature.sign(message, namespace: EvidencePack.namespace, key: key)
+        #expect(armored.hasPrefix("-----BEGIN SSH SIGNATURE-----\n"))
+        let good = try #require(SSHSignature.verify(armored, message: message))
+        #expect(good.valid && good.namespace == EvidencePack.namespace)
+        #expect(good.fingerprint == SSHSigningKey.fingerprint(key.publicKey))
+        #expect(SSHSignature.verify(armored, message: Data("abd  file.txt\n".utf8))?.valid == false)
+        #expect(try SSHSignature.sign(message, namespace: EvidencePack.namespace, key: key) == armored, "Ed25519 signatures are deterministic")
+    }
+
+    @Test func sumsParsing() {
+        let sums = PackVerifier.parseSums(String(repeating: "a", count: 64) + "  reports/한글 파일.html\n" + String(repeating: "B", count: 64) + " *bin.pdf\n")
+        #expect(sums == ["reports/한글 파일.html": String(repeating: "a", count: 64), "bin.pdf": String(repeating: "b", count: 64)])
+    }
+}
