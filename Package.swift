@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dossier", targets: ["DossierCLI"]),
         .library(name: "Dossier", targets: ["Dossier"]),
         .library(name: "Markdown", targets: ["Markdown"]),
+        .library(name: "Search", targets: ["Search"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,12 +26,14 @@ let package = Package(
         ),
         // The only module that imports CCmark.
         .target(name: "Markdown", dependencies: ["CCmark"]),
+        // Korean-aware search: tokenizer, index writer, query engine (pure Swift).
+        .target(name: "Search", exclude: ["SPEC.md"]),
         // Built-in templates, starter workspaces and control catalogs, found through Bundle.module.
-        .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs"), .copy("reports")]),
+        .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs"), .copy("reports"), .copy("kb")]),
         .target(
             name: "Dossier",
             dependencies: [
-                "Markdown", "DossierResources",
+                "Markdown", "Search", "DossierResources",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -39,9 +42,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "DossierCLI",
-            dependencies: ["Dossier", "Markdown", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Dossier", "Markdown", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search"]),
         .testTarget(name: "DossierTests", dependencies: ["Dossier"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Dossier", "DossierCLI"]),
     ],

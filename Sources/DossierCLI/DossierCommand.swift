@@ -11,6 +11,6 @@ struct DossierCommand: ParsableCommand {
         Start one with `dossier init DIR`, check it with `dossier check DIR`.
         """,
         version: DossierVersion.current,
-        subcommands: [Check.self, Build.self, Verify.self, Keygen.self, Render.self, Init.self]
+        subcommands: [Check.self, Build.self, KnowledgeBaseCommand.self, SearchCommand.self, Verify.self, Keygen.self, Render.self, Init.self]
     )
 }

@@ -32,7 +32,7 @@ func tool(_ path: String, _ arguments: [String], input: Data? = nil, in director
         let out = copy.root.appendingPathComponent("out")
         let build = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--sign-key", key.path])
         #expect(build.status == 0, "\(build.stderr)")
-        #expect(build.stdout.contains("[5/6] Assemble evidence pack"))
+        #expect(build.stdout.contains("[6/7] Assemble evidence pack"))
         return (copy, out, out.appendingPathComponent("evidence"), out.appendingPathComponent("evidence-HC-2026-Q4.zip"))
     }
 

@@ -32,7 +32,7 @@ public enum BuildPipeline {
         public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
     }
 
-    static let stepCount = 6
+    static let stepCount = 7
 
     /// Runs the build; `progress` receives lines such as `[2/5] Analyse (17 findings, 4 incidents)`.
     public static func run(_ options: Options, progress: (String) -> Void) -> Outcome {
@@ -121,6 +121,22 @@ public enum BuildPipeline {
             step(4, "Print PDF (skipped: add --pdf)")
         }
 
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], log: &log)
+        guard !log.hasErrors else {
+            folder.discard()
+            return fail()
+        }
+        do {
+            for file in knowledgeBase { try folder.write(OutputFile(path: "kb/" + file.path, data: file.data)) }
+        } catch {
+            folder.discard()
+            log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
+            return fail()
+        }
+        written += knowledgeBase.map { "kb/" + $0.path }
+        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count
+        step(5, "Build knowledge base (\(pages) pages, search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
+
         if options.reports.audience == .client {
             do {
                 var reportFiles: [OutputFile] = []
@@ -135,14 +151,14 @@ public enum BuildPipeline {
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName))
                 written += pack.map { "evidence/" + $0.path } + [zipName]
-                step(5, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
+                step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {
                 folder.discard()
                 log.error("cannot assemble the evidence pack: \(error)", at: SourceLocation(file: options.output.path, line: 0, column: 0))
                 return fail()
             }
         } else {
-            step(5, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
+            step(6, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
         }
 
         do {
@@ -152,7 +168,7 @@ public enum BuildPipeline {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
-        step(6, "Write \(written.count) files to \(options.output.path)")
+        step(7, "Write \(written.count) files to \(options.output.path)")
         return Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
     }
 }

@@ -16,6 +16,8 @@ public struct TemplateLibrary: Sendable {
     public let library: MustacheLibrary
     /// Where each template was loaded from, for messages.
     public let sources: [String: URL]
+    /// The `--templates` folder, if any.
+    public let overrides: URL?
     public let strings: [String: String]
     /// Terms and their meanings for the reports' glossary, in file order.
     public let glossary: [(term: String, meaning: String)]
@@ -71,7 +73,7 @@ public struct TemplateLibrary: Sendable {
             }
             log.append(contentsOf: context.log)
         }
-        return TemplateLibrary(library: library, sources: files, strings: strings, glossary: glossary)
+        return TemplateLibrary(library: library, sources: files, overrides: overrides, strings: strings, glossary: glossary)
     }
 
     private static func templatePaths(in directory: URL) -> [String] {
@@ -83,6 +85,13 @@ public struct TemplateLibrary: Sendable {
     public func asset(_ path: String) -> String {
         guard let url = sources[path], let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
         return text
+    }
+
+    /// A knowledge-base asset (`kb.css`, `search-core.js`, …): from the overrides' `kb/` folder if it
+    /// has one, else the built-in `Templates/kb/`.
+    public func kbAsset(_ name: String) -> String {
+        if let overrides, let text = try? String(contentsOf: overrides.appendingPathComponent("kb/" + name), encoding: .utf8) { return text }
+        return (try? String(contentsOf: BuiltinResources.directory.appendingPathComponent("kb/" + name), encoding: .utf8)) ?? ""
     }
 
     public func render(_ view: Any, template name: String) -> String? {

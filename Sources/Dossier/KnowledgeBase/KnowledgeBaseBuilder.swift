@@ -1,0 +1,276 @@
+import DossierResources
+import Foundation
+import Markdown
+import Search
+
+/// The knowledge base: a static site of the client-visible findings, incidents and articles of one
+/// or more engagements of a client, with list pages, related items and a Korean-aware search index.
+/// Every link is relative and nothing is fetched, so it works from `file://` and from any server.
+enum KnowledgeBaseBuilder {
+    static let assets = ["kb.css", "search-core.js", "search-ui.js", "kb.js"]
+
+    static func files(_ contexts: [ReportContext], log: inout DiagnosticLog) -> [OutputFile] {
+        guard let first = contexts.first else { return [] }
+        let format = first.format
+        let templates = first.templates
+        let items = makeItems(contexts)
+        let related = RelatedItems.compute(items)
+        let multi = contexts.count > 1
+        var files: [OutputFile] = []
+
+        let brand = KBBrand(name: first.brand.name ?? first.engagement.provider?.name ?? "",
+                            logo: first.brand.logo.flatMap(BrandLoader.dataURI))
+        let siteTitle = "\(first.engagement.client) \(format.text("kb_title"))"
+        let isInternal = first.audience == .internal
+        let footer = [first.brand.footer ?? first.engagement.provider?.name ?? "", isInternal ? format.text("internal_banner") : ""]
+            .filter { !$0.isEmpty }.joined(separator: " · ")
+        func page(_ title: String, depth: Int, crumbs: [KBCrumb]) -> KBPage {
+            let root = String(repeating: "../", count: depth)
+            return KBPage(lang: first.engagement.locale.rawValue, title: title, siteTitle: siteTitle, root: root, brand: brand,
+                          breadcrumbs: [KBCrumb(label: format.text("kb_home"), url: root + "index.html")] + crumbs,
+                          footer: footer, isInternal: isInternal, t: templates.strings)
+        }
+        func render(_ view: Any, _ template: String, to path: String) {
+            guard let html = templates.render(view, template: template) else {
+                log.error("template '\(template)' is missing", at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
+                return
+            }
+            files.append(OutputFile(path: path, data: Data(html.utf8)))
+        }
+        func entry(_ item: KBItem, depth: Int) -> KBListEntry {
+            KBListEntry(url: String(repeating: "../", count: depth) + item.url, id: item.displayID, title: item.title,
+                        kind: kindLabel(item, format), severity: item.severity.map { format.text("severity_\($0)") },
+                        summary: item.summary.isEmpty ? nil : item.summary, systems: item.systems.joined(separator: ", "))
+        }
+
+        // Item pages.
+        let byFindingKey = Dictionary(grouping: items.indices.filter { items[$0].kind == "finding" }, by: { items[$0].id })
+        for (index, item) in items.enumerated() {
+            let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
+            var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
+                                format: format, multi: multi)
+            view.related = related[index].map { entry(items[$0], depth: 1) }
+            view.hasRelated = !view.related.isEmpty
+            if item.kind == "finding" {
+                view.caused = items.filter { $0.kind == "incident" && $0.engagement.id == item.engagement.id && $0.related.contains(item.id) }
+                    .map { entry($0, depth: 1) }
+                view.hasCaused = !view.caused.isEmpty
+                if multi {
+                    view.history = (byFindingKey[item.id] ?? []).filter { $0 != index }.map { other -> KBListEntry in
+                        var line = entry(items[other], depth: 1)
+                        line.title = "\(items[other].engagement.title) — \(items[other].title)"
+                        return line
+                    }
+                    view.hasHistory = !view.history.isEmpty
+                }
+            }
+            render(view, "kb-item", to: item.url)
+        }
+
+        // List pages.
+        func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [KBItem], description: String? = nil, groups: [KBLink] = []) {
+            let depth = path.split(separator: "/").count - 1
+            let sorted = members.sorted { $0.date != $1.date ? $0.date > $1.date : $0.displayID < $1.displayID }
+            render(KBListView(page: page(heading, depth: depth, crumbs: crumbs), heading: heading, description: description,
+                              entries: sorted.map { entry($0, depth: depth) }, hasGroups: !groups.isEmpty, groups: groups),
+                   "kb-list", to: path)
+        }
+        func countLabel(_ count: Int) -> String { format.text("kb_items", ["count": format.number(Double(count))]) }
+
+        let systems = Array(Set(items.flatMap(\.systems))).sorted()
+        let systemLinks = systems.map { system in
+            KBLink(url: "systems/\(slug(system)).html", label: system, count: countLabel(items.filter { $0.systems.contains(system) }.count))
+        }
+        for system in systems {
+            list(system, path: "systems/\(slug(system)).html", crumbs: [KBCrumb(label: format.text("kb_by_system"), url: "index.html"), KBCrumb(label: system, url: nil)],
+                 members: items.filter { $0.systems.contains(system) })
+        }
+        list(format.text("kb_by_system"), path: "systems/index.html", crumbs: [KBCrumb(label: format.text("kb_by_system"), url: nil)],
+             members: [], groups: systemLinks.map { KBLink(url: String($0.url.dropFirst("systems/".count)), label: $0.label, count: $0.count) })
+
+        let categories = Finding.Category.allCases.filter { category in items.contains { $0.category == category.rawValue } }
+        for category in categories {
+            let label = format.label("category", category)
+            list(label, path: "categories/\(category.rawValue).html", crumbs: [KBCrumb(label: format.text("kb_by_category"), url: "../index.html"), KBCrumb(label: label, url: nil)],
+                 members: items.filter { $0.category == category.rawValue })
+        }
+        let kinds = ["finding", "incident", "article"].filter { kind in items.contains { $0.kind == kind } }
+        for kind in kinds {
+            let label = format.text("kind_\(kind)")
+            list(label, path: "kinds/\(kind).html", crumbs: [KBCrumb(label: label, url: nil)], members: items.filter { $0.kind == kind })
+        }
+        let severities: [String] = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].filter { level in items.contains { $0.severity == level } }
+        for level in severities {
+            let label = format.text("severity_\(level)")
+            list(label, path: "severity/\(level).html", crumbs: [KBCrumb(label: format.text("kb_by_severity"), url: "../index.html"), KBCrumb(label: label, url: nil)],
+                 members: items.filter { $0.severity == level })
+        }
+        let tags = Array(Set(items.flatMap(\.tags))).sorted()
+        let tagLinks = tags.map { tag in KBLink(url: "tags/\(slug(tag)).html", label: tag, count: countLabel(items.filter { $0.tags.contains(tag) }.count)) }
+        for tag in tags {
+            list("#" + tag, path: "tags/\(slug(tag)).html", crumbs: [KBCrumb(label: format.text("kb_by_tag"), url: "index.html"), KBCrumb(label: tag, url: nil)],
+                 members: items.filter { $0.tags.contains(tag) })
+        }
+        list(format.text("kb_by_tag"), path: "tags/index.html", crumbs: [KBCrumb(label: format.text("kb_by_tag"), url: nil)],
+             members: [], groups: tagLinks.map { KBLink(url: String($0.url.dropFirst("tags/".count)), label: $0.label, count: $0.count) })
+        var engagementLinks: [KBLink] = []
+        if multi {
+            for context in contexts {
+                let path = "engagements/\(ReportContext.fileSafe(context.engagement.id)).html"
+                engagementLinks.append(KBLink(url: path, label: "\(context.engagement.id) \(context.engagement.title)",
+                                              count: countLabel(items.filter { $0.engagement.id == context.engagement.id }.count)))
+                list(context.engagement.title, path: path, crumbs: [KBCrumb(label: format.text("kb_by_engagement"), url: "../index.html"), KBCrumb(label: context.engagement.id, url: nil)],
+                     members: items.filter { $0.engagement.id == context.engagement.id },
+                     description: format.dateRange(context.engagement.period.from, context.engagement.period.to))
+            }
+        }
+
+        // Home and search.
+        let recent = items.sorted { $0.date != $1.date ? $0.date > $1.date : $0.displayID < $1.displayID }.prefix(10).map { entry($0, depth: 0) }
+        render(KBHomeView(
+            page: page(format.text("kb_title"), depth: 0, crumbs: []),
+            intro: format.text("kb_intro", ["client": first.engagement.client]),
+            counts: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(items.filter { $0.kind == kind }.count)) },
+            recent: recent, systems: systemLinks,
+            categories: categories.map { category in
+                KBLink(url: "categories/\(category.rawValue).html", label: format.label("category", category),
+                       count: countLabel(items.filter { $0.category == category.rawValue }.count))
+            },
+            kinds: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(items.filter { $0.kind == kind }.count)) },
+            severities: severities.map { level in
+                KBLink(url: "severity/\(level).html", label: format.text("severity_\(level)"), count: countLabel(items.filter { $0.severity == level }.count))
+            },
+            tags: tagLinks, hasEngagements: multi, engagements: engagementLinks), "kb-home", to: "index.html")
+        render(KBSearchView(page: page(format.text("kb_search"), depth: 0, crumbs: [KBCrumb(label: format.text("kb_search"), url: nil)])), "kb-search", to: "search.html")
+
+        // Search index, assets, strings and brand colours.
+        for file in IndexWriter.files(for: items.map { $0.searchDocument() }, generator: "Dossier \(DossierVersion.current)") {
+            files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
+        }
+        for asset in assets {
+            files.append(OutputFile(path: "assets/" + asset, data: Data(templates.kbAsset(asset).utf8)))
+        }
+        let stringKeys = ["results_count", "no_results", "loading", "index_error", "facet_kind", "facet_system", "facet_severity", "facet_engagement",
+                          "kind_finding", "kind_incident", "kind_article", "clear_filters"]
+            + ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].map { "severity_\($0)" }
+        let strings = stringKeys.map { "  \(ScriptJSON.string($0)): \(ScriptJSON.string(format.text($0)))" }.joined(separator: ",\n")
+        files.append(OutputFile(path: "assets/strings.js", data: Data("window.DossierKBStrings = {\n\(strings)\n};\n".utf8)))
+        let primary = first.brand.primaryColor ?? "#1f3a5f", accent = first.brand.accentColor ?? "#1f6feb"
+        files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Items of every engagement; ids that occur in more than one engagement are prefixed with it.
+    static func makeItems(_ contexts: [ReportContext]) -> [KBItem] {
+        var raw: [(KBItem.Content, ReportContext)] = []
+        for context in contexts {
+            raw += context.findings.map { (.finding($0), context) }
+            raw += context.incidents.map { (.incident($0), context) }
+            raw += context.articles.map { (.article($0), context) }
+        }
+        func id(_ content: KBItem.Content) -> String {
+            switch content {
+            case .finding(let finding): return finding.id
+            case .incident(let incident): return incident.id
+            case .article(let article): return article.id
+            }
+        }
+        let engagementsPerID = Dictionary(grouping: raw, by: { id($0.0) }).mapValues { Set($0.map(\.1.engagement.id)).count }
+        var usedSlugs: Set<String> = []
+        return raw.map { content, context in
+            let itemID = id(content)
+            let collides = (engagementsPerID[itemID] ?? 0) > 1
+            let displayID = collides ? "\(context.engagement.id)/\(itemID)" : itemID
+            var slug = ReportContext.fileSafe(collides ? "\(context.engagement.id)-\(itemID)" : itemID)
+            while !usedSlugs.insert(slug).inserted { slug += "_" }
+            return KBItem(content: content, engagement: context.engagement, context: context, displayID: displayID, slug: slug)
+        }
+    }
+
+    static func kindLabel(_ item: KBItem, _ format: LocaleFormatter, plural: Bool = false) -> String {
+        if case .article(let article) = item.content, !plural { return format.text("article_\(article.kind.rawValue)") }
+        return format.text("kind_\(item.kind)")
+    }
+
+    /// A file name for a system or tag: itself when it is plain ASCII, else a short stable hash.
+    static func slug(_ text: String) -> String {
+        let safe = text.lowercased().unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+        if safe, !text.isEmpty, !text.hasPrefix(".") { return text.lowercased() }
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return "t-" + String(hash, radix: 16)
+    }
+
+    static func itemView(_ item: KBItem, page: KBPage, format: LocaleFormatter, multi: Bool) -> KBItemView {
+        let context = item.context
+        var facts: [KBFact] = []
+        let depthRoot = "../"
+        facts.append(KBFact(label: format.text("facet_kind"), value: kindLabel(item, format), links: nil))
+        if let severity = item.severity {
+            facts.append(KBFact(label: format.text("severity"), value: nil,
+                                links: [KBLink(url: depthRoot + "severity/\(severity).html", label: format.text("severity_\(severity)"), count: nil)]))
+        }
+        if !item.systems.isEmpty {
+            facts.append(KBFact(label: format.text("systems"), value: nil,
+                                links: item.systems.map { KBLink(url: depthRoot + "systems/\(slug($0)).html", label: $0, count: nil) }))
+        }
+        if !item.tags.isEmpty {
+            facts.append(KBFact(label: format.text("kb_tags"), value: nil,
+                                links: item.tags.map { KBLink(url: depthRoot + "tags/\(slug($0)).html", label: "#" + $0, count: nil) }))
+        }
+        if multi {
+            facts.append(KBFact(label: format.text("kb_engagement"), value: nil,
+                                links: [KBLink(url: depthRoot + "engagements/\(ReportContext.fileSafe(item.engagement.id)).html", label: item.engagement.title, count: nil)]))
+        }
+        var metrics: [KBMetric] = []
+        var evidence: [KBEvidence] = []
+        var timeline: [KBTimelineRow] = []
+        var zoneNote: String?
+        var verdict: String?
+        switch item.content {
+        case .finding(let finding):
+            facts.append(KBFact(label: format.text("category"), value: nil,
+                                links: [KBLink(url: depthRoot + "categories/\(finding.category.rawValue).html", label: format.label("category", finding.category), count: nil)]))
+            facts.append(KBFact(label: format.text("status"), value: format.label("status", finding.status), links: nil))
+            if let owner = finding.owner { facts.append(KBFact(label: format.text("owner"), value: owner, links: nil)) }
+            if let detected = finding.detected { facts.append(KBFact(label: format.text("detected"), value: format.date(detected, weekday: false), links: nil)) }
+            if !finding.controls.isEmpty { facts.append(KBFact(label: format.text("controls"), value: context.controls(finding.controls), links: nil)) }
+            metrics = finding.metrics.map(MetricChange.init).map { change in
+                let unit = change.metric.unit.map { " \($0)" } ?? ""
+                return KBMetric(name: change.metric.name, before: change.metric.before.map { format.number($0) + unit } ?? "—",
+                                after: change.metric.after.map { format.number($0) + unit } ?? format.text("not_measured"),
+                                target: change.metric.target.map { format.number($0) + unit } ?? "—",
+                                change: change.improvementPercent.map { format.signedPercent($0) } ?? "—")
+            }
+            evidence = finding.evidence.map { reference in
+                KBEvidence(caption: reference.caption ?? reference.file, file: reference.file, excerpt: context.evidence.excerpt(reference.file, lines: 40)?.text)
+            }
+        case .incident(let incident):
+            let metrics = IncidentMetrics(incident, goldenTime: item.engagement.serviceLevel?.goldenTime)
+            facts.append(KBFact(label: format.text("status"), value: format.label("status", incident.status), links: nil))
+            if let impact = incident.impact { facts.append(KBFact(label: format.text("impact"), value: impact, links: nil)) }
+            if let rootCause = incident.rootCause { facts.append(KBFact(label: format.text("root_cause"), value: rootCause, links: nil)) }
+            for (key, value) in [("time_to_detect", metrics.timeToDetect), ("time_to_engage", metrics.timeToEngage),
+                                 ("time_to_mitigate", metrics.timeToMitigate), ("time_to_resolve", metrics.timeToResolve)] {
+                if let value { facts.append(KBFact(label: format.text(key), value: format.duration(value), links: nil)) }
+            }
+            verdict = context.goldenTimeText(metrics.goldenTime)
+            timeline = incident.timeline.map { entry in
+                KBTimelineRow(time: format.time(entry.at, withDate: true), kind: format.label("timeline", entry.kind), text: entry.text, by: entry.by ?? "")
+            }
+            if let offset = incident.timeline.first?.at.utcOffset { zoneNote = format.text("times_in", ["zone": LocaleFormatter.zoneName(offset)]) }
+            evidence = incident.evidence.map { reference in
+                KBEvidence(caption: reference.caption ?? reference.file, file: reference.file, excerpt: context.evidence.excerpt(reference.file, lines: 40)?.text)
+            }
+        case .article:
+            break
+        }
+        return KBItemView(
+            page: page, kind: kindLabel(item, format), id: item.displayID, title: item.title, facts: facts,
+            summary: item.summary.isEmpty ? nil : item.summary, body: MarkdownRenderer.html(item.body),
+            hasMetrics: !metrics.isEmpty, metrics: metrics, hasTimeline: !timeline.isEmpty, timeline: timeline, zoneNote: zoneNote,
+            verdict: verdict, hasEvidence: !evidence.isEmpty, evidence: evidence, hasRelated: false, related: [],
+            hasCaused: false, caused: [], hasHistory: false, history: [])
+    }
+}
+

@@ -1,0 +1,220 @@
+import Foundation
+import Markdown
+import Search
+
+/// One item of the knowledge base, whatever its kind, with where its page lives.
+struct KBItem {
+    enum Content {
+        case finding(Finding)
+        case incident(Incident)
+        case article(Article)
+    }
+
+    var content: Content
+    /// The engagement the item comes from.
+    var engagement: Engagement
+    var context: ReportContext
+    /// The id shown and searched: the item's id, prefixed with the engagement's when ids collide.
+    var displayID: String
+    /// The page's file name under `items/`, without `.html`.
+    var slug: String
+
+    var id: String {
+        switch content {
+        case .finding(let finding): return finding.id
+        case .incident(let incident): return incident.id
+        case .article(let article): return article.id
+        }
+    }
+
+    var title: String {
+        switch content {
+        case .finding(let finding): return finding.title
+        case .incident(let incident): return incident.title
+        case .article(let article): return article.title
+        }
+    }
+
+    var kind: String {
+        switch content {
+        case .finding: return "finding"
+        case .incident: return "incident"
+        case .article: return "article"
+        }
+    }
+
+    var systems: [String] {
+        switch content {
+        case .finding(let finding): return finding.systems
+        case .incident(let incident): return incident.systems
+        case .article(let article): return article.systems
+        }
+    }
+
+    var tags: [String] {
+        switch content {
+        case .finding(let finding): return finding.tags
+        case .incident: return []
+        case .article(let article): return article.tags
+        }
+    }
+
+    var severity: String? {
+        switch content {
+        case .finding(let finding): return finding.severity.rawValue
+        case .incident(let incident): return incident.severity.rawValue
+        case .article: return nil
+        }
+    }
+
+    var category: String? {
+        if case .finding(let finding) = content { return finding.category.rawValue }
+        return nil
+    }
+
+    var summary: String {
+        switch content {
+        case .finding(let finding): return finding.summary ?? ""
+        case .incident(let incident): return incident.summary ?? ""
+        case .article: return ""
+        }
+    }
+
+    var body: String {
+        switch content {
+        case .finding(let finding): return finding.body
+        case .incident(let incident): return incident.body
+        case .article(let article): return article.body
+        }
+    }
+
+    /// Ids this item names as related (incidents: the findings behind them).
+    var related: [String] {
+        switch content {
+        case .finding: return []
+        case .incident(let incident): return incident.related
+        case .article(let article): return article.related
+        }
+    }
+
+    /// For sorting by recency: detection date, first timeline time, or the engagement's end.
+    var date: Date {
+        switch content {
+        case .finding(let finding):
+            if let day = finding.detected { return Self.date(day) }
+        case .incident(let incident):
+            if let first = incident.timeline.first { return first.at.date }
+        case .article:
+            break
+        }
+        return Self.date(engagement.period.to)
+    }
+
+    static func date(_ day: Day) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    var url: String { "items/\(slug).html" }
+
+    /// The document the search index holds for this item.
+    func searchDocument() -> SearchDocument {
+        let rendered = MarkdownRenderer.render(body, options: [.tables, .autolinks])
+        let text = PlainText.from(html: rendered.html)
+        var extra: [String] = []
+        if case .incident(let incident) = content {
+            extra = [incident.impact, incident.rootCause].compactMap { $0 } + incident.timeline.map(\.text) + incident.actions.map(\.text)
+        }
+        return SearchDocument(
+            id: displayID, kind: kind, title: title, url: url, summary: summary, systems: systems, severity: severity,
+            engagement: engagement.id, tags: tags + [displayID] + systems, headings: rendered.headings.map(\.text),
+            body: (extra + [text]).joined(separator: "\n"))
+    }
+}
+
+/// Plain text from rendered HTML: tags dropped (headings too, as they are indexed on their own),
+/// entities decoded, blank runs folded.
+enum PlainText {
+    static func from(html: String) -> String {
+        var text = html
+        text = text.replacingOccurrences(of: #"<h[1-6][^>]*>.*?</h[1-6]>"#, with: "\n", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"<[^>]+>"#, with: " ", options: .regularExpression)
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
+        text = text.replacingOccurrences(of: #"[ \t]+"#, with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"\s*\n\s*"#, with: "\n", options: .regularExpression)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The most related other items of each item.
+///
+/// Score of a pair: 3 per shared tag, 2 per shared system, 1 for the same finding category, plus
+/// 4 × the cosine similarity of the two items' 20 strongest TF-IDF terms, plus 10 when one names
+/// the other as related (an incident and the findings behind it). Candidates come from inverted
+/// lists of tags, systems and strong terms, never from all pairs; the five best above 1 are shown.
+enum RelatedItems {
+    static let shown = 5
+
+    static func compute(_ items: [KBItem]) -> [[Int]] {
+        var vectors: [[String: Double]] = []
+        var documentFrequency: [String: Int] = [:]
+        var counts: [[String: Int]] = []
+        for item in items {
+            var tf: [String: Int] = [:]
+            for token in Tokenizer.tokenize(item.title + "\n" + item.summary + "\n" + item.body) where token.unicodeScalars.count > 1 {
+                tf[token, default: 0] += 1
+            }
+            counts.append(tf)
+            for term in tf.keys { documentFrequency[term, default: 0] += 1 }
+        }
+        let n = Double(max(1, items.count))
+        for tf in counts {
+            var weights: [String: Double] = [:]
+            for (term, count) in tf {
+                let df = Double(documentFrequency[term] ?? 1)
+                guard df < n || n == 1 else { continue }
+                weights[term] = (1 + log(Double(count))) * log(1 + n / df)
+            }
+            let strongest = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(20)
+            let norm = sqrt(strongest.reduce(0) { $0 + $1.value * $1.value })
+            vectors.append(Dictionary(uniqueKeysWithValues: strongest.map { ($0.key, norm > 0 ? $0.value / norm : 0) }))
+        }
+        var byKey: [String: [Int]] = [:]
+        for (index, item) in items.enumerated() {
+            for tag in Set(item.tags) { byKey["t:" + tag, default: []].append(index) }
+            for system in Set(item.systems) { byKey["s:" + system, default: []].append(index) }
+            for term in vectors[index].keys { byKey["w:" + term, default: []].append(index) }
+        }
+        let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var linked: [Int: Set<Int>] = [:]
+        for (index, item) in items.enumerated() {
+            for id in item.related {
+                guard let other = indexByID["\(item.engagement.id)/\(id)"] else { continue }
+                linked[index, default: []].insert(other)
+                linked[other, default: []].insert(index)
+            }
+        }
+        return items.indices.map { index in
+            let item = items[index]
+            var candidates: Set<Int> = linked[index] ?? []
+            for tag in Set(item.tags) { candidates.formUnion(byKey["t:" + tag] ?? []) }
+            for system in Set(item.systems) { candidates.formUnion(byKey["s:" + system] ?? []) }
+            for term in vectors[index].keys where (byKey["w:" + term]?.count ?? 0) < 200 { candidates.formUnion(byKey["w:" + term] ?? []) }
+            candidates.remove(index)
+            let scored = candidates.map { other -> (Int, Double) in
+                let peer = items[other]
+                var score = 3 * Double(Set(item.tags).intersection(peer.tags).count) + 2 * Double(Set(item.systems).intersection(peer.systems).count)
+                if let category = item.category, category == peer.category { score += 1 }
+                var cosine = 0.0
+                for (term, weight) in vectors[index] { cosine += weight * (vectors[other][term] ?? 0) }
+                score += 4 * cosine
+                if linked[index]?.contains(other) == true { score += 10 }
+                return (other, score)
+            }
+            return scored.filter { $0.1 > 1 }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(shown).map(\.0)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// View models of the knowledge-base page templates (`Templates/reports/kb/`), HTML-escaped by Mustache.
+struct KBLink {
+    var url: String
+    var label: String
+    var count: String?
+}
+
+struct KBCrumb {
+    var label: String
+    var url: String?
+}
+
+struct KBBrand {
+    var name: String
+    var logo: String?
+}
+
+struct KBListEntry {
+    var url: String
+    var id: String
+    var title: String
+    var kind: String
+    var severity: String?
+    var summary: String?
+    var systems: String
+}
+
+struct KBFact {
+    var label: String
+    var value: String?
+    var links: [KBLink]?
+}
+
+struct KBMetric {
+    var name: String
+    var before: String
+    var after: String
+    var target: String
+    var change: String
+}
+
+struct KBEvidence {
+    var caption: String
+    var file: String
+    var excerpt: String?
+}
+
+struct KBTimelineRow {
+    var time: String
+    var kind: String
+    var text: String
+    var by: String
+}
+
+/// What every page shares: language, brand, breadcrumbs, the path back to the site root.
+struct KBPage {
+    var lang: String
+    var title: String
+    var siteTitle: String
+    var root: String
+    var brand: KBBrand
+    var breadcrumbs: [KBCrumb]
+    var footer: String
+    var isInternal: Bool
+    var t: [String: String]
+}
+
+struct KBItemView {
+    var page: KBPage
+    var kind: String
+    var id: String
+    var title: String
+    var facts: [KBFact]
+    var summary: String?
+    var body: String
+    var hasMetrics: Bool
+    var metrics: [KBMetric]
+    var hasTimeline: Bool
+    var timeline: [KBTimelineRow]
+    var zoneNote: String?
+    var verdict: String?
+    var hasEvidence: Bool
+    var evidence: [KBEvidence]
+    var hasRelated: Bool
+    var related: [KBListEntry]
+    var hasCaused: Bool
+    var caused: [KBListEntry]
+    var hasHistory: Bool
+    var history: [KBListEntry]
+}
+
+struct KBListView {
+    var page: KBPage
+    var heading: String
+    var description: String?
+    var entries: [KBListEntry]
+    var hasGroups: Bool
+    var groups: [KBLink]
+}
+
+struct KBHomeView {
+    var page: KBPage
+    var intro: String
+    var counts: [KBLink]
+    var recent: [KBListEntry]
+    var systems: [KBLink]
+    var categories: [KBLink]
+    var kinds: [KBLink]
+    var severities: [KBLink]
+    var tags: [KBLink]
+    var hasEngagements: Bool
+    var engagements: [KBLink]
+}
+
+struct KBSearchView {
+    var page: KBPage
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Builds the search index files of SPEC.md §2–3 from documents.
+public enum IndexWriter {
+    /// Postings per shard of about this many bytes keep each file a query loads small.
+    static let targetShardBytes = 48 * 1024
+    public static let docShardSize = 50
+
+    /// File name (without `.js`) → contents.
+    public static func files(for documents: [SearchDocument], generator: String) -> [(name: String, data: Data)] {
+        let boosts = SearchIndexFormat.boosts
+        var postings: [String: [(doc: Int, tf: Int)]] = [:]
+        var lengths: [Int] = []
+        for (index, document) in documents.enumerated() {
+            var tf: [String: Int] = [:]
+            var length = 0
+            func add(_ text: String, weight: Int) {
+                let tokens = Tokenizer.tokenize(text)
+                length += tokens.count * weight
+                for token in tokens { tf[token, default: 0] += weight }
+            }
+            add(document.title, weight: boosts.title)
+            add(document.tags.joined(separator: " "), weight: boosts.tags)
+            add(document.headings.joined(separator: "\n"), weight: boosts.headings)
+            add(document.summary + "\n" + document.body, weight: boosts.body)
+            for word in Tokenizer.hangulWords([document.title, document.headings.joined(separator: "\n"), document.summary, document.body].joined(separator: "\n")) {
+                tf["~" + word, default: 0] += 1
+            }
+            lengths.append(length)
+            for (term, count) in tf { postings[term, default: []].append((index, count)) }
+        }
+
+        let estimatedBytes = postings.reduce(0) { $0 + $1.key.utf8.count + 8 + $1.value.count * 8 }
+        let termShards = max(1, min(997, (estimatedBytes + targetShardBytes - 1) / targetShardBytes))
+        var shards = Array(repeating: [String](), count: termShards)
+        for term in postings.keys { shards[SearchIndexFormat.shard(of: term, shards: termShards)].append(term) }
+
+        var files: [(String, Data)] = []
+        for (number, terms) in shards.enumerated() {
+            let body = terms.sorted().map { term in
+                ScriptJSON.string(term) + ":[" + postings[term]!.map { "\($0.doc),\($0.tf)" }.joined(separator: ",") + "]"
+            }.joined(separator: ",\n")
+            let name = SearchIndexFormat.termFile(number)
+            files.append((name, ScriptJSON.file(name: name, json: "{" + body + "}")))
+        }
+
+        for start in stride(from: 0, to: documents.count, by: docShardSize) {
+            let slice = documents[start..<min(documents.count, start + docShardSize)]
+            let body = slice.map { document -> String in
+                var text = document.summary.isEmpty ? document.body : document.summary + "\n" + document.body
+                if text.count > SearchIndexFormat.snippetTextLength { text = String(text.prefix(SearchIndexFormat.snippetTextLength)) }
+                return "{\"id\":\(ScriptJSON.string(document.id)),\"kind\":\(ScriptJSON.string(document.kind)),"
+                    + "\"title\":\(ScriptJSON.string(document.title)),\"url\":\(ScriptJSON.string(document.url)),"
+                    + "\"summary\":\(ScriptJSON.string(document.summary)),\"systems\":\(ScriptJSON.strings(document.systems)),"
+                    + "\"severity\":\(document.severity.map(ScriptJSON.string) ?? "null"),"
+                    + "\"engagement\":\(ScriptJSON.string(document.engagement)),\"text\":\(ScriptJSON.string(text))}"
+            }.joined(separator: ",\n")
+            let name = SearchIndexFormat.docFile(start / docShardSize)
+            files.append((name, ScriptJSON.file(name: name, json: "[" + body + "]")))
+        }
+
+        let kinds = ["finding", "incident", "article"]
+        let systems = Array(Set(documents.flatMap(\.systems))).sorted()
+        let severities = Array(Set(documents.compactMap(\.severity))).sorted { severityOrder($0) < severityOrder($1) }
+        let engagements = uniqueInOrder(documents.map(\.engagement))
+        let docs = zip(documents, lengths).map { document, length in
+            "[\(kinds.firstIndex(of: document.kind) ?? -1),\(document.severity.flatMap { severities.firstIndex(of: $0) } ?? -1),"
+                + "[\(document.systems.compactMap { systems.firstIndex(of: $0) }.map(String.init).joined(separator: ","))],"
+                + "\(engagements.firstIndex(of: document.engagement) ?? -1),\(length)]"
+        }.joined(separator: ",\n")
+        let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
+        let meta = "{\"schema\":\(SearchIndexFormat.schema),\"generator\":\(ScriptJSON.string(generator)),\"docCount\":\(documents.count),"
+            + "\"avgdl\":\(String(format: "%.6f", average)),\"k1\":\(SearchIndexFormat.k1),\"b\":\(SearchIndexFormat.b),"
+            + "\"termShards\":\(termShards),\"docShardSize\":\(docShardSize),"
+            + "\"kinds\":\(ScriptJSON.strings(kinds)),\"systems\":\(ScriptJSON.strings(systems)),"
+            + "\"severities\":\(ScriptJSON.strings(severities)),\"engagements\":\(ScriptJSON.strings(engagements)),"
+            + "\"docs\":[\n" + docs + "]}"
+        files.append(("meta", ScriptJSON.file(name: "meta", json: meta)))
+        return files.sorted { $0.0 < $1.0 }
+    }
+
+    static func severityOrder(_ severity: String) -> Int {
+        ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].firstIndex(of: severity) ?? 99
+    }
+
+    static func uniqueInOrder(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+
+/// A parsed query: what each word requires of a document (SPEC.md §4.1–4.3).
+public struct QueryGroup: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The term itself.
+        case exact(String)
+        /// Any term starting with the text (a single syllable, or the last word while typing).
+        case prefix(String)
+        /// At least `required` of the bigrams; `piece` is the Hangul run for the adjacency bonus.
+        case hangul(bigrams: [String], required: Int, piece: String)
+    }
+
+    public var kind: Kind
+}
+
+public enum QueryParser {
+    public static func groups(_ query: String) -> [QueryGroup] {
+        let words = query.split(whereSeparator: { $0.isWhitespace })
+        let typing = !(query.last?.isWhitespace ?? true)
+        var groups: [QueryGroup] = []
+        for (wordIndex, word) in words.enumerated() {
+            let analysis = Tokenizer.analyze(String(word))
+            var wordGroups: [QueryGroup] = []
+            for (index, piece) in analysis.pieces.enumerated() {
+                switch piece.script {
+                case .word:
+                    if let id = piece.identifier {
+                        let last = index + 1 == analysis.pieces.count || analysis.pieces[index + 1].identifier != id
+                        if last { wordGroups.append(QueryGroup(kind: .exact(analysis.identifiers[id]))) }
+                    } else {
+                        wordGroups.append(QueryGroup(kind: .exact(piece.text)))
+                    }
+                case .hangul:
+                    let count = piece.text.unicodeScalars.count
+                    if count == 1 {
+                        wordGroups.append(QueryGroup(kind: .prefix(piece.text)))
+                    } else {
+                        let bigrams = Tokenizer.bigrams(piece.text)
+                        wordGroups.append(QueryGroup(kind: .hangul(bigrams: bigrams, required: (bigrams.count + 1) / 2, piece: piece.text)))
+                    }
+                }
+            }
+            wordGroups = wordGroups.filter { group in
+                switch group.kind {
+                case .exact(let term), .prefix(let term): return term.unicodeScalars.count <= Tokenizer.maximumTokenLength
+                case .hangul: return true
+                }
+            }
+            if typing, wordIndex == words.count - 1, let last = wordGroups.last, case .exact(let term) = last.kind {
+                wordGroups[wordGroups.count - 1] = QueryGroup(kind: .prefix(term))
+            }
+            groups += wordGroups
+        }
+        return groups
+    }
+}
+
+/// Answers queries from a built index folder (`kb/search/`), loading shards as needed, exactly as
+/// the JavaScript client does.
+public final class QueryEngine {
+    public struct Result: Sendable {
+        public var index: Int
+        public var score: Double
+        public var document: [String: String]
+        public var systems: [String]
+    }
+
+    public struct Response: Sendable {
+        public var total: Int
+        public var results: [Result]
+        public var facets: [String: [String: Int]]
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let folder: URL
+    private var files: [String: Any] = [:]
+    private let meta: [String: Any]
+    private let docCount: Int
+    private let averageLength: Double
+    private let termShards: Int
+    private let docShardSize: Int
+    private let docTable: [[Any]]
+
+    public init(folder: URL) throws(Failure) {
+        self.folder = folder
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("meta.js")),
+              let parsed = ScriptJSON.parse(data), let meta = parsed.value as? [String: Any] else {
+            throw Failure(description: "no search index in \(folder.path) — build the knowledge base with `dossier build` or `dossier kb` first")
+        }
+        let schema = meta["schema"] as? Int ?? -1
+        guard schema == SearchIndexFormat.schema else {
+            throw Failure(description: "this knowledge base index uses schema \(schema); this Dossier understands schema \(SearchIndexFormat.schema) — rebuild the knowledge base with this Dossier")
+        }
+        self.meta = meta
+        docCount = meta["docCount"] as? Int ?? 0
+        averageLength = (meta["avgdl"] as? Double) ?? Double(meta["avgdl"] as? Int ?? 1)
+        termShards = meta["termShards"] as? Int ?? 1
+        docShardSize = meta["docShardSize"] as? Int ?? 50
+        docTable = meta["docs"] as? [[Any]] ?? []
+    }
+
+    private func load(_ name: String) -> Any? {
+        if let cached = files[name] { return cached }
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(name + ".js")), let parsed = ScriptJSON.parse(data) else { return nil }
+        files[name] = parsed.value
+        return parsed.value
+    }
+
+    private func shard(for term: String) -> [String: [Int]] {
+        let name = SearchIndexFormat.termFile(SearchIndexFormat.shard(of: term, shards: termShards))
+        guard let object = load(name) as? [String: [Any]] else { return [:] }
+        return object.mapValues { $0.compactMap { ($0 as? Int) ?? ($0 as? NSNumber)?.intValue } }
+    }
+
+    private var shardCache: [Int: [String: [Int]]] = [:]
+
+    private func postings(_ term: String) -> [Int] {
+        let number = SearchIndexFormat.shard(of: term, shards: termShards)
+        if shardCache[number] == nil { shardCache[number] = shard(for: term) }
+        return shardCache[number]?[term] ?? []
+    }
+
+    private func terms(withPrefix prefix: String) -> [String] {
+        let number = SearchIndexFormat.shard(of: prefix, shards: termShards)
+        if shardCache[number] == nil { shardCache[number] = shard(for: prefix) }
+        return (shardCache[number] ?? [:]).keys.filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    private func length(_ document: Int) -> Double {
+        guard document < docTable.count, let value = docTable[document].last else { return averageLength }
+        return (value as? Double) ?? Double(value as? Int ?? 0)
+    }
+
+    /// BM25 scores of one term: document → score.
+    private func scores(_ term: String) -> [Int: Double] {
+        let list = postings(term)
+        let df = Double(list.count / 2)
+        guard df > 0 else { return [:] }
+        let n = Double(docCount)
+        let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+        let k1 = SearchIndexFormat.k1, b = SearchIndexFormat.b
+        var result: [Int: Double] = [:]
+        for i in stride(from: 0, to: list.count - 1, by: 2) {
+            let tf = Double(list[i + 1])
+            result[list[i]] = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length(list[i]) / averageLength))
+        }
+        return result
+    }
+
+    public func search(_ query: String, filters: [String: [String]] = [:], limit: Int = 20) -> Response {
+        let groups = QueryParser.groups(query)
+        guard !groups.isEmpty else { return Response(total: 0, results: [], facets: [:]) }
+        var total: [Int: Double]?
+        for group in groups {
+            var groupScores: [Int: Double] = [:]
+            switch group.kind {
+            case .exact(let term):
+                groupScores = scores(term)
+            case .prefix(let prefix):
+                for term in terms(withPrefix: prefix) {
+                    for (document, score) in scores(term) { groupScores[document] = max(groupScores[document] ?? 0, score) }
+                }
+            case .hangul(let bigrams, let required, let piece):
+                var matched: [Int: Int] = [:]
+                for bigram in bigrams {
+                    for (document, score) in scores(bigram) {
+                        groupScores[document, default: 0] += score
+                        matched[document, default: 0] += 1
+                    }
+                }
+                groupScores = groupScores.filter { (matched[$0.key] ?? 0) >= required }
+                let scalars = Array(piece.unicodeScalars)
+                if scalars.count >= 3 {
+                    let full = Set(terms(withPrefix: "~" + piece).flatMap { documents(postings($0)) })
+                    let stem = Set(terms(withPrefix: "~" + String(String.UnicodeScalarView(scalars.dropLast()))).flatMap { documents(postings($0)) })
+                    for document in groupScores.keys {
+                        if full.contains(document) { groupScores[document]! += 2 } else if stem.contains(document) { groupScores[document]! += 1 }
+                    }
+                }
+            }
+            if let current = total {
+                var next: [Int: Double] = [:]
+                for (document, score) in current { if let add = groupScores[document] { next[document] = score + add } }
+                total = next
+            } else {
+                total = groupScores
+            }
+        }
+        let matches = total ?? [:]
+        let facetNames = ["kind", "system", "severity", "engagement"]
+        var facets: [String: [String: Int]] = Dictionary(uniqueKeysWithValues: facetNames.map { ($0, [:]) })
+        var kept: [(Int, Double)] = []
+        for (document, score) in matches {
+            let values = facetValues(document)
+            for name in facetNames { for value in values[name] ?? [] { facets[name]![value, default: 0] += 1 } }
+            let passes = filters.allSatisfy { name, selected in selected.isEmpty || !Set(selected).isDisjoint(with: values[name] ?? []) }
+            if passes { kept.append((document, (score * 1e6).rounded() / 1e6)) }
+        }
+        kept.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let results = kept.prefix(limit).map { document, score in
+            let record = self.document(document)
+            return Result(index: document, score: score, document: record.fields, systems: record.systems)
+        }
+        return Response(total: kept.count, results: results, facets: facets.filter { !$0.value.isEmpty })
+    }
+
+    private func documents(_ list: [Int]) -> [Int] {
+        stride(from: 0, to: list.count - 1, by: 2).map { list[$0] }
+    }
+
+    private func facetValues(_ document: Int) -> [String: [String]] {
+        guard document < docTable.count else { return [:] }
+        let row = docTable[document]
+        func name(_ key: String, _ index: Any?) -> [String] {
+            guard let list = meta[key] as? [String], let i = index as? Int, i >= 0, i < list.count else { return [] }
+            return [list[i]]
+        }
+        let systems = (row.count > 2 ? row[2] as? [Int] : nil)?.flatMap { name("systems", $0) } ?? []
+        return ["kind": name("kinds", row.first), "severity": name("severities", row.count > 1 ? row[1] : nil),
+                "system": systems, "engagement": name("engagements", row.count > 3 ? row[3] : nil)]
+    }
+
+    private func document(_ index: Int) -> (fields: [String: String], systems: [String]) {
+        guard let list = load(SearchIndexFormat.docFile(index / docShardSize)) as? [[String: Any]], index % docShardSize < list.count else { return ([:], []) }
+        let object = list[index % docShardSize]
+        var fields: [String: String] = [:]
+        for (key, value) in object { if let text = value as? String { fields[key] = text } }
+        return (fields, object["systems"] as? [String] ?? [])
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// The Korean-aware tokenizer of SPEC.md §1: NFKC and lower case; words and numbers as tokens, with
+/// joined identifiers (`ora-01555`, `10.0.0.1`, `max_connections`); Hangul runs as overlapping
+/// two-syllable tokens, single syllables kept.
+public enum Tokenizer {
+    public static let maximumTokenLength = 40
+
+    enum Kind: Equatable {
+        case hangul, word, joiner, separator
+    }
+
+    /// A run of one class, W or H, as the tokenizer sees it.
+    public struct Piece: Equatable, Sendable {
+        public enum Script: Sendable, Equatable { case word, hangul }
+        public var text: String
+        public var script: Script
+        /// For word pieces: the index of the identifier (≥ 2 joined pieces) this piece belongs to.
+        public var identifier: Int?
+    }
+
+    /// A token sequence unit produced from pieces: the pieces, and the identifiers' texts.
+    public struct Analysis: Sendable {
+        public var pieces: [Piece]
+        public var identifiers: [String]
+    }
+
+    static func kind(_ scalar: Unicode.Scalar) -> Kind {
+        if (0xAC00...0xD7A3).contains(scalar.value) { return .hangul }
+        switch scalar {
+        case "-", "_", ".": return .joiner
+        default: break
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber:
+            return .word
+        default:
+            return .separator
+        }
+    }
+
+    /// NFKC, then lower case. Foundation's compatibility mapping on Linux leaves some sequences
+    /// uncomposed (half-width ｶﾞ, compatibility jamo ㄷㅣ), so canonical composition is applied again.
+    public static func normalize(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// Splits normalised text into pieces and identifiers.
+    public static func analyze(_ text: String) -> Analysis {
+        let scalars = Array(normalize(text).unicodeScalars)
+        var pieces: [Piece] = []
+        var identifiers: [String] = []
+        var index = 0
+        // The identifier being built: its first piece's index and its text so far.
+        var chain: (first: Int, text: String)?
+        var previousEndedWithWordBeforeJoiner = false
+
+        func closeChain() {
+            if let current = chain, pieces.count - current.first >= 2 {
+                let id = identifiers.count
+                identifiers.append(current.text)
+                for i in current.first..<pieces.count { pieces[i].identifier = id }
+            }
+            chain = nil
+        }
+
+        while index < scalars.count {
+            let kind = Self.kind(scalars[index])
+            switch kind {
+            case .word, .hangul:
+                var end = index
+                while end < scalars.count, Self.kind(scalars[end]) == kind { end += 1 }
+                var piece = String(String.UnicodeScalarView(scalars[index..<end]))
+                if kind == .word {
+                    if previousEndedWithWordBeforeJoiner, var current = chain {
+                        current.text += String(scalars[index - 1]) + piece
+                        chain = current
+                    } else {
+                        closeChain()
+                        chain = (pieces.count, piece)
+                    }
+                    pieces.append(Piece(text: piece, script: .word, identifier: nil))
+                } else {
+                    closeChain()
+                    pieces.append(Piece(text: piece, script: .hangul, identifier: nil))
+                    piece = ""
+                }
+                previousEndedWithWordBeforeJoiner = false
+                index = end
+                // A single joiner followed by a word piece continues the identifier.
+                if kind == .word, index + 1 < scalars.count, Self.kind(scalars[index]) == .joiner, Self.kind(scalars[index + 1]) == .word {
+                    previousEndedWithWordBeforeJoiner = true
+                    index += 1
+                } else if kind == .word {
+                    closeChain()
+                }
+            case .joiner, .separator:
+                closeChain()
+                previousEndedWithWordBeforeJoiner = false
+                index += 1
+            }
+        }
+        closeChain()
+        return Analysis(pieces: pieces, identifiers: identifiers)
+    }
+
+    /// The tokens of `text`, in order, duplicates kept.
+    public static func tokenize(_ text: String) -> [String] {
+        let analysis = analyze(text)
+        var tokens: [String] = []
+        for (index, piece) in analysis.pieces.enumerated() {
+            switch piece.script {
+            case .word:
+                tokens.append(piece.text)
+                if let id = piece.identifier, index + 1 == analysis.pieces.count || analysis.pieces[index + 1].identifier != id {
+                    tokens.append(analysis.identifiers[id])
+                }
+            case .hangul:
+                tokens += bigrams(piece.text)
+            }
+        }
+        return tokens.filter { $0.unicodeScalars.count <= maximumTokenLength }
+    }
+
+    /// `디스크가` → `디스`, `스크`, `크가`; one syllable stays itself.
+    public static func bigrams(_ hangul: String) -> [String] {
+        let scalars = Array(hangul.unicodeScalars)
+        guard scalars.count >= 2 else { return [hangul] }
+        return (0..<(scalars.count - 1)).map { String(String.UnicodeScalarView(scalars[$0...($0 + 1)])) }
+    }
+
+    /// Hangul pieces of two or more syllables (indexed as `~word` for the adjacency bonus).
+    public static func hangulWords(_ text: String) -> [String] {
+        analyze(text).pieces.map(\.text).filter { piece in
+            let count = piece.unicodeScalars.count
+            return count >= 2 && count <= maximumTokenLength && Self.kind(piece.unicodeScalars.first!) == .hangul
+        }
+    }
+}
