@@ -12,7 +12,7 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils openssh-client
 PIP_TEST_PACKAGES := compliance-trestle
 EXAMPLES     := $(sort $(wildcard Examples/*/engagement.yaml))
 
-.PHONY: all deps test-deps install-packages build demo test test-swift bench-check clean help
+.PHONY: all deps test-deps install-packages build demo test test-swift test-js bench-check clean help
 
 all: build
 
@@ -53,7 +53,13 @@ demo: build
 	@echo "Done. Outputs of the $(words $(EXAMPLES)) example engagements:"
 	@for e in $(EXAMPLES); do name=$$(basename $$(dirname $$e)); echo "  $(abspath $(OUT))/$$name/report/health-check.html (and .md, .pdf; incidents/, period)"; done
 
-test: test-deps test-swift
+test: test-deps test-swift test-js
+
+# The search client under node: shared vectors, the fixture index, and the example knowledge base.
+test-js: build
+	@echo "==> JavaScript tests (node --test)"
+	@rm -rf .build/test-kb && $(BIN) build Examples/acecommerce-2026-q4 -o .build/test-kb > /dev/null
+	DOSSIER_KB=.build/test-kb/kb node --test Tests/js/
 
 test-swift:
 	@echo "==> Swift tests"

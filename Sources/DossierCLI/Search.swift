@@ -25,6 +25,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .text
 
+    @Flag(help: "Match the last word as a prefix, as the search page does while you type (max_conn finds max_connections).")
+    var prefix = false
+
     @Option(name: .customLong("kind"), help: "Only this kind (finding, incident, article); repeatable.")
     var kinds: [String] = []
 
@@ -47,7 +50,8 @@ struct SearchCommand: ParsableCommand {
             Terminal.printError("error: \(error.description)")
             throw ExitCode.failure
         }
-        let response = engine.search(query + " ", filters: ["kind": kinds, "system": systems], limit: limit)
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        let response = engine.search(prefix ? trimmed : trimmed + " ", filters: ["kind": kinds, "system": systems], limit: limit)
         switch format {
         case .json:
             let results: [[String: Any]] = response.results.map { result in

@@ -23,7 +23,8 @@ public enum IndexWriter {
             add(document.tags.joined(separator: " "), weight: boosts.tags)
             add(document.headings.joined(separator: "\n"), weight: boosts.headings)
             add(document.summary + "\n" + document.body, weight: boosts.body)
-            for word in Tokenizer.hangulWords([document.title, document.headings.joined(separator: "\n"), document.summary, document.body].joined(separator: "\n")) {
+            for word in Tokenizer.hangulWords([document.title, document.tags.joined(separator: " "), document.headings.joined(separator: "\n"),
+                                               document.summary, document.body].joined(separator: "\n")) {
                 tf["~" + word, default: 0] += 1
             }
             lengths.append(length)

@@ -97,7 +97,8 @@ public final class QueryEngine {
         }
         self.meta = meta
         docCount = meta["docCount"] as? Int ?? 0
-        averageLength = (meta["avgdl"] as? Double) ?? Double(meta["avgdl"] as? Int ?? 1)
+        let average = (meta["avgdl"] as? Double) ?? Double(meta["avgdl"] as? Int ?? 1)
+        averageLength = average > 0 ? average : 1
         termShards = meta["termShards"] as? Int ?? 1
         docShardSize = meta["docShardSize"] as? Int ?? 50
         docTable = meta["docs"] as? [[Any]] ?? []
@@ -219,7 +220,10 @@ public final class QueryEngine {
             guard let list = meta[key] as? [String], let i = index as? Int, i >= 0, i < list.count else { return [] }
             return [list[i]]
         }
-        let systems = (row.count > 2 ? row[2] as? [Int] : nil)?.flatMap { name("systems", $0) } ?? []
+        var systems: [String] = []
+        for index in (row.count > 2 ? row[2] as? [Int] : nil) ?? [] {
+            for system in name("systems", index) where !systems.contains(system) { systems.append(system) }
+        }
         return ["kind": name("kinds", row.first), "severity": name("severities", row.count > 1 ? row[1] : nil),
                 "system": systems, "engagement": name("engagements", row.count > 3 ? row[3] : nil)]
     }

@@ -65,6 +65,28 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("no search index"))
     }
 
+    /// The vectors node --test checks against the same knowledge base (make test sets DOSSIER_KB).
+    @Test func sharedExampleVectors() throws {
+        let (copy, out, output) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(output.status == 0)
+        let url = Dossier.packageRoot.appendingPathComponent("Tests/Fixtures/example-kb-vectors.json")
+        let vectors = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        let queries = try #require(vectors?["queries"] as? [[String: Any]])
+        #expect(queries.count >= 10)
+        for vector in queries {
+            let query = try #require(vector["query"] as? String)
+            let top = vector["top"] as? [String] ?? []
+            let typing = !(query.last?.isWhitespace ?? true)
+            let result = try Dossier.run(["search", out.appendingPathComponent("kb").path, query, "--format", "json", "--limit", "\(max(1, top.count))"]
+                                         + (typing ? ["--prefix"] : []))
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let ids = (json?["results"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            #expect(Array(ids.prefix(top.count)) == top, "\(query)")
+            #expect(json?["total"] as? Int == vector["total"] as? Int, "\(query)")
+        }
+    }
+
     @Test func multiEngagementKnowledgeBase() throws {
         let copy = try ExampleCopy("acecommerce-2026-q4", withSiblings: true)
         defer { copy.remove() }

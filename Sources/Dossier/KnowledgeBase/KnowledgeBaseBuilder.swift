@@ -151,7 +151,7 @@ enum KnowledgeBaseBuilder {
             files.append(OutputFile(path: "assets/" + asset, data: Data(templates.kbAsset(asset).utf8)))
         }
         let stringKeys = ["results_count", "no_results", "loading", "index_error", "facet_kind", "facet_system", "facet_severity", "facet_engagement",
-                          "kind_finding", "kind_incident", "kind_article", "clear_filters"]
+                          "kind_finding", "kind_incident", "kind_article", "clear_filters", "more_results"]
             + ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].map { "severity_\($0)" }
         let strings = stringKeys.map { "  \(ScriptJSON.string($0)): \(ScriptJSON.string(format.text($0)))" }.joined(separator: ",\n")
         files.append(OutputFile(path: "assets/strings.js", data: Data("window.DossierKBStrings = {\n\(strings)\n};\n".utf8)))
