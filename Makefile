@@ -12,7 +12,7 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils openssh-client
 PIP_TEST_PACKAGES := compliance-trestle
 EXAMPLES     := $(sort $(wildcard Examples/*/engagement.yaml))
 
-.PHONY: all deps test-deps install-packages build demo test test-swift test-js bench-check clean help
+.PHONY: all deps test-deps install-packages build demo test test-swift test-js bench bench-check clean help
 
 all: build
 
@@ -69,8 +69,14 @@ test-swift:
 clean:
 	rm -rf .build $(OUT)
 
+# The benchmark of Benchmarks/README.md: release build, 10,000 findings + 1,000 incidents.
+bench: deps
+	$(SWIFT) build -c release --product dossier
+	python3 Benchmarks/run.py --findings $(or $(FINDINGS),10000) --incidents $(or $(INCIDENTS),1000) --json .build/bench.json
+
 # Times `dossier check` on a generated 1,001-file workspace (release build).
 bench-check: deps
+	@command -v /usr/bin/time >/dev/null || $(MAKE) --no-print-directory install-packages PACKAGES=time
 	$(SWIFT) build -c release --product dossier
 	@rm -rf .build/bench-corpus
 	python3 Benchmarks/generate-corpus.py --findings 800 --incidents 100 --articles 100 --out .build/bench-corpus

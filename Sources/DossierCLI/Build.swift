@@ -36,6 +36,9 @@ struct Build: ParsableCommand {
     @Option(help: "The signer identity written to allowed_signers (default: the key's comment).")
     var signerIdentity: String?
 
+    @Flag(help: "Print the wall time of each phase.")
+    var timings = false
+
     func run() throws {
         let options = BuildPipeline.Options(
             workspace: URL(fileURLWithPath: workspace), output: URL(fileURLWithPath: output), pdf: pdf,
@@ -62,6 +65,10 @@ struct Build: ParsableCommand {
             print("Redacted in quoted evidence: \(kinds).")
         }
         print("\(outcome.written.count) files written.")
+        if timings {
+            let rows = outcome.timings + [("total", outcome.timings.reduce(0) { $0 + $1.seconds })]
+            for (phase, seconds) in rows { print("  " + phase.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }
+        }
     }
 }
 

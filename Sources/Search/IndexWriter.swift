@@ -3,15 +3,16 @@ import Foundation
 /// Builds the search index files of SPEC.md §2–3 from documents.
 public enum IndexWriter {
     /// Postings per shard of about this many bytes keep each file a query loads small.
-    static let targetShardBytes = 48 * 1024
-    public static let docShardSize = 50
+    static let targetShardBytes = 32 * 1024
+    public static let docShardSize = 10
 
     /// File name (without `.js`) → contents.
     public static func files(for documents: [SearchDocument], generator: String) -> [(name: String, data: Data)] {
         let boosts = SearchIndexFormat.boosts
-        var postings: [String: [(doc: Int, tf: Int)]] = [:]
-        var lengths: [Int] = []
-        for (index, document) in documents.enumerated() {
+        // Tokenizing is per document, so it runs in parallel; postings are then merged in document order.
+        let perDocument = ParallelSlots<(tf: [String: Int], length: Int)>(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+            let document = documents[index]
             var tf: [String: Int] = [:]
             var length = 0
             func add(_ text: String, weight: Int) {
@@ -27,8 +28,13 @@ public enum IndexWriter {
                                                document.summary, document.body].joined(separator: "\n")) {
                 tf["~" + word, default: 0] += 1
             }
-            lengths.append(length)
-            for (term, count) in tf { postings[term, default: []].append((index, count)) }
+            perDocument[index] = (tf, length)
+        }
+        var postings: [String: [(doc: Int, tf: Int)]] = [:]
+        var lengths: [Int] = []
+        for (index, entry) in perDocument.values.enumerated() {
+            lengths.append(entry.length)
+            for (term, count) in entry.tf { postings[term, default: []].append((index, count)) }
         }
 
         let estimatedBytes = postings.reduce(0) { $0 + $1.key.utf8.count + 8 + $1.value.count * 8 }
@@ -88,4 +94,20 @@ public enum IndexWriter {
         var seen: Set<String> = []
         return values.filter { seen.insert($0).inserted }
     }
+}
+
+/// Slots written by concurrent iterations, each index by exactly one of them.
+public final class ParallelSlots<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    public init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    public subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    /// The values set, in index order.
+    public var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
 }

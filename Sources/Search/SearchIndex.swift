@@ -40,7 +40,7 @@ public enum SearchIndexFormat {
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)
-    public static let snippetTextLength = 2000
+    public static let snippetTextLength = 800
 
     /// The shard of a term: its first code point (the second for `~` terms) modulo the shard count.
     public static func shard(of term: String, shards: Int) -> Int {

@@ -26,6 +26,8 @@ public enum BuildPipeline {
 
     public struct Outcome: Sendable {
         public var diagnostics: [Diagnostic]
+        /// Wall time per phase, in order: (phase, seconds).
+        public var timings: [(phase: String, seconds: Double)] = []
         /// Paths written, relative to the output folder; empty when the build failed.
         public var written: [String]
         public var redactions: Redactor.Report
@@ -37,10 +39,12 @@ public enum BuildPipeline {
     /// Runs the build; `progress` receives lines such as `[2/5] Analyse (17 findings, 4 incidents)`.
     public static func run(_ options: Options, progress: (String) -> Void) -> Outcome {
         var log = DiagnosticLog()
+        var timings = PhaseTimer()
         func step(_ number: Int, _ text: String) { progress("[\(number)/\(stepCount)] \(text)") }
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], redactions: Redactor.Report()) }
 
         let loaded = WorkspaceLoader.load(options.workspace)
+        timings.lap("load")
         step(1, "Load and check workspace (\(loaded.fileCount) files)")
         for diagnostic in loaded.diagnostics {
             if diagnostic.severity == .error { log.error(diagnostic.message, at: diagnostic.location) } else { log.warning(diagnostic.message, at: diagnostic.location) }
@@ -79,8 +83,10 @@ public enum BuildPipeline {
             }
         }
 
-        guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log),
-              let reports = ReportBuilder.build(context, log: &log) else { return fail() }
+        guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log) else { return fail() }
+        timings.lap("analyse")
+        guard let reports = ReportBuilder.build(context, log: &log) else { return fail() }
+        timings.lap("reports")
         step(3, "Fill templates and render HTML (\(reports.reports.count) reports)")
 
         let folder: OutputFolder
@@ -92,7 +98,7 @@ public enum BuildPipeline {
         }
         var written = reports.files.map(\.path)
         do {
-            for file in reports.files { try folder.write(file) }
+            try folder.write(reports.files)
         } catch {
             folder.discard()
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
@@ -120,20 +126,22 @@ public enum BuildPipeline {
         } else {
             step(4, "Print PDF (skipped: add --pdf)")
         }
+        timings.lap("write reports, pdf")
 
-        let knowledgeBase = KnowledgeBaseBuilder.files([context], log: &log)
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], log: &log, timings: &timings)
         guard !log.hasErrors else {
             folder.discard()
             return fail()
         }
         do {
-            for file in knowledgeBase { try folder.write(OutputFile(path: "kb/" + file.path, data: file.data)) }
+            try folder.write(knowledgeBase, under: "kb/")
         } catch {
             folder.discard()
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
         written += knowledgeBase.map { "kb/" + $0.path }
+        timings.lap("kb write")
         let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count
         step(5, "Build knowledge base (\(pages) pages, search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
 
@@ -147,7 +155,7 @@ public enum BuildPipeline {
                     }
                 }
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer)
-                for file in pack { try folder.write(OutputFile(path: "evidence/" + file.path, data: file.data)) }
+                try folder.write(pack, under: "evidence/")
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName))
                 written += pack.map { "evidence/" + $0.path } + [zipName]
@@ -161,6 +169,7 @@ public enum BuildPipeline {
             step(6, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
         }
 
+        timings.lap("evidence pack")
         do {
             try folder.commit()
         } catch {
@@ -168,11 +177,27 @@ public enum BuildPipeline {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
+        timings.lap("commit")
         step(7, "Write \(written.count) files to \(options.output.path)")
-        return Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
+        var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
+        outcome.timings = timings.laps
+        return outcome
     }
 }
 
 extension Diagnostic {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+}
+
+/// Wall time of consecutive phases.
+struct PhaseTimer {
+    private(set) var laps: [(phase: String, seconds: Double)] = []
+    private var last = ContinuousClock.now
+
+    mutating func lap(_ phase: String) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        laps.append((phase, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        last = now
+    }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import Search
 
 /// Writes a build into a temporary folder beside the destination and moves it into place only when
 /// everything succeeded, so a failed build never leaves a half-written output folder.
-public struct OutputFolder {
+public struct OutputFolder: Sendable {
     public static let marker = ".dossier-output"
 
     public let destination: URL
@@ -47,6 +48,28 @@ public struct OutputFolder {
         } catch {
             throw Failure(description: "cannot write \(file.path): \(error.localizedDescription)")
         }
+    }
+
+    /// Writes many files in parallel (directories first), each path prefixed with `prefix`.
+    public func write(_ files: [OutputFile], under prefix: String = "") throws(Failure) {
+        let directories = Set(files.map { (prefix + $0.path as NSString).deletingLastPathComponent })
+        do {
+            for directory in directories.sorted() {
+                try FileManager.default.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
+            }
+        } catch {
+            throw Failure(description: "cannot create folders in \(staging.path): \(error.localizedDescription)")
+        }
+        let failures = ParallelSlots<String>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let file = files[index]
+            do {
+                try file.data.write(to: staging.appendingPathComponent(prefix + file.path))
+            } catch {
+                failures[index] = "cannot write \(prefix + file.path): \(error.localizedDescription)"
+            }
+        }
+        if let failure = failures.values.first { throw Failure(description: failure) }
     }
 
     public func url(_ path: String) -> URL { staging.appendingPathComponent(path) }

@@ -265,11 +265,15 @@ public enum EvidencePack {
         guard let catalogs = try? ControlCatalogs.shipped.get() else { return [] }
         var rows: [CoverageRow] = []
         let provider = context.engagement.provider
+        var findingsByControl: [Dossier.ControlReference: [Finding]] = [:]
+        for finding in context.findings { for control in Set(finding.controls) { findingsByControl[control, default: []].append(finding) } }
+        var incidentsByControl: [Dossier.ControlReference: [Incident]] = [:]
+        for incident in context.incidents { for control in Set(incident.controls) { incidentsByControl[control, default: []].append(incident) } }
         for framework in ControlFramework.allCases {
             for control in catalogs.controls[framework] ?? [] {
                 let reference = Dossier.ControlReference(framework: framework, id: control.id)
-                let findings = context.findings.filter { $0.controls.contains(reference) }
-                let incidents = context.incidents.filter { $0.controls.contains(reference) }
+                let findings = findingsByControl[reference] ?? []
+                let incidents = incidentsByControl[reference] ?? []
                 let evidence = Set(findings.flatMap { $0.evidence.map(\.file) } + incidents.flatMap { $0.evidence.map(\.file) }).map(packPath).sorted()
                 var note = ""
                 if framework == .ismsP, control.id == "1.4.2", let provider, provider.independent {

@@ -10,11 +10,17 @@ enum KnowledgeBaseBuilder {
     static let assets = ["kb.css", "search-core.js", "search-ui.js", "kb.js"]
 
     static func files(_ contexts: [ReportContext], log: inout DiagnosticLog) -> [OutputFile] {
+        var timings = PhaseTimer()
+        return files(contexts, log: &log, timings: &timings)
+    }
+
+    static func files(_ contexts: [ReportContext], log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
         guard let first = contexts.first else { return [] }
         let format = first.format
         let templates = first.templates
         let items = makeItems(contexts)
         let related = RelatedItems.compute(items)
+        timings.lap("kb related items")
         let multi = contexts.count > 1
         var files: [OutputFile] = []
 
@@ -24,7 +30,7 @@ enum KnowledgeBaseBuilder {
         let isInternal = first.audience == .internal
         let footer = [first.brand.footer ?? first.engagement.provider?.name ?? "", isInternal ? format.text("internal_banner") : ""]
             .filter { !$0.isEmpty }.joined(separator: " · ")
-        func page(_ title: String, depth: Int, crumbs: [KBCrumb]) -> KBPage {
+        @Sendable func page(_ title: String, depth: Int, crumbs: [KBCrumb]) -> KBPage {
             let root = String(repeating: "../", count: depth)
             return KBPage(lang: first.engagement.locale.rawValue, title: title, siteTitle: siteTitle, root: root, brand: brand,
                           breadcrumbs: [KBCrumb(label: format.text("kb_home"), url: root + "index.html")] + crumbs,
@@ -37,23 +43,34 @@ enum KnowledgeBaseBuilder {
             }
             files.append(OutputFile(path: path, data: Data(html.utf8)))
         }
-        func entry(_ item: KBItem, depth: Int) -> KBListEntry {
+        @Sendable func entry(_ item: KBItem, depth: Int) -> KBListEntry {
             KBListEntry(url: String(repeating: "../", count: depth) + item.url, id: item.displayID, title: item.title,
                         kind: kindLabel(item, format), severity: item.severity.map { format.text("severity_\($0)") },
                         summary: item.summary.isEmpty ? nil : item.summary, systems: item.systems.joined(separator: ", "))
         }
 
-        // Item pages.
+        // Item pages, rendered in parallel: each page depends only on its item and the shared tables.
         let byFindingKey = Dictionary(grouping: items.indices.filter { items[$0].kind == "finding" }, by: { items[$0].id })
-        for (index, item) in items.enumerated() {
+        let causedBy = Dictionary(grouping: items.indices.filter { items[$0].kind == "incident" }.flatMap { index in
+            items[index].related.map { ("\(items[index].engagement.id)/\($0)", index) }
+        }, by: \.0).mapValues { $0.map(\.1) }
+        let pages = ParallelSlots<OutputFile>(count: items.count)
+        let searchDocuments = ParallelSlots<SearchDocument>(count: items.count)
+        // Each item's line in list pages (all one level below the root), rendered once for every list.
+        let listLines = ParallelSlots<String>(count: items.count)
+        let failures = ParallelSlots<String>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            let item = items[index]
+            let body = MarkdownRenderer.render(item.body)
+            searchDocuments[index] = item.searchDocument(body)
+            listLines[index] = templates.render(entry(item, depth: 1), template: "kb-entry") ?? ""
             let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
             var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
-                                format: format, multi: multi)
+                                format: format, multi: multi, body: body.html)
             view.related = related[index].map { entry(items[$0], depth: 1) }
             view.hasRelated = !view.related.isEmpty
             if item.kind == "finding" {
-                view.caused = items.filter { $0.kind == "incident" && $0.engagement.id == item.engagement.id && $0.related.contains(item.id) }
-                    .map { entry($0, depth: 1) }
+                view.caused = (causedBy["\(item.engagement.id)/\(item.id)"] ?? []).map { entry(items[$0], depth: 1) }
                 view.hasCaused = !view.caused.isEmpty
                 if multi {
                     view.history = (byFindingKey[item.id] ?? []).filter { $0 != index }.map { other -> KBListEntry in
@@ -64,52 +81,75 @@ enum KnowledgeBaseBuilder {
                     view.hasHistory = !view.history.isEmpty
                 }
             }
-            render(view, "kb-item", to: item.url)
+            if let html = templates.render(view, template: "kb-item") {
+                pages[index] = OutputFile(path: item.url, data: Data(html.utf8))
+            } else {
+                failures[index] = "kb-item"
+            }
+        }
+        files += pages.values
+        if !failures.values.isEmpty {
+            log.error("template 'kb-item' is missing", at: SourceLocation(file: "templates/reports/kb-item.mustache", line: 0, column: 0))
         }
 
+        timings.lap("kb item pages")
+
         // List pages.
+        let lines = listLines.values
+        let position = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($0.element.slug, $0.offset) })
         func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [KBItem], description: String? = nil, groups: [KBLink] = []) {
             let depth = path.split(separator: "/").count - 1
             let sorted = members.sorted { $0.date != $1.date ? $0.date > $1.date : $0.displayID < $1.displayID }
+            let entries = sorted.compactMap { position[$0.slug] }.map { lines[$0] }.joined(separator: "\n")
             render(KBListView(page: page(heading, depth: depth, crumbs: crumbs), heading: heading, description: description,
-                              entries: sorted.map { entry($0, depth: depth) }, hasGroups: !groups.isEmpty, groups: groups),
+                              entriesHTML: entries, hasGroups: !groups.isEmpty, groups: groups),
                    "kb-list", to: path)
         }
         func countLabel(_ count: Int) -> String { format.text("kb_items", ["count": format.number(Double(count))]) }
 
-        let systems = Array(Set(items.flatMap(\.systems))).sorted()
+        var bySystem: [String: [KBItem]] = [:], byTag: [String: [KBItem]] = [:], byCategory: [String: [KBItem]] = [:]
+        var byKind: [String: [KBItem]] = [:], bySeverity: [String: [KBItem]] = [:], byEngagement: [String: [KBItem]] = [:]
+        for item in items {
+            for system in Set(item.systems) { bySystem[system, default: []].append(item) }
+            for tag in Set(item.tags) { byTag[tag, default: []].append(item) }
+            if let category = item.category { byCategory[category, default: []].append(item) }
+            byKind[item.kind, default: []].append(item)
+            if let severity = item.severity { bySeverity[severity, default: []].append(item) }
+            byEngagement[item.engagement.id, default: []].append(item)
+        }
+        let systems = bySystem.keys.sorted()
         let systemLinks = systems.map { system in
-            KBLink(url: "systems/\(slug(system)).html", label: system, count: countLabel(items.filter { $0.systems.contains(system) }.count))
+            KBLink(url: "systems/\(slug(system)).html", label: system, count: countLabel(bySystem[system]?.count ?? 0))
         }
         for system in systems {
             list(system, path: "systems/\(slug(system)).html", crumbs: [KBCrumb(label: format.text("kb_by_system"), url: "index.html"), KBCrumb(label: system, url: nil)],
-                 members: items.filter { $0.systems.contains(system) })
+                 members: bySystem[system] ?? [])
         }
         list(format.text("kb_by_system"), path: "systems/index.html", crumbs: [KBCrumb(label: format.text("kb_by_system"), url: nil)],
              members: [], groups: systemLinks.map { KBLink(url: String($0.url.dropFirst("systems/".count)), label: $0.label, count: $0.count) })
 
-        let categories = Finding.Category.allCases.filter { category in items.contains { $0.category == category.rawValue } }
+        let categories = Finding.Category.allCases.filter { byCategory[$0.rawValue] != nil }
         for category in categories {
             let label = format.label("category", category)
             list(label, path: "categories/\(category.rawValue).html", crumbs: [KBCrumb(label: format.text("kb_by_category"), url: "../index.html"), KBCrumb(label: label, url: nil)],
-                 members: items.filter { $0.category == category.rawValue })
+                 members: byCategory[category.rawValue] ?? [])
         }
-        let kinds = ["finding", "incident", "article"].filter { kind in items.contains { $0.kind == kind } }
+        let kinds = ["finding", "incident", "article"].filter { byKind[$0] != nil }
         for kind in kinds {
             let label = format.text("kind_\(kind)")
-            list(label, path: "kinds/\(kind).html", crumbs: [KBCrumb(label: label, url: nil)], members: items.filter { $0.kind == kind })
+            list(label, path: "kinds/\(kind).html", crumbs: [KBCrumb(label: label, url: nil)], members: byKind[kind] ?? [])
         }
-        let severities: [String] = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].filter { level in items.contains { $0.severity == level } }
+        let severities: [String] = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].filter { bySeverity[$0] != nil }
         for level in severities {
             let label = format.text("severity_\(level)")
             list(label, path: "severity/\(level).html", crumbs: [KBCrumb(label: format.text("kb_by_severity"), url: "../index.html"), KBCrumb(label: label, url: nil)],
-                 members: items.filter { $0.severity == level })
+                 members: bySeverity[level] ?? [])
         }
-        let tags = Array(Set(items.flatMap(\.tags))).sorted()
-        let tagLinks = tags.map { tag in KBLink(url: "tags/\(slug(tag)).html", label: tag, count: countLabel(items.filter { $0.tags.contains(tag) }.count)) }
+        let tags = byTag.keys.sorted()
+        let tagLinks = tags.map { tag in KBLink(url: "tags/\(slug(tag)).html", label: tag, count: countLabel(byTag[tag]?.count ?? 0)) }
         for tag in tags {
             list("#" + tag, path: "tags/\(slug(tag)).html", crumbs: [KBCrumb(label: format.text("kb_by_tag"), url: "index.html"), KBCrumb(label: tag, url: nil)],
-                 members: items.filter { $0.tags.contains(tag) })
+                 members: byTag[tag] ?? [])
         }
         list(format.text("kb_by_tag"), path: "tags/index.html", crumbs: [KBCrumb(label: format.text("kb_by_tag"), url: nil)],
              members: [], groups: tagLinks.map { KBLink(url: String($0.url.dropFirst("tags/".count)), label: $0.label, count: $0.count) })
@@ -118,9 +158,9 @@ enum KnowledgeBaseBuilder {
             for context in contexts {
                 let path = "engagements/\(ReportContext.fileSafe(context.engagement.id)).html"
                 engagementLinks.append(KBLink(url: path, label: "\(context.engagement.id) \(context.engagement.title)",
-                                              count: countLabel(items.filter { $0.engagement.id == context.engagement.id }.count)))
+                                              count: countLabel(byEngagement[context.engagement.id]?.count ?? 0)))
                 list(context.engagement.title, path: path, crumbs: [KBCrumb(label: format.text("kb_by_engagement"), url: "../index.html"), KBCrumb(label: context.engagement.id, url: nil)],
-                     members: items.filter { $0.engagement.id == context.engagement.id },
+                     members: byEngagement[context.engagement.id] ?? [],
                      description: format.dateRange(context.engagement.period.from, context.engagement.period.to))
             }
         }
@@ -130,21 +170,23 @@ enum KnowledgeBaseBuilder {
         render(KBHomeView(
             page: page(format.text("kb_title"), depth: 0, crumbs: []),
             intro: format.text("kb_intro", ["client": first.engagement.client]),
-            counts: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(items.filter { $0.kind == kind }.count)) },
+            counts: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(byKind[kind]?.count ?? 0)) },
             recent: recent, systems: systemLinks,
             categories: categories.map { category in
                 KBLink(url: "categories/\(category.rawValue).html", label: format.label("category", category),
-                       count: countLabel(items.filter { $0.category == category.rawValue }.count))
+                       count: countLabel(byCategory[category.rawValue]?.count ?? 0))
             },
-            kinds: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(items.filter { $0.kind == kind }.count)) },
+            kinds: kinds.map { kind in KBLink(url: "kinds/\(kind).html", label: format.text("kind_\(kind)"), count: countLabel(byKind[kind]?.count ?? 0)) },
             severities: severities.map { level in
-                KBLink(url: "severity/\(level).html", label: format.text("severity_\(level)"), count: countLabel(items.filter { $0.severity == level }.count))
+                KBLink(url: "severity/\(level).html", label: format.text("severity_\(level)"), count: countLabel(bySeverity[level]?.count ?? 0))
             },
             tags: tagLinks, hasEngagements: multi, engagements: engagementLinks), "kb-home", to: "index.html")
         render(KBSearchView(page: page(format.text("kb_search"), depth: 0, crumbs: [KBCrumb(label: format.text("kb_search"), url: nil)])), "kb-search", to: "search.html")
 
+        timings.lap("kb list pages")
+
         // Search index, assets, strings and brand colours.
-        for file in IndexWriter.files(for: items.map { $0.searchDocument() }, generator: "Dossier \(DossierVersion.current)") {
+        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)") {
             files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
         }
         for asset in assets {
@@ -157,6 +199,7 @@ enum KnowledgeBaseBuilder {
         files.append(OutputFile(path: "assets/strings.js", data: Data("window.DossierKBStrings = {\n\(strings)\n};\n".utf8)))
         let primary = first.brand.primaryColor ?? "#1f3a5f", accent = first.brand.accentColor ?? "#1f6feb"
         files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
+        timings.lap("kb search index")
         return files.sorted { $0.path < $1.path }
     }
 
@@ -201,7 +244,7 @@ enum KnowledgeBaseBuilder {
         return "t-" + String(hash, radix: 16)
     }
 
-    static func itemView(_ item: KBItem, page: KBPage, format: LocaleFormatter, multi: Bool) -> KBItemView {
+    static func itemView(_ item: KBItem, page: KBPage, format: LocaleFormatter, multi: Bool, body: String) -> KBItemView {
         let context = item.context
         var facts: [KBFact] = []
         let depthRoot = "../"
@@ -267,7 +310,7 @@ enum KnowledgeBaseBuilder {
         }
         return KBItemView(
             page: page, kind: kindLabel(item, format), id: item.displayID, title: item.title, facts: facts,
-            summary: item.summary.isEmpty ? nil : item.summary, body: MarkdownRenderer.html(item.body),
+            summary: item.summary.isEmpty ? nil : item.summary, body: body,
             hasMetrics: !metrics.isEmpty, metrics: metrics, hasTimeline: !timeline.isEmpty, timeline: timeline, zoneNote: zoneNote,
             verdict: verdict, hasEvidence: !evidence.isEmpty, evidence: evidence, hasRelated: false, related: [],
             hasCaused: false, caused: [], hasHistory: false, history: [])

@@ -3,8 +3,8 @@ import Markdown
 import Search
 
 /// One item of the knowledge base, whatever its kind, with where its page lives.
-struct KBItem {
-    enum Content {
+struct KBItem: Sendable {
+    enum Content: Sendable {
         case finding(Finding)
         case incident(Incident)
         case article(Article)
@@ -118,9 +118,8 @@ struct KBItem {
 
     var url: String { "items/\(slug).html" }
 
-    /// The document the search index holds for this item.
-    func searchDocument() -> SearchDocument {
-        let rendered = MarkdownRenderer.render(body, options: [.tables, .autolinks])
+    /// The document the search index holds for this item, from its rendered body.
+    func searchDocument(_ rendered: RenderedMarkdown) -> SearchDocument {
         let text = PlainText.from(html: rendered.html)
         var extra: [String] = []
         if case .incident(let incident) = content {
@@ -154,38 +153,44 @@ enum PlainText {
 /// Score of a pair: 3 per shared tag, 2 per shared system, 1 for the same finding category, plus
 /// 4 × the cosine similarity of the two items' 20 strongest TF-IDF terms, plus 10 when one names
 /// the other as related (an incident and the findings behind it). Candidates come from inverted
-/// lists of tags, systems and strong terms, never from all pairs; the five best above 1 are shown.
+/// lists of tags, systems and strong terms — only lists of at most 100 items, since a value that
+/// hundreds of items share says little — never from all pairs; the five best above 1 are shown.
 enum RelatedItems {
     static let shown = 5
+    static let maximumListLength = 100
 
     static func compute(_ items: [KBItem]) -> [[Int]] {
-        var vectors: [[String: Double]] = []
-        var documentFrequency: [String: Int] = [:]
-        var counts: [[String: Int]] = []
-        for item in items {
+        let count = items.count
+        let tokenized = ParallelSlots<[String: Int]>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let item = items[index]
             var tf: [String: Int] = [:]
             for token in Tokenizer.tokenize(item.title + "\n" + item.summary + "\n" + item.body) where token.unicodeScalars.count > 1 {
                 tf[token, default: 0] += 1
             }
-            counts.append(tf)
-            for term in tf.keys { documentFrequency[term, default: 0] += 1 }
+            tokenized[index] = tf
         }
-        let n = Double(max(1, items.count))
-        for tf in counts {
-            var weights: [String: Double] = [:]
-            for (term, count) in tf {
+        let counts = tokenized.values
+        var documentFrequency: [String: Int] = [:]
+        for tf in counts { for term in tf.keys { documentFrequency[term, default: 0] += 1 } }
+        let n = Double(max(1, count))
+        let vectors = counts.map { tf -> [String: Double] in
+            var weights: [(String, Double)] = []
+            for (term, occurrences) in tf {
                 let df = Double(documentFrequency[term] ?? 1)
                 guard df < n || n == 1 else { continue }
-                weights[term] = (1 + log(Double(count))) * log(1 + n / df)
+                weights.append((term, (1 + log(Double(occurrences))) * log(1 + n / df)))
             }
-            let strongest = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(20)
-            let norm = sqrt(strongest.reduce(0) { $0 + $1.value * $1.value })
-            vectors.append(Dictionary(uniqueKeysWithValues: strongest.map { ($0.key, norm > 0 ? $0.value / norm : 0) }))
+            let strongest = weights.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(20)
+            let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
+            return Dictionary(uniqueKeysWithValues: strongest.map { ($0.0, norm > 0 ? $0.1 / norm : 0) })
         }
+        let tags = items.map { Set($0.tags) }
+        let systems = items.map { Set($0.systems) }
         var byKey: [String: [Int]] = [:]
-        for (index, item) in items.enumerated() {
-            for tag in Set(item.tags) { byKey["t:" + tag, default: []].append(index) }
-            for system in Set(item.systems) { byKey["s:" + system, default: []].append(index) }
+        for index in items.indices {
+            for tag in tags[index] { byKey["t:" + tag, default: []].append(index) }
+            for system in systems[index] { byKey["s:" + system, default: []].append(index) }
             for term in vectors[index].keys { byKey["w:" + term, default: []].append(index) }
         }
         let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -197,24 +202,29 @@ enum RelatedItems {
                 linked[other, default: []].insert(index)
             }
         }
-        return items.indices.map { index in
-            let item = items[index]
-            var candidates: Set<Int> = linked[index] ?? []
-            for tag in Set(item.tags) { candidates.formUnion(byKey["t:" + tag] ?? []) }
-            for system in Set(item.systems) { candidates.formUnion(byKey["s:" + system] ?? []) }
-            for term in vectors[index].keys where (byKey["w:" + term]?.count ?? 0) < 200 { candidates.formUnion(byKey["w:" + term] ?? []) }
+        let results = ParallelSlots<[Int]>(count: count)
+        let (links, lists) = (linked, byKey)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            var candidates: Set<Int> = links[index] ?? []
+            let keys = tags[index].map { "t:" + $0 } + systems[index].map { "s:" + $0 } + vectors[index].keys.map { "w:" + $0 }
+            for key in keys {
+                guard let list = lists[key], list.count <= maximumListLength else { continue }
+                candidates.formUnion(list)
+            }
             candidates.remove(index)
-            let scored = candidates.map { other -> (Int, Double) in
-                let peer = items[other]
-                var score = 3 * Double(Set(item.tags).intersection(peer.tags).count) + 2 * Double(Set(item.systems).intersection(peer.systems).count)
-                if let category = item.category, category == peer.category { score += 1 }
+            let category = items[index].category
+            var scored: [(Int, Double)] = []
+            for other in candidates {
+                var score = 3 * Double(tags[index].intersection(tags[other]).count) + 2 * Double(systems[index].intersection(systems[other]).count)
+                if let category, category == items[other].category { score += 1 }
                 var cosine = 0.0
                 for (term, weight) in vectors[index] { cosine += weight * (vectors[other][term] ?? 0) }
                 score += 4 * cosine
-                if linked[index]?.contains(other) == true { score += 10 }
-                return (other, score)
+                if links[index]?.contains(other) == true { score += 10 }
+                if score > 1 { scored.append((other, score)) }
             }
-            return scored.filter { $0.1 > 1 }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(shown).map(\.0)
+            results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(shown).map(\.0)
         }
+        return results.values
     }
 }

@@ -1,21 +1,21 @@
 /// View models of the knowledge-base page templates (`Templates/reports/kb/`), HTML-escaped by Mustache.
-struct KBLink {
+struct KBLink: Sendable {
     var url: String
     var label: String
     var count: String?
 }
 
-struct KBCrumb {
+struct KBCrumb: Sendable {
     var label: String
     var url: String?
 }
 
-struct KBBrand {
+struct KBBrand: Sendable {
     var name: String
     var logo: String?
 }
 
-struct KBListEntry {
+struct KBListEntry: Sendable {
     var url: String
     var id: String
     var title: String
@@ -25,13 +25,13 @@ struct KBListEntry {
     var systems: String
 }
 
-struct KBFact {
+struct KBFact: Sendable {
     var label: String
     var value: String?
     var links: [KBLink]?
 }
 
-struct KBMetric {
+struct KBMetric: Sendable {
     var name: String
     var before: String
     var after: String
@@ -39,13 +39,13 @@ struct KBMetric {
     var change: String
 }
 
-struct KBEvidence {
+struct KBEvidence: Sendable {
     var caption: String
     var file: String
     var excerpt: String?
 }
 
-struct KBTimelineRow {
+struct KBTimelineRow: Sendable {
     var time: String
     var kind: String
     var text: String
@@ -53,7 +53,7 @@ struct KBTimelineRow {
 }
 
 /// What every page shares: language, brand, breadcrumbs, the path back to the site root.
-struct KBPage {
+struct KBPage: Sendable {
     var lang: String
     var title: String
     var siteTitle: String
@@ -65,7 +65,7 @@ struct KBPage {
     var t: [String: String]
 }
 
-struct KBItemView {
+struct KBItemView: Sendable {
     var page: KBPage
     var kind: String
     var id: String
@@ -89,16 +89,17 @@ struct KBItemView {
     var history: [KBListEntry]
 }
 
-struct KBListView {
+struct KBListView: Sendable {
     var page: KBPage
     var heading: String
     var description: String?
-    var entries: [KBListEntry]
+    /// The items' lines, rendered with `kb-entry` (list pages are all one level below the root).
+    var entriesHTML: String
     var hasGroups: Bool
     var groups: [KBLink]
 }
 
-struct KBHomeView {
+struct KBHomeView: Sendable {
     var page: KBPage
     var intro: String
     var counts: [KBLink]
@@ -112,6 +113,6 @@ struct KBHomeView {
     var engagements: [KBLink]
 }
 
-struct KBSearchView {
+struct KBSearchView: Sendable {
     var page: KBPage
 }

@@ -37,7 +37,7 @@ extension ReportContext {
             ("time_to_detect", metrics.timeToDetect), ("time_to_engage", metrics.timeToEngage),
             ("time_to_mitigate", metrics.timeToMitigate), ("time_to_resolve", metrics.timeToResolve),
         ]
-        let related = incident.related.compactMap { id in findings.first { $0.id == id } }.map {
+        let related = incident.related.compactMap { findingsByID[$0] }.map {
             RelatedFindingRow(id: $0.id, title: $0.title, severity: severity($0.severity), status: status($0.status))
         }
         let view = IncidentView(

@@ -79,14 +79,29 @@ public struct LocaleFormatter: Sendable {
     public func duration(_ span: TimeSpan) -> String { duration(TimeInterval(span.seconds)) }
 
     /// Thousands separators and at most `decimals` decimals, trailing zeros dropped: `3,800`, `1.25`.
+    /// Korean and English write numbers alike; done by hand because NumberFormatter is slow to make
+    /// and not safe to share between threads.
     public func number(_ value: Double, decimals: Int = 2) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: language == .ko ? "ko_KR" : "en_US")
-        formatter.numberStyle = .decimal
-        formatter.usesGroupingSeparator = true
-        formatter.minimumFractionDigits = 0
-        formatter.maximumFractionDigits = decimals
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        guard value.isFinite else { return String(value) }
+        let scale = pow(10.0, Double(decimals))
+        let rounded = (abs(value) * scale).rounded() / scale
+        var integer = String(Int64(rounded.rounded(.down)))
+        var grouped = ""
+        while integer.count > 3 {
+            grouped = "," + integer.suffix(3) + grouped
+            integer.removeLast(3)
+        }
+        grouped = integer + grouped
+        var fraction = ""
+        if decimals > 0 {
+            let digits = Int64(((rounded - rounded.rounded(.down)) * scale).rounded())
+            if digits > 0 {
+                fraction = String(repeating: "0", count: max(0, decimals - String(digits).count)) + String(digits)
+                while fraction.hasSuffix("0") { fraction.removeLast() }
+            }
+        }
+        let sign = value < 0 && rounded > 0 ? "-" : ""
+        return sign + grouped + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     public func percent(_ value: Double, decimals: Int = 1) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Search
 import Markdown
 
 /// A file a build produces, relative to the output folder.
@@ -70,28 +71,58 @@ public enum ReportBuilder {
         var charts: [String: String] = [:]
         var reports: [RenderedReport] = []
 
-        func render(_ view: Any, template: String, kind: String, title: String, basePath: String, chartPrefix: String) {
-            guard let markdown = templates.render(view, template: template) else {
-                log.error("template '\(template)' is missing — restore it or remove the override", at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
-                return
-            }
+        /// Fills a template and renders its page, embedding the charts it refers to.
+        @Sendable func render(_ view: Any, template: String, kind: String, title: String, basePath: String,
+                              charts: [String: String], chartPrefix: String) -> RenderedReport? {
+            guard let markdown = templates.render(view, template: template) else { return nil }
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
             let html = page(markdown: markdown, embeds: embeds, kind: kind, title: title, context: context)
-            reports.append(RenderedReport(kind: kind, title: title, basePath: basePath, markdown: markdown, html: html))
+            return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: markdown, html: html)
+        }
+        func missing(_ template: String) {
+            log.error("template '\(template)' is missing — restore it or remove the override",
+                      at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
         }
 
-        let healthCheck = context.healthCheckView(charts: &charts)
-        render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
-               title: workspace.engagement.title, basePath: "report/health-check", chartPrefix: "")
-        for incident in context.incidents {
-            var view = context.incidentView(incident, charts: &charts)
-            view.incident.chart = "../" + view.incident.chart
-            render(view, template: "incident", kind: context.format.text("report_incident"),
-                   title: "\(incident.id) \(incident.title)", basePath: "report/incidents/\(ReportContext.fileSafe(incident.id))", chartPrefix: "../")
+        var healthCharts: [String: String] = [:]
+        let healthCheck = context.healthCheckView(charts: &healthCharts)
+        if let report = render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
+                               title: workspace.engagement.title, basePath: "report/health-check", charts: healthCharts, chartPrefix: "") {
+            reports.append(report)
+        } else {
+            missing("health-check")
         }
-        let period = context.periodView(charts: &charts)
-        render(period, template: "period", kind: context.format.text("report_period"),
-               title: workspace.engagement.title, basePath: "report/period", chartPrefix: "")
+        charts.merge(healthCharts) { first, _ in first }
+
+        // Postmortems are independent of each other: rendered in parallel.
+        let incidents = context.incidents
+        let rendered = ParallelSlots<(RenderedReport, [String: String])>(count: incidents.count)
+        DispatchQueue.concurrentPerform(iterations: incidents.count) { index in
+            let incident = incidents[index]
+            var incidentCharts: [String: String] = [:]
+            var view = context.incidentView(incident, charts: &incidentCharts)
+            view.incident.chart = "../" + view.incident.chart
+            if let report = render(view, template: "incident", kind: context.format.text("report_incident"),
+                                   title: "\(incident.id) \(incident.title)", basePath: "report/incidents/\(ReportContext.fileSafe(incident.id))",
+                                   charts: incidentCharts, chartPrefix: "../") {
+                rendered[index] = (report, incidentCharts)
+            }
+        }
+        if rendered.values.count < incidents.count { missing("incident") }
+        for (report, incidentCharts) in rendered.values {
+            reports.append(report)
+            charts.merge(incidentCharts) { first, _ in first }
+        }
+
+        var periodCharts: [String: String] = [:]
+        let period = context.periodView(charts: &periodCharts)
+        if let report = render(period, template: "period", kind: context.format.text("report_period"),
+                               title: workspace.engagement.title, basePath: "report/period", charts: periodCharts, chartPrefix: "") {
+            reports.append(report)
+        } else {
+            missing("period")
+        }
+        charts.merge(periodCharts) { first, _ in first }
 
         var files: [OutputFile] = []
         for report in reports {

@@ -7,8 +7,8 @@ public enum BuildAudience: String, Sendable, CaseIterable {
 }
 
 /// Everything the report views are made from: the items the audience may see, the analysis, the
-/// formatter and the redacted evidence.
-struct ReportContext {
+/// formatter and the redacted evidence. A class: knowledge-base items point to it by the thousand.
+final class ReportContext: @unchecked Sendable {
     let workspace: Workspace
     let audience: BuildAudience
     let findings: [Finding]
@@ -20,6 +20,8 @@ struct ReportContext {
     let statistics: FindingStatistics
     let templates: TemplateLibrary
     let brand: Engagement.Brand
+    /// Findings by id, for incidents' related findings.
+    let findingsByID: [String: Finding]
 
     var engagement: Engagement { workspace.engagement }
     var t: [String: String] { templates.strings }
@@ -37,6 +39,7 @@ struct ReportContext {
         statistics = FindingStatistics(findings)
         self.templates = templates
         self.brand = brand
+        findingsByID = Dictionary(findings.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         if let previous {
             let previousFindings = previous.findings.filter { visible($0.audience) }
             trend = Trend(current: findings, previous: previousFindings, previousEngagement: previous.engagement)

@@ -109,3 +109,29 @@ public struct TemplateLibrary: Sendable {
         }
     }
 }
+
+/// A view whose fields templates read through a table of key paths rather than reflection.
+protocol MustacheView: MustacheParent {
+    static var fields: [String: PartialKeyPath<Self>] { get }
+}
+
+extension MustacheView {
+    func child(named name: String) -> Any? {
+        guard let path = Self.fields[name] else { return nil }
+        let value = self[keyPath: path]
+        // An optional field read through a key path arrives boxed; nil must stay nil (a false section).
+        if let optional = value as? OptionalValue { return optional.unwrapped }
+        return value
+    }
+}
+
+private protocol OptionalValue {
+    var unwrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate var unwrapped: Any? {
+        guard case .some(let wrapped) = self else { return nil }
+        return (wrapped as? OptionalValue)?.unwrapped ?? wrapped
+    }
+}

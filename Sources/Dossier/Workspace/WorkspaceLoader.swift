@@ -1,4 +1,5 @@
 import Foundation
+import Search
 
 /// The outcome of loading a workspace: the model when nothing is in error, and every diagnostic.
 public struct WorkspaceLoadResult: Sendable {
@@ -136,7 +137,7 @@ public enum WorkspaceLoader {
     }
 
     private static func decodeInParallel(_ files: [ItemFile], root: URL, environment: DecodingEnvironment) -> [DecodedFile] {
-        let results = ResultSlots<DecodedFile>(count: files.count)
+        let results = ParallelSlots<DecodedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             results[index] = decode(files[index], environment: environment)
         }
@@ -205,19 +206,4 @@ public enum WorkspaceLoader {
             }
         }
     }
-}
-
-/// Fixed slots written from concurrent iterations, each index by exactly one iteration.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
 }

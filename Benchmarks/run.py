@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Dossier benchmark: generates a corpus, builds it with the release binary and prints, per phase,
+wall time and documents per second, peak memory, a rebuild after changing one finding, the search
+index size per document (raw and gzip) and search latency (Swift CLI and the JavaScript client under
+node), as text and as JSON (--json FILE).
+
+    python3 Benchmarks/run.py --findings 10000 --incidents 1000 [--json results.json]
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release", "dossier")
+QUERIES = ["커넥션 풀", "디스크를", "장애조치", "GC 일시 정지", "ORA-01555", "full table scan", "cache hit ratio", "order-db", "배치 작업", "캐시"]
+
+
+def run_build(corpus, out):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.monotonic()
+    result = subprocess.run([BIN, "build", corpus, "-o", out, "--timings"], capture_output=True, text=True)
+    wall = time.monotonic() - start
+    if result.returncode != 0:
+        sys.exit("build failed:\n" + result.stderr[-3000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    phases = []
+    for line in result.stdout.splitlines():
+        match = re.match(r"^  (\S.*?)\s+([0-9.]+) s$", line)
+        if match and match.group(1) != "total":
+            phases.append((match.group(1), float(match.group(2))))
+    return wall, phases, max(peak, before)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--findings", type=int, default=10000)
+    parser.add_argument("--incidents", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=0)
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--work", help="folder for the corpus and output (default: a temporary folder)")
+    args = parser.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit(f"{BIN} is missing: run `make bench` (it builds the release binary)")
+    work = args.work or tempfile.mkdtemp(prefix="dossier-bench-")
+    corpus, out = os.path.join(work, "corpus"), os.path.join(work, "out")
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate-corpus.py"), "--findings", str(args.findings),
+                    "--incidents", str(args.incidents), "--articles", str(args.articles), "--out", corpus], check=True, capture_output=True)
+    documents = args.findings + args.incidents + args.articles
+
+    wall, phases, peak = run_build(corpus, out)
+    # A rebuild after editing one finding (the whole pipeline runs again: there is no incremental cache yet).
+    finding = os.path.join(corpus, "findings", "F-00000.md")
+    with open(finding, "a", encoding="utf-8") as handle:
+        handle.write("\n추가된 문장 (benchmark edit).\n")
+    rebuild_wall, _, _ = run_build(corpus, out)
+
+    search = os.path.join(out, "kb", "search")
+    raw = sum(os.path.getsize(os.path.join(search, name)) for name in os.listdir(search))
+    zipped = sum(len(gzip.compress(open(os.path.join(search, name), "rb").read(), 6)) for name in os.listdir(search))
+
+    swift_ms = []
+    for query in QUERIES:
+        start = time.monotonic()
+        subprocess.run([BIN, "search", os.path.join(out, "kb"), query, "--format", "json"], capture_output=True, check=True)
+        swift_ms.append((time.monotonic() - start) * 1000)
+    swift_ms.sort()
+    node = subprocess.run(["node", os.path.join(ROOT, "Benchmarks", "search-bench.js"), os.path.join(out, "kb")] + QUERIES,
+                          capture_output=True, text=True, check=True)
+    js = json.loads(node.stdout)
+
+    results = {
+        "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {os.uname().machine}",
+        "documents": documents, "full_build_seconds": round(wall, 3), "documents_per_second": round(documents / wall, 1),
+        "phases": [{"phase": p, "seconds": s, "documents_per_second": round(documents / s, 1) if s > 0 else None} for p, s in phases],
+        "peak_memory_mib": round(peak / 1024, 1), "rebuild_after_one_change_seconds": round(rebuild_wall, 3),
+        "index_bytes_per_document": round(raw / documents, 1), "index_gzip_bytes_per_document": round(zipped / documents, 1),
+        "search_swift_cli_ms": {"median": round(statistics.median(swift_ms), 1), "p95": round(swift_ms[int(0.95 * (len(swift_ms) - 1))], 1),
+                                "note": "whole dossier search process: start, index load, query"},
+        "search_js_ms": {"cold_median": round(js["coldMedianMs"], 2), "cold_p95": round(js["coldP95Ms"], 2),
+                         "warm_median": round(js["warmMedianMs"], 2), "warm_p95": round(js["warmP95Ms"], 2)},
+        "search_max_bytes_loaded_per_query": js["maxLoadedBytes"],
+    }
+    print(f"Dossier benchmark — {documents:,} documents ({args.findings:,} findings, {args.incidents:,} incidents), {results['machine']}")
+    print(f"  full build            {wall:8.2f} s   {documents / wall:8.0f} docs/s   peak {results['peak_memory_mib']:.0f} MiB")
+    for phase, seconds in phases:
+        rate = f"{documents / seconds:8.0f} docs/s" if seconds > 0 else ""
+        print(f"    {phase:<20}{seconds:8.3f} s   {rate}")
+    print(f"  rebuild, one change   {rebuild_wall:8.2f} s")
+    print(f"  search index          {raw / documents:8.0f} B/doc raw, {zipped / documents:.0f} B/doc gzip")
+    print(f"  search (Swift CLI)    median {results['search_swift_cli_ms']['median']} ms, p95 {results['search_swift_cli_ms']['p95']} ms (whole process)")
+    print(f"  search (JS, node)     cold median {js['coldMedianMs']:.2f} ms, p95 {js['coldP95Ms']:.2f} ms; warm median {js['warmMedianMs']:.2f} ms")
+    print(f"  files a query loads   at most {js['maxLoadedBytes']:,} bytes")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, ensure_ascii=False, indent=1)
+        print(f"  JSON: {args.json}")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
