@@ -49,9 +49,16 @@ demo: build
 		echo "==> dossier build $$dir -o $(OUT)/$$name --pdf"; \
 		$(BIN) build $$dir -o $(OUT)/$$name --pdf; \
 	done
+	@echo; echo "==> dossier kb Examples/acecommerce-2026-q3 Examples/acecommerce-2026-q4 -o $(OUT)/acecommerce-kb"
+	@$(BIN) kb Examples/acecommerce-2026-q3 Examples/acecommerce-2026-q4 -o $(OUT)/acecommerce-kb
 	@echo
 	@echo "Done. Outputs of the $(words $(EXAMPLES)) example engagements:"
-	@for e in $(EXAMPLES); do name=$$(basename $$(dirname $$e)); echo "  $(abspath $(OUT))/$$name/report/health-check.html (and .md, .pdf; incidents/, period)"; done
+	@for e in $(EXAMPLES); do name=$$(basename $$(dirname $$e)); \
+		echo "  $(abspath $(OUT))/$$name/report/health-check.html   reports (.md, .html, .pdf; incidents/, period)"; \
+		echo "  $(abspath $(OUT))/$$name/kb/index.html               knowledge base (open from file://; search.html)"; \
+		echo "  $(abspath $(OUT))/$$name/evidence-*.zip               evidence pack (check it: $(BIN) verify <zip>)"; \
+	done
+	@echo "  $(abspath $(OUT))/acecommerce-kb/index.html   one knowledge base over both quarters of the Korean client"
 
 test: test-deps test-swift test-js
 
