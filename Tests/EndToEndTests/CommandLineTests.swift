@@ -21,8 +21,12 @@ struct Dossier {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!.appendingPathComponent("dossier")
     }()
 
+    /// A child that exits without reading its input must not kill the test process with SIGPIPE.
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     @discardableResult
     static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil) throws -> Output {
+        _ = ignoreBrokenPipes
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -32,8 +36,8 @@ struct Dossier {
         process.standardError = stderr
         process.standardInput = stdin
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
+        if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -3,6 +3,7 @@ import Testing
 
 /// Runs a standard tool and returns its status and output.
 func tool(_ path: String, _ arguments: [String], input: Data? = nil, in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    _ = Dossier.ignoreBrokenPipes
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -12,8 +13,8 @@ func tool(_ path: String, _ arguments: [String], input: Data? = nil, in director
     process.standardError = output
     process.standardInput = stdin
     try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
-    try stdin.fileHandleForWriting.close()
+    if let input { try? stdin.fileHandleForWriting.write(contentsOf: input) }
+    try? stdin.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

@@ -70,7 +70,7 @@ struct SpecExample: Sendable, CustomTestStringConvertible {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        input.fileHandleForWriting.write(Data(markdown.utf8))
+        try input.fileHandleForWriting.write(contentsOf: Data(markdown.utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
