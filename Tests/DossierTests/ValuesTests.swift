@@ -69,3 +69,22 @@ import Testing
         #expect(CSV.rows("a,\"b, c\",\"d \"\"e\"\"\"\n1,2,3\n") == [["a", "b, c", "d \"e\""], ["1", "2", "3"]])
     }
 }
+
+@Suite struct TextCodableTests {
+    struct Holder: Codable, Equatable {
+        var day: Day
+        var at: Timestamp
+        var span: TimeSpan
+        var control: ControlReference
+    }
+
+    @Test func valuesRoundTripAsTheirText() throws {
+        let json = #"{"at":"2026-10-21T14:05:00+09:00","control":"isms-p:2.9.2","day":"2026-10-14","span":"1h30m"}"#
+        let holder = try JSONDecoder().decode(Holder.self, from: Data(json.utf8))
+        #expect(holder.span.seconds == 5400 && holder.at.utcOffset == 32400)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(String(decoding: try encoder.encode(holder), as: UTF8.self) == json)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Holder.self, from: Data(json.replacingOccurrences(of: "2026-10-14", with: "2026-13-14").utf8)) }
+    }
+}

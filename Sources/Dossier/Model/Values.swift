@@ -7,8 +7,32 @@ extension WorkspaceEnum {
     static var allowedValues: [String] { allCases.map(\.rawValue) }
 }
 
+/// A value written in the workspace as one string (`2026-10-14`, `2h`, `isms-p:2.9.2`), encoded and
+/// decoded as that string.
+public protocol TextCodable: Codable {
+    /// The value `text` stands for, or nil when it is not valid.
+    static func fromText(_ text: String) -> Self?
+    /// The text that stands for the value.
+    var text: String { get }
+}
+
+extension TextCodable {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self.fromText(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a valid \(Self.self): \(text)"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
+
 /// A calendar date written `YYYY-MM-DD`, without a time zone.
-public struct Day: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Day: TextCodable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -38,28 +62,18 @@ public struct Day: Codable, Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var text: String { description }
+    public static func fromText(_ text: String) -> Day? { Day(text) }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Day(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// An instant written in ISO 8601 with its UTC offset (`2026-10-21T14:05:00+09:00`); the offset
 /// is kept so that reports show times as the engineer wrote them.
-public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Timestamp: TextCodable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var date: Date
     /// Seconds east of UTC.
     public var utcOffset: Int
@@ -104,6 +118,7 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringCo
     }
 
     public var description: String { text }
+    public static func fromText(_ text: String) -> Timestamp? { try? parse(text).get() }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.date < rhs.date }
 
@@ -113,22 +128,10 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringCo
         self.text = text
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard case .success(let value) = Timestamp.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a time with offset: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }
 
 /// A length of time written `2h`, `90m`, `1h30m` or ISO 8601 `PT2H`.
-public struct TimeSpan: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct TimeSpan: TextCodable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var seconds: Int
 
     public init(seconds: Int) { self.seconds = seconds }
@@ -174,19 +177,9 @@ public struct TimeSpan: Codable, Sendable, Hashable, Comparable, CustomStringCon
     }
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
+    public var text: String { description }
+    public static func fromText(_ text: String) -> TimeSpan? { TimeSpan(text) }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = TimeSpan(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a duration: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// Who may see an item: `internal` items never reach client deliverables.
@@ -195,7 +188,7 @@ public enum Audience: String, WorkspaceEnum {
 }
 
 /// A control of a shipped catalog, written `isms-p:2.9.2`, `iso27001:A.8.6` or `soc2:CC7.4`.
-public struct ControlReference: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ControlReference: TextCodable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var framework: ControlFramework
     public var id: String
 
@@ -211,24 +204,14 @@ public struct ControlReference: Codable, Sendable, Hashable, Comparable, CustomS
     }
 
     public var description: String { "\(framework.rawValue):\(id)" }
+    public var text: String { description }
+    public static func fromText(_ text: String) -> ControlReference? { ControlReference(text) }
 
     public static func < (lhs: ControlReference, rhs: ControlReference) -> Bool {
         if lhs.framework != rhs.framework { return lhs.framework.rawValue < rhs.framework.rawValue }
         return lhs.id.compare(rhs.id, options: .numeric) == .orderedAscending
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = ControlReference(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a control: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 public enum ControlFramework: String, WorkspaceEnum {
