@@ -231,6 +231,17 @@ import Testing
         #expect(incident.contains("35분 초과"))
     }
 
+    @Test func pdfWithoutChromiumSaysHowToInstallIt() throws {
+        let copy = try ExampleCopy("northwind-retainer-2026-10")
+        defer { copy.remove() }
+        let out = copy.root.appendingPathComponent("out")
+        let result = try Dossier.run(["/usr/bin/env", "-i", "PATH=/nonexistent", Dossier.binary.path, "build", copy.workspace.path, "-o", out.path, "--pdf"],
+                                     executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("apt-get install chromium"))
+        #expect(!FileManager.default.fileExists(atPath: out.path), "a failed build writes nothing")
+    }
+
     private func run(_ tool: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)

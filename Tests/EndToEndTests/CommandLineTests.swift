@@ -25,11 +25,11 @@ struct Dossier {
     static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil) throws -> Output {
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, executable: URL? = nil) throws -> Output {
         _ = ignoreBrokenPipes
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = executable ?? binary
+        process.arguments = executable == nil ? arguments : Array(arguments.dropFirst())
         process.currentDirectoryURL = directory ?? packageRoot
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
