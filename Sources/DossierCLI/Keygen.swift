@@ -19,8 +19,8 @@ struct Keygen: ParsableCommand {
     var identity: String = "evidence@dossier"
 
     func validate() throws {
-        guard !identity.isEmpty, !identity.contains(where: \.isWhitespace) else {
-            throw ValidationError("the identity must not be empty or contain spaces, e.g. evidence@consultancy.example")
+        guard !identity.isEmpty, identity.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }) else {
+            throw ValidationError("the identity may hold only letters, digits and . _ @ + -, e.g. evidence@consultancy.example")
         }
     }
 

@@ -34,6 +34,22 @@ public enum MarkdownText {
         return result
     }
 
+    /// The document with any code fence or raw HTML block it leaves open closed at its end, so that
+    /// placed before other content (one finding's body in a report) it cannot swallow what follows.
+    public static func closingOpenBlocks(_ source: String) -> String {
+        guard source.contains("```") || source.contains("~~~") || source.contains("<") else { return source }
+        let sentinel = "DOSSIER-END-OF-BODY-SENTINEL"
+        func isClosed(_ text: String) -> Bool {
+            MarkdownRenderer.html(text + "\n\n" + sentinel + "\n", options: []).contains("<p>" + sentinel + "</p>")
+        }
+        if isClosed(source) { return source }
+        let closers = ["```", "~~~", "````", "~~~~", "`````", "~~~~~", "``````", "-->", "</pre>", "</script>", "</style>", "</textarea>", "?>", "]]>", ">"]
+        for closer in closers where isClosed(source + "\n" + closer) {
+            return source + "\n" + closer
+        }
+        return source
+    }
+
     /// Moves every ATX heading (`#` … `######`) of a document down by `levels`, at most to level 6,
     /// so that an item's body nests under the heading a report gives the item.
     public static func demoteHeadings(_ source: String, by levels: Int) -> String {
@@ -42,7 +58,7 @@ public enum MarkdownText {
             root.descendants { $0.type == CMARK_NODE_HEADING }.map { ($0.startLine, $0.headingLevel) }
         }
         guard !lines.isEmpty else { return source }
-        var sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var sourceLines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         for (number, level) in lines where number >= 1 && number <= sourceLines.count {
             let line = sourceLines[number - 1]
             let trimmed = line.drop { $0 == " " }

@@ -100,7 +100,7 @@ public final class QueryEngine {
         let average = (meta["avgdl"] as? Double) ?? Double(meta["avgdl"] as? Int ?? 1)
         averageLength = average > 0 ? average : 1
         termShards = meta["termShards"] as? Int ?? 1
-        docShardSize = meta["docShardSize"] as? Int ?? 50
+        docShardSize = max(1, meta["docShardSize"] as? Int ?? 50)
         docTable = meta["docs"] as? [[Any]] ?? []
     }
 
@@ -229,7 +229,7 @@ public final class QueryEngine {
     }
 
     private func document(_ index: Int) -> (fields: [String: String], systems: [String]) {
-        guard let list = load(SearchIndexFormat.docFile(index / docShardSize)) as? [[String: Any]], index % docShardSize < list.count else { return ([:], []) }
+        guard index >= 0, let list = load(SearchIndexFormat.docFile(index / docShardSize)) as? [[String: Any]], index % docShardSize < list.count else { return ([:], []) }
         let object = list[index % docShardSize]
         var fields: [String: String] = [:]
         for (key, value) in object { if let text = value as? String { fields[key] = text } }

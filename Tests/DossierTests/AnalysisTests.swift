@@ -171,3 +171,26 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(report.counts == ["employee-id": 1])
     }
 }
+
+@Suite struct RedactorGapTests {
+    @Test func moreSecretForms() throws {
+        let text = """
+        -----BEGIN OPENSSH PRIVATE KEY-----
+        b3BlbnNzaC1rZXktdjEAAAAABG5vbmU
+        (log cut here)
+        """
+        #expect(!(try Redactor().redact(text).text.contains("b3BlbnNzaC1rZXktdjEAAAAABG5vbmU")))
+        let forms = [
+            ("postgres://app:Ab/cd@db.example:5432/x", "Ab/cd"),
+            ("PGPASSWORD=s3cr3tpg psql -h db", "s3cr3tpg"),
+            ("DB_PASS=hunter22 ./start.sh", "hunter22"),
+            ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
+            ("$ sqlplus scott/tiger99@ORCL", "tiger99"),
+            (#"ALTER USER app IDENTIFIED BY "Xy9#long";"#, "Xy9#long"),
+        ]
+        for (line, secret) in forms {
+            let redacted = try Redactor().redact(line).text
+            #expect(!redacted.contains(secret), "\(line) → \(redacted)")
+        }
+    }
+}

@@ -165,3 +165,14 @@ import Testing
         #expect(html == "<p><svg><title>A</title></svg> <img src=\"b.png\" alt=\"other\" /></p>\n")
     }
 }
+
+@Suite struct OpenBlockTests {
+    @Test func openFencesAndHTMLBlocksAreClosed() {
+        for body in ["text\n\n```sql\nSELECT 1;", "text\n\n~~~~\ncode", "<!-- a comment never closed\nmore", "<pre>\nunclosed", "fine *text*"] {
+            let closed = MarkdownText.closingOpenBlocks(body)
+            let html = MarkdownRenderer.html(closed + "\n\n## Next finding\n", options: [])
+            #expect(html.contains("<h2>Next finding</h2>"), "\(body.debugDescription) → \(closed.debugDescription)")
+        }
+        #expect(MarkdownText.closingOpenBlocks("fine *text*") == "fine *text*")
+    }
+}

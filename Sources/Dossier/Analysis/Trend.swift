@@ -23,7 +23,9 @@ public struct Trend: Sendable, Hashable {
     public var previousScore: Int
     public var currentScore: Int
 
-    public init(current: [Finding], previous: [Finding], previousEngagement: Engagement) {
+    /// - Parameter hidden: ids of current findings left out of this deliverable (internal audience):
+    ///   they are neither listed nor counted as resolved.
+    public init(current: [Finding], previous: [Finding], previousEngagement: Engagement, hidden: Set<String> = []) {
         self.previousEngagement = previousEngagement
         let before = Dictionary(previous.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var entries: [Entry] = []
@@ -43,7 +45,7 @@ public struct Trend: Sendable, Hashable {
             entries.append(Entry(id: finding.id, title: finding.title, severity: finding.severity, change: change, chronic: chronic))
         }
         let currentIDs = Set(current.map(\.id))
-        for old in previous where !currentIDs.contains(old.id) && old.status != .resolved {
+        for old in previous where !currentIDs.contains(old.id) && !hidden.contains(old.id) && old.status != .resolved {
             entries.append(Entry(id: old.id, title: old.title, severity: old.severity, change: .resolved, chronic: false))
         }
         self.entries = entries.sorted { ($0.severity, $0.id) < ($1.severity, $1.id) }

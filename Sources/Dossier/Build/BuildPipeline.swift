@@ -55,7 +55,12 @@ public enum BuildPipeline {
         if let path = workspace.engagement.previous {
             let result = WorkspaceLoader.load(URL(fileURLWithPath: path, relativeTo: workspace.root).standardizedFileURL)
             previous = result.workspace
-            if previous == nil, result.fileCount > 1 {
+            if let earlier = previous, earlier.engagement.client != workspace.engagement.client {
+                log.warning("the previous engagement '\(path)' is of another client (\(earlier.engagement.client)) — trends are left out; point 'previous' at this client's earlier check",
+                            at: SourceLocation(file: WorkspaceLoader.engagementFile, line: 0, column: 0))
+                previous = nil
+            }
+            if previous == nil, result.fileCount > 1, result.workspace == nil {
                 log.warning("the previous engagement '\(path)' has \(result.errorCount) errors — trends are left out; run `dossier check \(path)`",
                             at: SourceLocation(file: WorkspaceLoader.engagementFile, line: 0, column: 0))
             }
@@ -68,8 +73,8 @@ public enum BuildPipeline {
                 let text = try String(contentsOf: keyURL, encoding: .utf8)
                 let key = try SSHSigningKey.parse(openSSH: text)
                 let identity = options.signerIdentity ?? (key.comment.isEmpty ? "dossier" : key.comment)
-                guard !identity.contains(where: \.isWhitespace) else {
-                    log.error("the signer identity '\(identity)' contains spaces — give one with --signer-identity, e.g. evidence@consultancy.example",
+                guard !identity.isEmpty, identity.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }) else {
+                    log.error("the signer identity '\(identity)' may hold only letters, digits and . _ @ + - — give one with --signer-identity, e.g. evidence@consultancy.example",
                               at: SourceLocation(file: keyURL.path, line: 0, column: 0))
                     return fail()
                 }

@@ -143,8 +143,10 @@ public enum EvidencePack {
         }.sorted { $0.file < $1.file }
     }
 
+    /// Where a cited file goes in the pack: `evidence/…` keeps its path; a file cited from elsewhere in
+    /// the workspace goes under `evidence/workspace/`, so two citations never share a pack path.
     static func packPath(forEvidence file: String) -> String {
-        file.hasPrefix("evidence/") ? file : "evidence/" + file
+        file.hasPrefix("evidence/") ? file : "evidence/workspace/" + file
     }
 
     // MARK: OSCAL

@@ -8,10 +8,13 @@ public enum PackArchive {
         public var description: String
     }
 
-    /// A fixed modification time: 1 January 2000, 00:00 on the local clock, which the zip format stores.
-    static var fixedDate: Date {
-        Calendar.current.date(from: DateComponents(year: 2000, month: 1, day: 1, hour: 0, minute: 0)) ?? Date(timeIntervalSince1970: 946_684_800)
-    }
+    /// Limits when extracting a pack to verify it, against zip bombs.
+    static let maximumEntryBytes: UInt64 = 1 << 30
+    static let maximumTotalBytes: UInt64 = 4 << 30
+
+    /// A fixed modification time, 2000-01-01 00:00 UTC (ZIPFoundation stores it as UTC), so the zip
+    /// is the same whatever the builder's time zone.
+    static let fixedDate = Date(timeIntervalSince1970: 946_684_800)
 
     /// Writes `files` under the folder `root/` in a new zip at `url`.
     public static func write(_ files: [OutputFile], root: String, to url: URL) throws(Failure) {
@@ -52,7 +55,13 @@ public enum PackArchive {
         }
         var problems: [String] = []
         var seen: Set<String> = []
+        var total: UInt64 = 0
         for entry in archive {
+            total += entry.uncompressedSize
+            if entry.uncompressedSize > maximumEntryBytes || total > maximumTotalBytes {
+                problems.append("\(entry.path): unpacks to more than \(maximumTotalBytes / 1024 / 1024) MiB — not extracted")
+                break
+            }
             let path = entry.path
             if path.hasPrefix("/") || path.hasPrefix("\\") || (path.count > 1 && path.dropFirst().hasPrefix(":")) {
                 problems.append("\(path): absolute path")

@@ -89,7 +89,7 @@ public enum PackVerifier {
         for entry in entries {
             guard let path = entry["path"] as? String, let sha256 = entry["sha256"] as? String else { continue }
             described.insert(path)
-            guard let content = try? Data(contentsOf: root.appendingPathComponent(path)), files.contains(path) else {
+            guard files.contains(path), let content = try? Data(contentsOf: root.appendingPathComponent(path)) else {
                 problems.append("\(path): in manifest.json but missing")
                 continue
             }
@@ -132,14 +132,16 @@ public enum PackVerifier {
                          problems: [EvidencePack.signatureFile])
         }
         if allowedSigners == nil {
-            return Check(name: "signature", verdict: .pass, summary: "valid, by \(parsed.fingerprint) as listed in the pack's own allowed_signers — confirm this fingerprint with the issuer, or pass --allowed-signers", problems: [])
+            // Anyone who rewrites a pack can re-sign it and ship their own allowed_signers: the
+            // signature proves who issued the pack only against a file obtained from the issuer.
+            return Check(name: "signature", verdict: .warn, summary: "valid, by \(parsed.fingerprint), but only the pack's own allowed_signers vouches for that key — confirm the fingerprint with the issuer, or pass --allowed-signers", problems: [])
         }
         return Check(name: "signature", verdict: .pass, summary: "valid, by \(parsed.fingerprint), a key listed in \(signersURL.lastPathComponent)", problems: [])
     }
 
     static func parseSums(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for line in text.split(separator: "\n") {
+        for line in text.unicodeScalars.split(separator: "\n").map({ String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }) {
             guard line.count > 66 else { continue }
             let hash = String(line.prefix(64))
             var path = line.dropFirst(64)

@@ -54,6 +54,8 @@ enum KnowledgeBaseBuilder {
         let causedBy = Dictionary(grouping: items.indices.filter { items[$0].kind == "incident" }.flatMap { index in
             items[index].related.map { ("\(items[index].engagement.id)/\($0)", index) }
         }, by: \.0).mapValues { $0.map(\.1) }
+        let findingIndex = Dictionary(items.indices.filter { items[$0].kind == "finding" }.map { ("\(items[$0].engagement.id)/\(items[$0].id)", $0) },
+                                      uniquingKeysWith: { first, _ in first })
         let pages = ParallelSlots<OutputFile>(count: items.count)
         let searchDocuments = ParallelSlots<SearchDocument>(count: items.count)
         // Each item's line in list pages (all one level below the root), rendered once for every list.
@@ -69,6 +71,10 @@ enum KnowledgeBaseBuilder {
                                 format: format, multi: multi, body: body.html)
             view.related = related[index].map { entry(items[$0], depth: 1) }
             view.hasRelated = !view.related.isEmpty
+            if item.kind == "incident" {
+                view.behind = item.related.compactMap { findingIndex["\(item.engagement.id)/\($0)"] }.map { entry(items[$0], depth: 1) }
+                view.hasBehind = !view.behind.isEmpty
+            }
             if item.kind == "finding" {
                 view.caused = (causedBy["\(item.engagement.id)/\(item.id)"] ?? []).map { entry(items[$0], depth: 1) }
                 view.hasCaused = !view.caused.isEmpty
@@ -238,7 +244,9 @@ enum KnowledgeBaseBuilder {
     /// A file name for a system or tag: itself when it is plain ASCII, else a short stable hash.
     static func slug(_ text: String) -> String {
         let safe = text.lowercased().unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
-        if safe, !text.isEmpty, !text.hasPrefix(".") { return text.lowercased() }
+        // Lower-case ASCII names keep their name; others (Hangul, case variants such as `Oracle`
+        // beside `oracle`, and `index`, which names the list page) get a hash.
+        if safe, !text.isEmpty, !text.hasPrefix("."), text == text.lowercased(), text != "index" { return text }
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
         return "t-" + String(hash, radix: 16)
@@ -313,7 +321,7 @@ enum KnowledgeBaseBuilder {
             summary: item.summary.isEmpty ? nil : item.summary, body: body,
             hasMetrics: !metrics.isEmpty, metrics: metrics, hasTimeline: !timeline.isEmpty, timeline: timeline, zoneNote: zoneNote,
             verdict: verdict, hasEvidence: !evidence.isEmpty, evidence: evidence, hasRelated: false, related: [],
-            hasCaused: false, caused: [], hasHistory: false, history: [])
+            hasCaused: false, caused: [], hasBehind: false, behind: [], hasHistory: false, history: [])
     }
 }
 

@@ -185,6 +185,8 @@ enum RelatedItems {
             let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
             return Dictionary(uniqueKeysWithValues: strongest.map { ($0.0, norm > 0 ? $0.1 / norm : 0) })
         }
+        // Summing in a fixed order keeps the scores, and so the ranking, the same on every build.
+        let sortedTerms = vectors.map { $0.keys.sorted() }
         let tags = items.map { Set($0.tags) }
         let systems = items.map { Set($0.systems) }
         var byKey: [String: [Int]] = [:]
@@ -218,7 +220,7 @@ enum RelatedItems {
                 var score = 3 * Double(tags[index].intersection(tags[other]).count) + 2 * Double(systems[index].intersection(systems[other]).count)
                 if let category, category == items[other].category { score += 1 }
                 var cosine = 0.0
-                for (term, weight) in vectors[index] { cosine += weight * (vectors[other][term] ?? 0) }
+                for term in sortedTerms[index] { cosine += vectors[index][term]! * (vectors[other][term] ?? 0) }
                 score += 4 * cosine
                 if links[index]?.contains(other) == true { score += 10 }
                 if score > 1 { scored.append((other, score)) }

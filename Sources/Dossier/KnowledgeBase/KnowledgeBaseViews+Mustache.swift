@@ -106,6 +106,8 @@ extension KBItemView: MustacheView {
         "related": \KBItemView.related,
         "hasCaused": \KBItemView.hasCaused,
         "caused": \KBItemView.caused,
+        "hasBehind": \KBItemView.hasBehind,
+        "behind": \KBItemView.behind,
         "hasHistory": \KBItemView.hasHistory,
         "history": \KBItemView.history,
     ]

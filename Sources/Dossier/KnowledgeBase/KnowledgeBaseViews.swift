@@ -85,6 +85,8 @@ struct KBItemView: Sendable {
     var related: [KBListEntry]
     var hasCaused: Bool
     var caused: [KBListEntry]
+    var hasBehind: Bool
+    var behind: [KBListEntry]
     var hasHistory: Bool
     var history: [KBListEntry]
 }

@@ -156,7 +156,7 @@ public struct TimeSpan: TextCodable, Sendable, Hashable, Comparable, CustomStrin
                 case "s": scale = 1
                 default: return nil
                 }
-                guard let value = Int(number), !units.contains(character) else { return nil }
+                guard number.count <= 6, let value = Int(number), !units.contains(character) else { return nil }
                 if let last = units.last, let lastScale = ["h": 3600, "m": 60, "s": 1][last], lastScale <= scale { return nil }
                 total += value * scale
                 units.append(character)

@@ -52,16 +52,23 @@ public struct Redactor: Sendable {
     private let compiled: [(rule: Rule, regex: NSRegularExpression)]
 
     public static let secretRules: [Rule] = [
-        Rule(kind: "private-key", pattern: #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----"#,
+        // A key block cut off without its END line (a truncated log) is masked to the end of the text.
+        Rule(kind: "private-key", pattern: #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*)"#,
              replacement: "[REDACTED:private-key]"),
         Rule(kind: "jwt", pattern: #"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"#, replacement: "[REDACTED:jwt]"),
         Rule(kind: "bearer-token", pattern: #"(?i)(\bbearer\s+)(?!\[REDACTED)[A-Za-z0-9._~+/=-]{8,}"#, replacement: "$1[REDACTED:token]"),
+        Rule(kind: "bearer-token", pattern: #"(?i)(\bbasic\s+)(?!\[REDACTED)[A-Za-z0-9+/=]{8,}"#, replacement: "$1[REDACTED:token]"),
         Rule(kind: "aws-key", pattern: #"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b"#, replacement: "[REDACTED:aws-key]"),
         Rule(kind: "aws-secret", pattern: #"(?i)(aws_secret_access_key|secret_access_key|aws_secret_key)(["']?[ \t]*[:=][ \t]*["']?)[A-Za-z0-9/+=]{30,}"#,
              replacement: "$1$2[REDACTED]"),
-        Rule(kind: "connection-password", pattern: #"(://[^/\s:@]+:)[^@\s/]+(@)"#, replacement: "$1[REDACTED]$2"),
+        // user:password@ in a URL; the password runs to the last '@' of the address (it may hold '/').
+        Rule(kind: "connection-password", pattern: #"(://[^/\s:@]+:)(?!\[REDACTED)[^\s]*(@)"#, replacement: "$1[REDACTED]$2"),
+        // Oracle: sqlplus scott/tiger@ORCL, ALTER USER … IDENTIFIED BY tiger.
+        Rule(kind: "connection-password", pattern: #"(?i)(\b(?:sqlplus|rman|expdp|impdp|exp|imp|sqlldr|dgmgrl)\s+(?:-\w+\s+)*[^\s/@]+/)(?!\[REDACTED)[^\s@]+"#,
+             replacement: "$1[REDACTED]"),
+        Rule(kind: "secret", pattern: #"(?i)(\bidentified\s+by\s+"?)(?!\[REDACTED)[^\s";]+"#, replacement: "$1[REDACTED]"),
         Rule(kind: "secret",
-             pattern: #"(?i)\b((?:[a-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)(?:[_-][a-z0-9]+)*)(["']?[ \t]*[:=][ \t]*["']?)(?!\[REDACTED)([^\s"',;&<>)\]}]+)"#,
+             pattern: #"(?i)\b((?:[a-z0-9]+[_-])*[a-z0-9]*(?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)(?:[_-][a-z0-9]+)*)(["']?[ \t]*[:=][ \t]*["']?)(?!\[REDACTED)([^\s"',;&<>)\]}]+)"#,
              replacement: "$1$2[REDACTED]"),
         // Passwords given on a command line: redis-cli -a, mysql -p…, --password[=| ]….
         Rule(kind: "secret", pattern: #"(\bredis-cli\b[^\n]*?\s-a\s+)(?!\[REDACTED)('[^'\n]*'|"[^"\n]*"|\S+)"#, replacement: "$1[REDACTED]"),

@@ -12,6 +12,8 @@ public final class EvidenceStore: @unchecked Sendable {
         public var report: Redactor.Report
     }
 
+    static let imageTypes: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "pdf"]
+
     private let root: URL
     private let redactor: Redactor
     private var cache: [String: Item] = [:]
@@ -26,11 +28,16 @@ public final class EvidenceStore: @unchecked Sendable {
         if let cached = lock.withLock({ cache[path] }) { return cached }
         let data = (try? Data(contentsOf: root.appendingPathComponent(path))) ?? Data()
         let item: Item
-        if let text = String(data: data, encoding: .utf8), !data.contains(0) {
+        let isImage = Self.imageTypes.contains((path as NSString).pathExtension.lowercased())
+        if isImage {
+            // Screenshots and PDFs cannot be redacted as text; they are quoted as they are.
+            item = Item(path: path, size: data.count, redactedText: nil, redactedData: data, report: Redactor.Report())
+        } else {
+            // Everything else is treated as text, even when it is not valid UTF-8 (EUC-KR logs, stray
+            // bytes): decoded with replacement characters and redacted, never copied unredacted.
+            let text = String(decoding: data.filter { $0 != 0 }, as: UTF8.self)
             let (redacted, report) = redactor.redact(text)
             item = Item(path: path, size: data.count, redactedText: redacted, redactedData: Data(redacted.utf8), report: report)
-        } else {
-            item = Item(path: path, size: data.count, redactedText: nil, redactedData: data, report: Redactor.Report())
         }
         lock.withLock { cache[path] = item }
         return item
@@ -39,7 +46,8 @@ public final class EvidenceStore: @unchecked Sendable {
     /// The first `lines` lines of the redacted text, and whether there were more.
     public func excerpt(_ path: String, lines: Int = 30) -> (text: String, truncated: Bool)? {
         guard let text = item(path).redactedText else { return nil }
-        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let all = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
         let trimmed = all.count > 1 && all.last == "" ? all.dropLast() : all[...]
         return (trimmed.prefix(lines).joined(separator: "\n"), trimmed.count > lines)
     }

@@ -57,7 +57,7 @@ extension ReportContext {
             hasRedactions: !redactions.isEmpty, redactions: redactions,
             glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
             glossaryArticles: articles.filter { $0.kind == .glossary }.map {
-                GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings($0.body, by: 3))
+                GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks($0.body), by: 3))
             })
     }
 
@@ -100,7 +100,7 @@ extension ReportContext {
             status: status(finding.status), systems: finding.systems.joined(separator: ", "), owner: finding.owner ?? "—",
             due: day(finding.due), effort: finding.effort?.rawValue ?? "—", detected: day(finding.detected),
             controls: controls(finding.controls), summary: finding.summary,
-            body: MarkdownText.demoteHeadings(finding.body, by: 3),
+            body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks(finding.body), by: 3),
             hasMetrics: !changes.isEmpty, metrics: metrics, chart: chartPath, chartTitle: chartTitle,
             hasEvidence: !excerpts.isEmpty, evidence: excerpts)
     }

@@ -47,7 +47,7 @@ extension ReportContext {
             summary: incident.summary, impact: incident.impact, rootCause: incident.rootCause,
             zoneNote: format.text("times_in", ["zone": zone]), timeline: rows, chart: chartPath, chartTitle: chartTitle,
             durations: durations.map { LabelValue(label: format.text($0.0), value: $0.1.map { format.duration($0) } ?? "—") },
-            verdict: goldenTimeText(metrics.goldenTime), body: MarkdownText.demoteHeadings(incident.body, by: 1),
+            verdict: goldenTimeText(metrics.goldenTime), body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks(incident.body), by: 1),
             hasActions: !incident.actions.isEmpty,
             actions: incident.actions.map { ActionRow(text: $0.text, owner: $0.owner ?? "—", due: day($0.due), status: format.label("status", $0.status)) },
             hasRelated: !related.isEmpty, related: related)
@@ -94,7 +94,9 @@ extension ReportContext {
             attainment: summary.goldenTimeAttainment.map { format.percent($0) + " (\(summary.incidentsWithinGoldenTime)/\(summary.incidentsJudged))" } ?? "—",
             incidentCount: "\(incidents.count)", opened: "\(summary.findingsOpened)", resolved: "\(summary.findingsResolved)",
             open: "\(summary.findingsOpen)", manMonths: manMonths, manMonthChart: "charts/man-months.svg",
-            hasIncidents: !incidentRows.isEmpty, incidents: incidentRows, progress: progress,
+            hasIncidents: !incidentRows.isEmpty,
+            incidentsBySeverity: Incident.Severity.allCases.map { CountRow(label: severity($0), count: "\(summary.incidentsBySeverity[$0] ?? 0)") },
+            incidents: incidentRows, progress: progress,
             hasImprovements: !improvements.isEmpty, improvements: improvements)
         return PeriodReportView(t: t, engagement: engagementView, document: documentView(number: "\(engagement.id)-PR"), period: view)
     }

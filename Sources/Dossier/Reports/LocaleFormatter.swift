@@ -14,9 +14,19 @@ public struct LocaleFormatter: Sendable {
 
     /// The localised text for `key`, with `{name}` placeholders filled in; the key itself when missing.
     public func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        var text = strings[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        let template = strings[key] ?? key
+        guard !values.isEmpty, template.contains("{") else { return template }
+        // One pass over the template, so a value that itself contains `{name}` stays as it is.
+        var result = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            result += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 
     public func label<E: RawRepresentable>(_ prefix: String, _ value: E) -> String where E.RawValue == String {
@@ -82,7 +92,7 @@ public struct LocaleFormatter: Sendable {
     /// Korean and English write numbers alike; done by hand because NumberFormatter is slow to make
     /// and not safe to share between threads.
     public func number(_ value: Double, decimals: Int = 2) -> String {
-        guard value.isFinite else { return String(value) }
+        guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.3g", value) }
         let scale = pow(10.0, Double(decimals))
         let rounded = (abs(value) * scale).rounded() / scale
         var integer = String(Int64(rounded.rounded(.down)))

@@ -42,7 +42,9 @@ final class ReportContext: @unchecked Sendable {
         findingsByID = Dictionary(findings.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         if let previous {
             let previousFindings = previous.findings.filter { visible($0.audience) }
-            trend = Trend(current: findings, previous: previousFindings, previousEngagement: previous.engagement)
+            let shown = Set(findings.map(\.id))
+            trend = Trend(current: findings, previous: previousFindings, previousEngagement: previous.engagement,
+                          hidden: Set(workspace.findings.map(\.id)).subtracting(shown))
         } else {
             trend = nil
         }

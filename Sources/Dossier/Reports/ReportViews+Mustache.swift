@@ -318,6 +318,7 @@ extension PeriodView: MustacheView {
         "manMonthChart": \PeriodView.manMonthChart,
         "hasIncidents": \PeriodView.hasIncidents,
         "incidents": \PeriodView.incidents,
+        "incidentsBySeverity": \PeriodView.incidentsBySeverity,
         "progress": \PeriodView.progress,
         "hasImprovements": \PeriodView.hasImprovements,
         "improvements": \PeriodView.improvements,

@@ -258,6 +258,7 @@ struct PeriodView {
     var manMonths: String
     var manMonthChart: String
     var hasIncidents: Bool
+    var incidentsBySeverity: [CountRow]
     var incidents: [PeriodIncidentRow]
     var progress: [ProgressRow]
     var hasImprovements: Bool

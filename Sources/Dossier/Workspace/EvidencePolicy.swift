@@ -22,6 +22,9 @@ struct EvidencePolicy: Sendable {
         if components.contains("..") {
             return ["evidence path '\(path)' leaves the workspace through '..' — copy the file into evidence/ and cite it from there"]
         }
+        if components.contains(".") || path.contains("//") || path.contains("\\") || path.hasSuffix("/") {
+            return ["evidence path '\(path)' is not written plainly — write it as folder/name with single '/', e.g. evidence/awr-top-sql.txt"]
+        }
         let url = root.appendingPathComponent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

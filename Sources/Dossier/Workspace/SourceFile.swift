@@ -62,8 +62,10 @@ struct SourceFile {
     }
 
     func splitFrontMatter(log: inout DiagnosticLog) -> FrontMatter? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        // Split on scalars: "\r\n" is one Character, so splitting Characters on "\n" misses Windows lines.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars -> Substring in
+            let line = Substring(String(String.UnicodeScalarView(scalars)))
+            return line.hasSuffix("\r") ? line.dropLast() : line
         }
         let isFence: (Substring) -> Bool = { $0.trimmingCharacters(in: .whitespaces) == "---" }
         guard let first = lines.first, isFence(first) else {

@@ -155,7 +155,7 @@ struct MappingReader {
     func number(_ key: String, required: Bool = false) -> Double? {
         guard let value = present(key, required: required) else { return nil }
         guard case .scalar(let scalar) = value, scalar.tagName == .int || scalar.tagName == .float || Double(scalar.string) != nil,
-              let number = Double(scalar.string.replacingOccurrences(of: "_", with: "")) else {
+              let number = Double(scalar.string.replacingOccurrences(of: "_", with: "")), number.isFinite, abs(number) < 1e15 else {
             context.error("'\(key)' must be a number, not \(Self.describe(value))", at: value.mark)
             return nil
         }
