@@ -37,7 +37,20 @@ public enum IndexWriter {
             for (term, count) in entry.tf { postings[term, default: []].append((index, count)) }
         }
 
-        let estimatedBytes = postings.reduce(0) { $0 + $1.key.utf8.count + 8 + $1.value.count * 8 }
+        // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.
+        let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
+        let norms = lengths.map { 1 - SearchIndexFormat.b + SearchIndexFormat.b * Double($0) / (average > 0 ? average : 1) }
+        func weight(_ term: String, _ posting: (doc: Int, tf: Int)) -> String {
+            if term.hasPrefix("~") { return String(posting.tf) }
+            // Four decimals, written by hand (String(format:) is slow over millions of postings).
+            let scaled = Int((Double(posting.tf) / norms[posting.doc] * 10000).rounded())
+            var fraction = String(scaled % 10000)
+            guard fraction != "0" else { return String(scaled / 10000) }
+            fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            return "\(scaled / 10000).\(fraction)"
+        }
+        let estimatedBytes = postings.reduce(0) { $0 + $1.key.utf8.count + 8 + $1.value.count * 10 }
         let termShards = max(1, min(997, (estimatedBytes + targetShardBytes - 1) / targetShardBytes))
         var shards = Array(repeating: [String](), count: termShards)
         for term in postings.keys { shards[SearchIndexFormat.shard(of: term, shards: termShards)].append(term) }
@@ -45,7 +58,7 @@ public enum IndexWriter {
         var files: [(String, Data)] = []
         for (number, terms) in shards.enumerated() {
             let body = terms.sorted().map { term in
-                ScriptJSON.string(term) + ":[" + postings[term]!.map { "\($0.doc),\($0.tf)" }.joined(separator: ",") + "]"
+                ScriptJSON.string(term) + ":[" + postings[term]!.map { "\($0.doc),\(weight(term, $0))" }.joined(separator: ",") + "]"
             }.joined(separator: ",\n")
             let name = SearchIndexFormat.termFile(number)
             files.append((name, ScriptJSON.file(name: name, json: "{" + body + "}")))
@@ -70,18 +83,18 @@ public enum IndexWriter {
         let systems = Array(Set(documents.flatMap(\.systems))).sorted()
         let severities = Array(Set(documents.compactMap(\.severity))).sorted { severityOrder($0) < severityOrder($1) }
         let engagements = uniqueInOrder(documents.map(\.engagement))
-        let docs = zip(documents, lengths).map { document, length in
-            "[\(kinds.firstIndex(of: document.kind) ?? -1),\(document.severity.flatMap { severities.firstIndex(of: $0) } ?? -1),"
-                + "[\(document.systems.compactMap { systems.firstIndex(of: $0) }.map(String.init).joined(separator: ","))],"
-                + "\(engagements.firstIndex(of: document.engagement) ?? -1),\(length)]"
-        }.joined(separator: ",\n")
-        let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
+        // One row per document, `kind,severity,engagement,system.system` (indexes; -1 for none).
+        let docs = documents.map { document in
+            "\(kinds.firstIndex(of: document.kind) ?? -1),\(document.severity.flatMap { severities.firstIndex(of: $0) } ?? -1),"
+                + "\(engagements.firstIndex(of: document.engagement) ?? -1),"
+                + document.systems.compactMap { systems.firstIndex(of: $0) }.map(String.init).joined(separator: ".")
+        }.joined(separator: ";")
         let meta = "{\"schema\":\(SearchIndexFormat.schema),\"generator\":\(ScriptJSON.string(generator)),\"docCount\":\(documents.count),"
             + "\"avgdl\":\(String(format: "%.6f", average)),\"k1\":\(SearchIndexFormat.k1),\"b\":\(SearchIndexFormat.b),"
             + "\"termShards\":\(termShards),\"docShardSize\":\(docShardSize),"
             + "\"kinds\":\(ScriptJSON.strings(kinds)),\"systems\":\(ScriptJSON.strings(systems)),"
             + "\"severities\":\(ScriptJSON.strings(severities)),\"engagements\":\(ScriptJSON.strings(engagements)),"
-            + "\"docs\":[\n" + docs + "]}"
+            + "\"docs\":" + ScriptJSON.string(docs) + "}"
         files.append(("meta", ScriptJSON.file(name: "meta", json: meta)))
         return files.sorted { $0.0 < $1.0 }
     }

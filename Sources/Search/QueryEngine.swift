@@ -83,7 +83,8 @@ public final class QueryEngine {
     private let averageLength: Double
     private let termShards: Int
     private let docShardSize: Int
-    private let docTable: [[Any]]
+    /// Per document: kind, severity, engagement indexes and system indexes (-1: none).
+    private let docTable: [(kind: Int, severity: Int, engagement: Int, systems: [Int])]
 
     public init(folder: URL) throws(Failure) {
         self.folder = folder
@@ -101,7 +102,11 @@ public final class QueryEngine {
         averageLength = average > 0 ? average : 1
         termShards = meta["termShards"] as? Int ?? 1
         docShardSize = max(1, meta["docShardSize"] as? Int ?? 50)
-        docTable = meta["docs"] as? [[Any]] ?? []
+        docTable = ((meta["docs"] as? String) ?? "").split(separator: ";", omittingEmptySubsequences: false).compactMap { row in
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 4, let kind = Int(fields[0]), let severity = Int(fields[1]), let engagement = Int(fields[2]) else { return nil }
+            return (kind, severity, engagement, fields[3].split(separator: ".").compactMap { Int($0) })
+        }
     }
 
     private func load(_ name: String) -> Any? {
@@ -111,15 +116,15 @@ public final class QueryEngine {
         return parsed.value
     }
 
-    private func shard(for term: String) -> [String: [Int]] {
+    private func shard(for term: String) -> [String: [Double]] {
         let name = SearchIndexFormat.termFile(SearchIndexFormat.shard(of: term, shards: termShards))
         guard let object = load(name) as? [String: [Any]] else { return [:] }
-        return object.mapValues { $0.compactMap { ($0 as? Int) ?? ($0 as? NSNumber)?.intValue } }
+        return object.mapValues { $0.compactMap { ($0 as? Double) ?? ($0 as? NSNumber)?.doubleValue ?? ($0 as? Int).map(Double.init) } }
     }
 
-    private var shardCache: [Int: [String: [Int]]] = [:]
+    private var shardCache: [Int: [String: [Double]]] = [:]
 
-    private func postings(_ term: String) -> [Int] {
+    private func postings(_ term: String) -> [Double] {
         let number = SearchIndexFormat.shard(of: term, shards: termShards)
         if shardCache[number] == nil { shardCache[number] = shard(for: term) }
         return shardCache[number]?[term] ?? []
@@ -131,11 +136,6 @@ public final class QueryEngine {
         return (shardCache[number] ?? [:]).keys.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
-    private func length(_ document: Int) -> Double {
-        guard document < docTable.count, let value = docTable[document].last else { return averageLength }
-        return (value as? Double) ?? Double(value as? Int ?? 0)
-    }
-
     /// BM25 scores of one term: document → score.
     private func scores(_ term: String) -> [Int: Double] {
         let list = postings(term)
@@ -143,11 +143,11 @@ public final class QueryEngine {
         guard df > 0 else { return [:] }
         let n = Double(docCount)
         let idf = log(1 + (n - df + 0.5) / (df + 0.5))
-        let k1 = SearchIndexFormat.k1, b = SearchIndexFormat.b
+        let k1 = SearchIndexFormat.k1
         var result: [Int: Double] = [:]
         for i in stride(from: 0, to: list.count - 1, by: 2) {
-            let tf = Double(list[i + 1])
-            result[list[i]] = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length(list[i]) / averageLength))
+            let weight = list[i + 1]
+            result[Int(list[i])] = idf * weight * (k1 + 1) / (weight + k1)
         }
         return result
     }
@@ -161,6 +161,9 @@ public final class QueryEngine {
             switch group.kind {
             case .exact(let term):
                 groupScores = scores(term)
+            case .prefix(let prefix) where prefix.unicodeScalars.count < 2 && !(0xAC00...0xD7A3).contains(prefix.unicodeScalars.first?.value ?? 0):
+                // A one-character word prefix would need every shard: it matches the term itself only.
+                groupScores = scores(prefix)
             case .prefix(let prefix):
                 for term in terms(withPrefix: prefix) {
                     for (document, score) in scores(term) { groupScores[document] = max(groupScores[document] ?? 0, score) }
@@ -209,23 +212,23 @@ public final class QueryEngine {
         return Response(total: kept.count, results: results, facets: facets.filter { !$0.value.isEmpty })
     }
 
-    private func documents(_ list: [Int]) -> [Int] {
-        stride(from: 0, to: list.count - 1, by: 2).map { list[$0] }
+    private func documents(_ list: [Double]) -> [Int] {
+        stride(from: 0, to: list.count - 1, by: 2).map { Int(list[$0]) }
     }
 
     private func facetValues(_ document: Int) -> [String: [String]] {
-        guard document < docTable.count else { return [:] }
+        guard document >= 0, document < docTable.count else { return [:] }
         let row = docTable[document]
-        func name(_ key: String, _ index: Any?) -> [String] {
-            guard let list = meta[key] as? [String], let i = index as? Int, i >= 0, i < list.count else { return [] }
-            return [list[i]]
+        func name(_ key: String, _ index: Int) -> [String] {
+            guard let list = meta[key] as? [String], index >= 0, index < list.count else { return [] }
+            return [list[index]]
         }
         var systems: [String] = []
-        for index in (row.count > 2 ? row[2] as? [Int] : nil) ?? [] {
+        for index in row.systems {
             for system in name("systems", index) where !systems.contains(system) { systems.append(system) }
         }
-        return ["kind": name("kinds", row.first), "severity": name("severities", row.count > 1 ? row[1] : nil),
-                "system": systems, "engagement": name("engagements", row.count > 3 ? row[3] : nil)]
+        return ["kind": name("kinds", row.kind), "severity": name("severities", row.severity),
+                "system": systems, "engagement": name("engagements", row.engagement)]
     }
 
     private func document(_ index: Int) -> (fields: [String: String], systems: [String]) {

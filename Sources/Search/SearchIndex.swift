@@ -36,18 +36,27 @@ public struct SearchDocument: Sendable, Hashable {
 
 /// The shared constants of the index format.
 public enum SearchIndexFormat {
-    public static let schema = 1
+    public static let schema = 2
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)
     public static let snippetTextLength = 800
 
-    /// The shard of a term: its first code point (the second for `~` terms) modulo the shard count.
+    /// The part of a term that chooses its shard (SPEC.md §3): without a leading `~`, a Hangul
+    /// syllable alone, else the first two code points — so the terms a prefix query needs share a shard.
+    public static func shardKey(_ term: String) -> [Unicode.Scalar] {
+        var scalars = Array(term.unicodeScalars)
+        if scalars.first == "~" { scalars.removeFirst() }
+        guard let first = scalars.first else { return [] }
+        if (0xAC00...0xD7A3).contains(first.value) { return [first] }
+        return Array(scalars.prefix(2))
+    }
+
+    /// The shard of a term: a 31-based hash of its key, modulo the shard count.
     public static func shard(of term: String, shards: Int) -> Int {
-        var scalars = term.unicodeScalars.makeIterator()
-        guard var first = scalars.next() else { return 0 }
-        if first == "~", let second = scalars.next() { first = second }
-        return Int(first.value) % max(1, shards)
+        var hash: UInt32 = 0
+        for scalar in shardKey(term) { hash = hash &* 31 &+ scalar.value }
+        return Int(hash % UInt32(max(1, shards)))
     }
 
     public static func termFile(_ shard: Int) -> String { String(format: "terms-%03d", shard) }

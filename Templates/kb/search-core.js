@@ -7,7 +7,7 @@
 (function (root) {
   'use strict';
 
-  var SCHEMA = 1;
+  var SCHEMA = 2;
   var MAX_TOKEN = 40; // code points (§1.7)
   var H = 1, W = 2, J = 3, S = 4;
   var LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
@@ -150,9 +150,27 @@
 
   function pad3(n) { return ('00' + n).slice(-3); }
 
+  // §3: the shard key is the term without a leading `~`: its first syllable when that is Hangul,
+  // else its first two code points; the shard is a 31-based hash of the key (uint32) modulo S.
+  function shardKey(term) {
+    var cps = Array.from(term.charAt(0) === '~' ? term.slice(1) : term);
+    if (!cps.length) return [];
+    var first = cps[0].codePointAt(0);
+    return first >= 0xAC00 && first <= 0xD7A3 ? [cps[0]] : cps.slice(0, 2);
+  }
+
   function shardOf(term, shards) {
-    var c = term.charAt(0) === '~' ? term.slice(1) : term;
-    return 'terms-' + pad3(c.codePointAt(0) % shards);
+    var h = 0;
+    shardKey(term).forEach(function (c) { h = (Math.imul(h, 31) + c.codePointAt(0)) >>> 0; });
+    return 'terms-' + pad3(h % shards);
+  }
+
+  // A one-code-point word prefix would need every shard (§4.3): it matches the term itself only.
+  function narrowPrefix(term) {
+    var cps = Array.from(term);
+    if (cps.length !== 1) return false;
+    var c = cps[0].codePointAt(0);
+    return !(c >= 0xAC00 && c <= 0xD7A3);
   }
 
   function schemaError(found) {
@@ -198,6 +216,11 @@
     function loadMeta() {
       return load('meta', function (meta) {
         if (!meta || meta.schema !== SCHEMA) throw schemaError(meta ? meta.schema : 'unknown');
+        // The document table is one string of rows `kind,severity,engagement,system.system`.
+        meta.rows = typeof meta.docs === 'string' && meta.docs ? meta.docs.split(';').map(function (row) {
+          var f = row.split(',');
+          return [+f[0], +f[1], +f[2], f[3] ? f[3].split('.').map(Number) : []];
+        }) : [];
         return meta;
       });
     }
@@ -224,14 +247,15 @@
     }
 
     function rank(meta, groups, shards, options) {
-      var N = meta.docCount, k1 = meta.k1, b = meta.b, avgdl = meta.avgdl || 1;
+      var N = meta.docCount, k1 = meta.k1;
       function postings(term) {
         var shard = shards[shardOf(term, meta.termShards)];
         return (shard && shard.map.get(term)) || [];
       }
+      // Postings hold the length-normalised frequency w (§3): BM25 is idf · w(k1 + 1) / (w + k1).
       function bm25(p, j, idf) {
-        var tf = p[j + 1], dl = meta.docs[p[j]][4];
-        return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl));
+        var w = p[j + 1];
+        return idf * w * (k1 + 1) / (w + k1);
       }
       function idfOf(p) {
         var df = p.length / 2;
@@ -246,7 +270,7 @@
       var scored = groups.map(function (g) {
         var out = new Map(), j, p, idf;
         if (g.kind === 'term') {
-          var terms = g.prefix ? prefixTerms(g.term) : [g.term];
+          var terms = g.prefix && !narrowPrefix(g.term) ? prefixTerms(g.term) : [g.term];
           terms.forEach(function (t) {
             p = postings(t); idf = idfOf(p);
             for (j = 0; j < p.length; j += 2) {
@@ -332,10 +356,10 @@
 
   // The facet values of document i, by name. Missing values (index −1) have none.
   function docValues(meta, i) {
-    var row = meta.docs[i];
+    var row = meta.rows[i] || [-1, -1, -1, []];
     function name(list, k) { return k >= 0 && k < list.length ? [list[k]] : []; }
     var systems = [];
-    (row[2] || []).forEach(function (k) {
+    (row[3] || []).forEach(function (k) {
       var n = meta.systems[k];
       if (n != null && systems.indexOf(n) < 0) systems.push(n);
     });
@@ -343,7 +367,7 @@
       kind: name(meta.kinds, row[0]),
       severity: name(meta.severities, row[1]),
       system: systems,
-      engagement: name(meta.engagements, row[3])
+      engagement: name(meta.engagements, row[2])
     };
   }
 

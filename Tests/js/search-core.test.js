@@ -30,9 +30,9 @@ function folderLoader(dir, loaded = []) {
   };
 }
 
-test('vectors describe schema 1', () => {
-  assert.equal(vectors.schema, 1);
-  assert.equal(Search.SCHEMA, 1);
+test('vectors describe schema 2', () => {
+  assert.equal(vectors.schema, 2);
+  assert.equal(Search.SCHEMA, 2);
   assert.ok(vectors.tokenizer.length >= 35);
   assert.ok(vectors.queries.length >= 15);
 });
@@ -94,9 +94,9 @@ test('limit keeps the total and loads only the doc shards it needs', async () =>
 });
 
 test('an index of another schema is refused', async () => {
-  const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema: 2, docCount: 0, docs: [] } : {}));
+  const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema: 1, docCount: 0, docs: [] } : {}));
   await assert.rejects(engine.search('disk'), (err) => {
-    assert.equal(err.message, 'This knowledge base index uses schema 2; this page understands schema 1 — ' +
+    assert.equal(err.message, 'This knowledge base index uses schema 1; this page understands schema 2 — ' +
       'rebuild the knowledge base with the same Dossier version.');
     return true;
   });
@@ -112,8 +112,8 @@ test('"constructor" and other prototype names are ordinary terms', async () => {
   assert.equal((await engine.search('constructor ')).total, 0);
   assert.equal((await engine.search('tostring ')).total, 0);
   // Facet names are data too.
-  const meta = { schema: 1, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: 1, docShardSize: 4, kinds: ['finding'],
-    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], docs: [[0, -1, [0, 1], 0, 3]] };
+  const meta = { schema: 2, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: 1, docShardSize: 4, kinds: ['finding'],
+    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], docs: '0,-1,0,0.1' };
   const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: [0, 1] } : [{ id: 'X' }]));
   const res = await tiny.search('constructor');
   assert.deepEqual(res.results.map((r) => r.doc.id), ['X']);
@@ -140,14 +140,17 @@ test('index files: exact script form, escaped, and the hostile title stays text'
   assert.ok(hostile.text.includes('"><img src=x onerror=alert(2)>'));
 
   // Structure of §3.
-  assert.equal(meta.docs.length, meta.docCount);
+  assert.equal(meta.docs.split(';').length, meta.docCount);
   assert.equal(byName['docs-000'].length, meta.docShardSize);
-  const dls = meta.docs.map((row) => row[4]);
-  assert.equal(meta.avgdl, dls.reduce((a, b) => a + b, 0) / dls.length);
   for (let s = 0; s < meta.termShards; s++) {
     for (const [term, postings] of Object.entries(byName['terms-00' + s])) {
-      const c = term[0] === '~' ? term.slice(1) : term;
-      assert.equal(c.codePointAt(0) % meta.termShards, s, `${term} is in shard ${s}`);
+      // §3: the key is the first syllable (Hangul) or the first two code points, without a `~`.
+      const cps = Array.from(term[0] === '~' ? term.slice(1) : term);
+      const first = cps[0].codePointAt(0);
+      const key = first >= 0xAC00 && first <= 0xD7A3 ? cps.slice(0, 1) : cps.slice(0, 2);
+      let h = 0;
+      for (const c of key) h = (Math.imul(h, 31) + c.codePointAt(0)) >>> 0;
+      assert.equal(h % meta.termShards, s, `${term} is in shard ${s}`);
       for (let i = 2; i < postings.length; i += 2) assert.ok(postings[i] > postings[i - 2], `${term} postings in order`);
     }
   }
