@@ -105,7 +105,7 @@ enum Autolinker {
         return nil
     }
 
-    private static func emailLink(in text: [UInt8], at at: Int, notBefore floor: Int) -> Match? {
+    private static func emailLink(in text: [UInt8], at: Int, notBefore floor: Int) -> Match? {
         guard text[at] == UInt8(ascii: "@") else { return nil }
         var start = at
         while start > floor, isEmailLocalByte(text[start - 1]) { start -= 1 }

@@ -80,7 +80,6 @@ public final class QueryEngine {
     private var files: [String: Any] = [:]
     private let meta: [String: Any]
     private let docCount: Int
-    private let averageLength: Double
     private let termShards: Int
     private let docShardSize: Int
     /// Per document: kind, severity, engagement indexes and system indexes (-1: none).
@@ -98,8 +97,6 @@ public final class QueryEngine {
         }
         self.meta = meta
         docCount = meta["docCount"] as? Int ?? 0
-        let average = (meta["avgdl"] as? Double) ?? Double(meta["avgdl"] as? Int ?? 1)
-        averageLength = average > 0 ? average : 1
         termShards = meta["termShards"] as? Int ?? 1
         docShardSize = max(1, meta["docShardSize"] as? Int ?? 50)
         docTable = ((meta["docs"] as? String) ?? "").split(separator: ";", omittingEmptySubsequences: false).compactMap { row in
