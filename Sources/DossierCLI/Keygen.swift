@@ -19,7 +19,7 @@ struct Keygen: ParsableCommand {
     var identity: String = "evidence@dossier"
 
     func validate() throws {
-        guard !identity.isEmpty, identity.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }) else {
+        guard EvidencePack.isValidIdentity(identity) else {
             throw ValidationError("the identity may hold only letters, digits and . _ @ + -, e.g. evidence@consultancy.example")
         }
     }

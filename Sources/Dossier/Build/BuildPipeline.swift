@@ -73,7 +73,7 @@ public enum BuildPipeline {
                 let text = try String(contentsOf: keyURL, encoding: .utf8)
                 let key = try SSHSigningKey.parse(openSSH: text)
                 let identity = options.signerIdentity ?? (key.comment.isEmpty ? "dossier" : key.comment)
-                guard !identity.isEmpty, identity.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }) else {
+                guard EvidencePack.isValidIdentity(identity) else {
                     log.error("the signer identity '\(identity)' may hold only letters, digits and . _ @ + - — give one with --signer-identity, e.g. evidence@consultancy.example",
                               at: SourceLocation(file: keyURL.path, line: 0, column: 0))
                     return fail()

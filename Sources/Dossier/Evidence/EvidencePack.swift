@@ -13,6 +13,11 @@ public enum EvidencePack {
     public static let allowedSignersFile = "allowed_signers"
     public static let manifestFile = "manifest.json"
 
+    /// Whether `identity` can go into `allowed_signers` and a shell command unquoted.
+    public static func isValidIdentity(_ identity: String) -> Bool {
+        !identity.isEmpty && identity.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }
+    }
+
     /// The signer of a pack: the key and the identity written into `allowed_signers`.
     public struct Signer {
         public var key: SSHSigningKey

@@ -287,11 +287,8 @@ enum KnowledgeBaseBuilder {
             if let detected = finding.detected { facts.append(KBFact(label: format.text("detected"), value: format.date(detected, weekday: false), links: nil)) }
             if !finding.controls.isEmpty { facts.append(KBFact(label: format.text("controls"), value: context.controls(finding.controls), links: nil)) }
             metrics = finding.metrics.map(MetricChange.init).map { change in
-                let unit = change.metric.unit.map { " \($0)" } ?? ""
-                return KBMetric(name: change.metric.name, before: change.metric.before.map { format.number($0) + unit } ?? "—",
-                                after: change.metric.after.map { format.number($0) + unit } ?? format.text("not_measured"),
-                                target: change.metric.target.map { format.number($0) + unit } ?? "—",
-                                change: change.improvementPercent.map { format.signedPercent($0) } ?? "—")
+                let cells = format.cells(change)
+                return KBMetric(name: change.metric.name, before: cells.before, after: cells.after, target: cells.target, change: cells.change)
             }
             evidence = finding.evidence.map { reference in
                 KBEvidence(caption: reference.caption ?? reference.file, file: reference.file, excerpt: context.evidence.excerpt(reference.file, lines: 40)?.text)

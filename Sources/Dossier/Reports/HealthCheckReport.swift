@@ -79,14 +79,9 @@ extension ReportContext {
                 format: { format.number($0) }, title: chartTitle, id: finding.id, accent: brand.accentColor ?? "#1f6feb")
         }
         let metrics = changes.map { change in
-            let unit = change.metric.unit.map { " \($0)" } ?? ""
-            return MetricRow(
-                name: change.metric.name,
-                before: change.metric.before.map { format.number($0) + unit } ?? "—",
-                after: change.metric.after.map { format.number($0) + unit } ?? format.text("not_measured"),
-                target: change.metric.target.map { format.number($0) + unit } ?? "—",
-                change: change.improvementPercent.map { format.signedPercent($0) } ?? "—",
-                met: change.targetMet.map { format.text($0 ? "yes" : "no") } ?? "—")
+            let cells = format.cells(change)
+            return MetricRow(name: change.metric.name, before: cells.before, after: cells.after, target: cells.target,
+                             change: cells.change, met: cells.met)
         }
         let excerpts = finding.evidence.map { reference -> EvidenceExcerptView in
             let excerpt = evidence.excerpt(reference.file)

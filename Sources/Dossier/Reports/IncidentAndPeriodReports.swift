@@ -84,10 +84,8 @@ extension ReportContext {
         }
         let improvements = findings.flatMap { finding in
             finding.metrics.map(MetricChange.init).filter { $0.metric.before != nil && $0.metric.after != nil }.map { change in
-                let unit = change.metric.unit.map { " \($0)" } ?? ""
-                return ImprovementRow(id: finding.id, name: change.metric.name,
-                                      before: format.number(change.metric.before!) + unit, after: format.number(change.metric.after!) + unit,
-                                      change: change.improvementPercent.map { format.signedPercent($0) } ?? "—")
+                let cells = format.cells(change)
+                return ImprovementRow(id: finding.id, name: change.metric.name, before: cells.before, after: cells.after, change: cells.change)
             }
         }
         let view = PeriodView(

@@ -129,6 +129,17 @@ public struct LocaleFormatter: Sendable {
         return number(Double(count)) + (language == .ko ? "바이트" : " bytes")
     }
 
+    /// The cells of a measured figure as tables show it: before, after and target with the unit,
+    /// the improvement, and whether the target is met.
+    public func cells(_ change: MetricChange) -> (before: String, after: String, target: String, change: String, met: String) {
+        let unit = change.metric.unit.map { " \($0)" } ?? ""
+        return (change.metric.before.map { number($0) + unit } ?? "—",
+                change.metric.after.map { number($0) + unit } ?? text("not_measured"),
+                change.metric.target.map { number($0) + unit } ?? "—",
+                change.improvementPercent.map { signedPercent($0) } ?? "—",
+                change.targetMet.map { text($0 ? "yes" : "no") } ?? "—")
+    }
+
     /// A Korean noun with its topic particle: `한빛기술진단은`, `에이스커머스는`; `은(는)` after a
     /// word that does not end in Hangul, whose pronunciation is unknown.
     public static func withTopicParticle(_ noun: String) -> String {
