@@ -50,6 +50,25 @@ public enum MarkdownText {
         return source
     }
 
+    /// Takes out of a document the first section whose heading text matches `isTitle` (its heading
+    /// and everything up to the next heading of the same or a higher level) and returns the rest and
+    /// the section's content without its heading.
+    public static func extractSection(_ source: String, where isTitle: (String) -> Bool) -> (rest: String, section: String?) {
+        let headings = CmarkNode.withDocument(parsing: source) { root in
+            root.children.filter { $0.type == CMARK_NODE_HEADING }.map { (line: $0.startLine, end: $0.endLine, level: $0.headingLevel, text: $0.plainText) }
+        }
+        guard let index = headings.firstIndex(where: { isTitle($0.text.trimmingSpaces()) }) else { return (source, nil) }
+        let heading = headings[index]
+        let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        let next = headings[(index + 1)...].first { $0.level <= heading.level }?.line ?? (lines.count + 1)
+        let start = heading.line - 1, bodyStart = min(heading.end, lines.count), end = min(next - 1, lines.count)
+        guard start >= 0, start < lines.count, bodyStart <= end else { return (source, nil) }
+        let joined = lines[bodyStart..<end].joined(separator: "\n")
+        let section = String(joined.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        let rest = (lines[..<start] + lines[end...]).joined(separator: "\n")
+        return (rest, section.isEmpty ? nil : section)
+    }
+
     /// Moves every ATX heading (`#` … `######`) of a document down by `levels`, at most to level 6,
     /// so that an item's body nests under the heading a report gives the item.
     public static func demoteHeadings(_ source: String, by levels: Int) -> String {

@@ -54,6 +54,7 @@ import Testing
         let met = try String(contentsOf: report.appendingPathComponent("incidents/INC-2026-101.html"), encoding: .utf8)
         #expect(met.contains("골든타임(2시간) 준수"))
         #expect(met.contains("<svg") && met.contains("시각은 UTC+09:00 기준입니다."))
+        #expect(met.contains(">7. 교훈</h2>"), "the postmortem has its lessons-learned section")
     }
 
     @Test func noPlantedSecretInAnyOutput() throws {

@@ -176,3 +176,15 @@ import Testing
         #expect(MarkdownText.closingOpenBlocks("fine *text*") == "fine *text*")
     }
 }
+
+@Suite struct SectionExtractionTests {
+    @Test func lessonsSectionIsTakenOut() {
+        let body = "## 경과\n\n내용\n\n## 교훈\n\n- 하나\n- 둘\n\n### 세부\n\n더\n\n## 조치\n\n끝"
+        let (rest, section) = MarkdownText.extractSection(body) { $0.contains("교훈") }
+        #expect(section == "- 하나\n- 둘\n\n### 세부\n\n더")
+        #expect(rest == "## 경과\n\n내용\n\n## 조치\n\n끝")
+        let none = MarkdownText.extractSection("## A\n\ntext") { $0 == "B" }
+        #expect(none.section == nil && none.rest == "## A\n\ntext")
+        #expect(MarkdownText.extractSection("```\n## 교훈\n```") { $0 == "교훈" }.section == nil, "a heading inside code is not one")
+    }
+}

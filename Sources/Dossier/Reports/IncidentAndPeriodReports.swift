@@ -37,6 +37,11 @@ extension ReportContext {
             ("time_to_detect", metrics.timeToDetect), ("time_to_engage", metrics.timeToEngage),
             ("time_to_mitigate", metrics.timeToMitigate), ("time_to_resolve", metrics.timeToResolve),
         ]
+        // A section titled 교훈 / lessons learned in the body becomes the postmortem's own section.
+        let (analysis, lessons) = MarkdownText.extractSection(MarkdownText.closingOpenBlocks(incident.body)) { title in
+            let lowered = title.lowercased()
+            return lowered.contains("교훈") || lowered.hasPrefix("lessons") || lowered.contains("lessons learned")
+        }
         let related = incident.related.compactMap { findingsByID[$0] }.map {
             RelatedFindingRow(id: $0.id, title: $0.title, severity: severity($0.severity), status: status($0.status))
         }
@@ -47,7 +52,8 @@ extension ReportContext {
             summary: incident.summary, impact: incident.impact, rootCause: incident.rootCause,
             zoneNote: format.text("times_in", ["zone": zone]), timeline: rows, chart: chartPath, chartTitle: chartTitle,
             durations: durations.map { LabelValue(label: format.text($0.0), value: $0.1.map { format.duration($0) } ?? "—") },
-            verdict: goldenTimeText(metrics.goldenTime), body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks(incident.body), by: 1),
+            verdict: goldenTimeText(metrics.goldenTime), body: MarkdownText.demoteHeadings(analysis, by: 1),
+            lessons: lessons.map { MarkdownText.demoteHeadings($0, by: 1) },
             hasActions: !incident.actions.isEmpty,
             actions: incident.actions.map { ActionRow(text: $0.text, owner: $0.owner ?? "—", due: day($0.due), status: format.label("status", $0.status)) },
             hasRelated: !related.isEmpty, related: related)

@@ -262,6 +262,7 @@ extension IncidentView: MustacheView {
         "durations": \IncidentView.durations,
         "verdict": \IncidentView.verdict,
         "body": \IncidentView.body,
+        "lessons": \IncidentView.lessons,
         "hasActions": \IncidentView.hasActions,
         "actions": \IncidentView.actions,
         "hasRelated": \IncidentView.hasRelated,

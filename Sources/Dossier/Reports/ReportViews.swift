@@ -213,6 +213,8 @@ struct IncidentView {
     var durations: [LabelValue]
     var verdict: String
     var body: String
+    /// The body's lessons-learned section, given its own place in the postmortem.
+    var lessons: String?
     var hasActions: Bool
     var actions: [ActionRow]
     var hasRelated: Bool
