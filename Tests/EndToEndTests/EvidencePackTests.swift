@@ -100,6 +100,11 @@ func tool(_ path: String, _ arguments: [String], input: Data? = nil, in director
 
         try reset()
         try FileManager.default.removeItem(at: pack.appendingPathComponent("evidence/gc.log"))
+        try FileManager.default.createSymbolicLink(atPath: pack.appendingPathComponent("evidence/gc.log").path, withDestinationPath: "/dev/zero")
+        let linked = try Dossier.run(["verify", pack.path])
+        #expect(linked.status == 1)
+        #expect(linked.stderr.contains("evidence/gc.log: symbolic link"), "a link is reported, never followed")
+        try FileManager.default.removeItem(at: pack.appendingPathComponent("evidence/gc.log"))
         let deleted = try Dossier.run(["verify", pack.path])
         #expect(deleted.status == 1)
         #expect(deleted.stderr.contains("evidence/gc.log: missing"))

@@ -52,7 +52,13 @@ public enum PackVerifier {
 
     static func verifyFolder(_ root: URL, allowedSigners: URL?) -> [Check] {
         var checks: [Check] = []
-        let files = Set(regularFiles(under: root))
+        // Links are never followed: one could point at /dev/zero or at files outside the pack.
+        let (allFiles, links) = contents(of: root)
+        if !links.isEmpty {
+            checks.append(Check(name: "links", verdict: .fail, summary: "\(links.count) symbolic links in the pack — a pack holds plain files only",
+                                problems: links.map { "\($0): symbolic link" }))
+        }
+        let files = Set(allFiles)
         guard let sumsData = try? Data(contentsOf: root.appendingPathComponent(EvidencePack.sumsFile)) else {
             return [Check(name: "SHA256SUMS", verdict: .fail, summary: "SHA256SUMS is missing — this is not an evidence pack, or it was damaged", problems: [EvidencePack.sumsFile])]
         }
@@ -151,14 +157,22 @@ public enum PackVerifier {
         return result
     }
 
-    static func regularFiles(under root: URL) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey]) else { return [] }
+    /// The pack's regular files and, separately, its symbolic links (relative paths).
+    static func contents(of root: URL) -> (files: [String], links: [String]) {
+        let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys) else { return ([], []) }
         let base = root.standardizedFileURL.path + "/"
-        var files: [String] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true {
+        var files: [String] = [], links: [String] = []
+        for case let url as URL in enumerator {
+            let values = try? url.resourceValues(forKeys: Set(keys))
             let path = url.standardizedFileURL.path
-            files.append(path.hasPrefix(base) ? String(path.dropFirst(base.count)) : url.lastPathComponent)
+            let relative = path.hasPrefix(base) ? String(path.dropFirst(base.count)) : url.lastPathComponent
+            if values?.isSymbolicLink == true {
+                links.append(relative)
+            } else if values?.isDirectory != true {
+                files.append(relative)
+            }
         }
-        return files
+        return (files, links)
     }
 }
