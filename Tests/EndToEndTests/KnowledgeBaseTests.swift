@@ -41,6 +41,9 @@ import Testing
         #expect(item.contains("<nav class=\"breadcrumbs\" aria-label=\"현재 위치\">"))
         #expect(item.contains("이 문제로 생긴 장애") && item.contains("INC-2026-101"), "findings link back to the incidents they caused")
         #expect(item.contains("관련 항목"))
+        // A line without systems or summary must not borrow the enclosing page's (Mustache context stack).
+        let home = try String(contentsOf: kb.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(home.contains("KB-004</span> 용어 정리 (성능·장애 대응)</a> <span class=\"entry-meta\">용어집</span></li>"), "\(home)")
         let incident = try String(contentsOf: kb.appendingPathComponent("items/INC-2026-101.html"), encoding: .utf8)
         #expect(incident.contains("href=\"../items/F-002.html\""), "incidents link to the findings behind them")
     }

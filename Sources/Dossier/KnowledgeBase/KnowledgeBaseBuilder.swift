@@ -45,8 +45,9 @@ enum KnowledgeBaseBuilder {
         }
         @Sendable func entry(_ item: KBItem, depth: Int) -> KBListEntry {
             KBListEntry(url: String(repeating: "../", count: depth) + item.url, id: item.displayID, title: item.title,
-                        kind: kindLabel(item, format), severity: item.severity.map { format.text("severity_\($0)") },
-                        summary: item.summary.isEmpty ? nil : item.summary, systems: item.systems.joined(separator: ", "))
+                        kind: kindLabel(item, format), entrySeverity: item.severity.map { format.text("severity_\($0)") },
+                        entrySummary: item.summary.isEmpty ? nil : item.summary,
+                        entrySystems: item.systems.isEmpty ? nil : item.systems.joined(separator: ", "))
         }
 
         // Item pages, rendered in parallel: each page depends only on its item and the shared tables.

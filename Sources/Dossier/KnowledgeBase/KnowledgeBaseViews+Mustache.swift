@@ -30,9 +30,9 @@ extension KBListEntry: MustacheView {
         "id": \KBListEntry.id,
         "title": \KBListEntry.title,
         "kind": \KBListEntry.kind,
-        "severity": \KBListEntry.severity,
-        "summary": \KBListEntry.summary,
-        "systems": \KBListEntry.systems,
+        "entrySeverity": \KBListEntry.entrySeverity,
+        "entrySummary": \KBListEntry.entrySummary,
+        "entrySystems": \KBListEntry.entrySystems,
     ]
 }
 

@@ -15,14 +15,16 @@ struct KBBrand: Sendable {
     var logo: String?
 }
 
+/// A line in a list of items. The optional fields have names of their own: a missing value must not
+/// be looked up in the enclosing view (Mustache's context stack) and take, say, the page's summary.
 struct KBListEntry: Sendable {
     var url: String
     var id: String
     var title: String
     var kind: String
-    var severity: String?
-    var summary: String?
-    var systems: String
+    var entrySeverity: String?
+    var entrySummary: String?
+    var entrySystems: String?
 }
 
 struct KBFact: Sendable {
