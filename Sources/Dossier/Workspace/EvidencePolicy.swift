@@ -7,42 +7,49 @@ struct EvidencePolicy: Sendable {
     let root: URL
     let maxBytes: Int
 
-    init(root: URL, maxBytes: Int) {
+    /// What the messages call the file ("evidence", "logo") and where its size limit is set.
+    let subject: String
+    let limitSetting: String
+
+    init(root: URL, maxBytes: Int, subject: String = "evidence",
+         limitSetting: String = "limits.evidence_max_bytes in engagement.yaml") {
         self.root = root.resolvingSymlinksInPath().standardizedFileURL
         self.maxBytes = maxBytes
+        self.subject = subject
+        self.limitSetting = limitSetting
     }
 
     /// What is wrong with `path`, as diagnostic messages; empty when the file is fine.
     func problems(with path: String) -> [String] {
         if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("\\") || path.contains("://")
             || (path.count > 1 && path.dropFirst().hasPrefix(":")) {
-            return ["evidence path '\(path)' is absolute — copy the file into the workspace's evidence/ folder and cite it as evidence/<name>"]
+            return ["\(subject) path '\(path)' is absolute — copy the file into the workspace's evidence/ folder and cite it as evidence/<name>"]
         }
         let components = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
         if components.contains("..") {
-            return ["evidence path '\(path)' leaves the workspace through '..' — copy the file into evidence/ and cite it from there"]
+            return ["\(subject) path '\(path)' leaves the workspace through '..' — copy the file into evidence/ and cite it from there"]
         }
         if components.contains(".") || path.contains("//") || path.contains("\\") || path.hasSuffix("/") {
-            return ["evidence path '\(path)' is not written plainly — write it as folder/name with single '/', e.g. evidence/awr-top-sql.txt"]
+            return ["\(subject) path '\(path)' is not written plainly — write it as folder/name with single '/', e.g. evidence/awr-top-sql.txt"]
         }
         let url = root.appendingPathComponent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil {
-                return ["evidence file '\(path)' is a link to a file that does not exist"]
+                return ["\(subject) file '\(path)' is a link to a file that does not exist"]
             }
-            return ["evidence file '\(path)' not found\(suggestion(for: path)) — check the name, or add the file"]
+            return ["\(subject) file '\(path)' not found\(suggestion(for: path)) — check the name, or add the file"]
         }
         let resolved = url.resolvingSymlinksInPath().standardizedFileURL
         guard resolved.path.hasPrefix(root.path + "/") else {
-            return ["evidence file '\(path)' is a link pointing outside the workspace (\(resolved.path)) — copy the file into evidence/ instead"]
+            return ["\(subject) file '\(path)' is a link pointing outside the workspace (\(resolved.path)) — copy the file into evidence/ instead"]
         }
         if isDirectory.boolValue {
-            return ["evidence path '\(path)' is a folder — cite the files in it one by one"]
+            return ["\(subject) path '\(path)' is a folder — cite the files in it one by one"]
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: resolved.path)[.size] as? Int) ?? 0
         if size > maxBytes {
-            return ["evidence file '\(path)' is \(Self.byteCount(size)), over the limit of \(Self.byteCount(maxBytes)) (limits.evidence_max_bytes in engagement.yaml) — cite a relevant excerpt instead"]
+            return ["\(subject) file '\(path)' is \(Self.byteCount(size)), over the limit of \(Self.byteCount(maxBytes)) (\(limitSetting)) — cite a relevant excerpt instead"]
         }
         return []
     }

@@ -316,8 +316,8 @@ enum BrandDecoder {
         }
         var logo: URL?
         if let path = reader.string("logo") {
-            let policy = EvidencePolicy(root: folder, maxBytes: 2 * 1024 * 1024)
-            let problems = policy.problems(with: path).map { $0.replacingOccurrences(of: "evidence file", with: "logo").replacingOccurrences(of: "evidence path", with: "logo path") }
+            let policy = EvidencePolicy(root: folder, maxBytes: 2 * 1024 * 1024, subject: "logo", limitSetting: "logos are at most 2 MiB")
+            let problems = policy.problems(with: path)
             let lowered = path.lowercased()
             if !problems.isEmpty {
                 for problem in problems { reader.context.error(problem, at: reader.node("logo")?.mark) }
