@@ -77,6 +77,7 @@ public final class QueryEngine {
     }
 
     private let folder: URL
+    /// Document shards, as parsed.
     private var files: [String: Any] = [:]
     private let meta: [String: Any]
     private let docCount: Int
@@ -113,24 +114,28 @@ public final class QueryEngine {
         return parsed.value
     }
 
-    private func shard(for term: String) -> [String: [Double]] {
-        let name = SearchIndexFormat.termFile(SearchIndexFormat.shard(of: term, shards: termShards))
-        guard let object = load(name) as? [String: [Any]] else { return [:] }
-        return object.mapValues { $0.compactMap { ($0 as? Double) ?? ($0 as? NSNumber)?.doubleValue ?? ($0 as? Int).map(Double.init) } }
+    /// Term shards, parsed once into postings; the raw JSON is not kept beside them.
+    private var termShardCache: [Int: [String: [Double]]] = [:]
+
+    private func termShard(for term: String) -> [String: [Double]] {
+        let number = SearchIndexFormat.shard(of: term, shards: termShards)
+        if let cached = termShardCache[number] { return cached }
+        let name = SearchIndexFormat.termFile(number)
+        var shard: [String: [Double]] = [:]
+        if let data = try? Data(contentsOf: folder.appendingPathComponent(name + ".js")),
+           let object = ScriptJSON.parse(data)?.value as? [String: [Any]] {
+            shard = object.mapValues { $0.compactMap { ($0 as? NSNumber)?.doubleValue } }
+        }
+        termShardCache[number] = shard
+        return shard
     }
 
-    private var shardCache: [Int: [String: [Double]]] = [:]
-
     private func postings(_ term: String) -> [Double] {
-        let number = SearchIndexFormat.shard(of: term, shards: termShards)
-        if shardCache[number] == nil { shardCache[number] = shard(for: term) }
-        return shardCache[number]?[term] ?? []
+        termShard(for: term)[term] ?? []
     }
 
     private func terms(withPrefix prefix: String) -> [String] {
-        let number = SearchIndexFormat.shard(of: prefix, shards: termShards)
-        if shardCache[number] == nil { shardCache[number] = shard(for: prefix) }
-        return (shardCache[number] ?? [:]).keys.filter { $0.hasPrefix(prefix) }.sorted()
+        termShard(for: prefix).keys.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
     /// BM25 scores of one term: document → score.
