@@ -11,6 +11,11 @@ struct Build: ParsableCommand {
         OUT/evidence-<engagement>.zip (signed with --sign-key). The workspace is checked first: on any error
         nothing is written. The output is assembled in a temporary folder and moved into place at the
         end, so a failed build never leaves a half-written OUT. Evidence quoted in reports is redacted.
+
+        Rebuilds are incremental: OUT/.dossier-cache records what each output was made from, so a
+        rebuild after editing one finding renders again only the pages that depend on it (and the
+        whole-engagement reports, index and evidence pack) and writes only files whose bytes changed.
+        The result is byte-identical to a clean build. --clean ignores the cache.
         """
     )
 
@@ -39,11 +44,14 @@ struct Build: ParsableCommand {
     @Flag(help: "Print the wall time of each phase.")
     var timings = false
 
+    @Flag(help: "Ignore the build cache in the output folder and render everything again.")
+    var clean = false
+
     func run() throws {
         let options = BuildPipeline.Options(
             workspace: URL(fileURLWithPath: workspace), output: URL(fileURLWithPath: output), pdf: pdf,
             reports: ReportOptions(audience: audience, templates: templates.map { URL(fileURLWithPath: $0) }),
-            signingKey: signKey.map { URL(fileURLWithPath: $0) }, signerIdentity: signerIdentity)
+            signingKey: signKey.map { URL(fileURLWithPath: $0) }, signerIdentity: signerIdentity, clean: clean)
         let outcome = BuildPipeline.run(options) { print($0) }
         for diagnostic in outcome.diagnostics {
             Terminal.printError(diagnostic.formatted(relativeTo: diagnostic.file.hasPrefix("/") || diagnostic.file.hasPrefix("(") ? "" : (workspace == "." ? "" : workspace)))
@@ -56,7 +64,18 @@ struct Build: ParsableCommand {
         let reports = outcome.written.filter { $0.hasPrefix("report/") && ($0.hasSuffix(".html") || $0.hasSuffix(".pdf")) }
         print("")
         print("Reports in \(output)/:")
-        for path in reports { print("  \(path)") }
+        // A long list (a postmortem per incident) is summarised per folder after the first few.
+        let shownPerFolder = 3
+        var shown: [String: Int] = [:]
+        for path in reports {
+            let folder = (path as NSString).deletingLastPathComponent
+            let count = shown[folder, default: 0]
+            shown[folder] = count + 1
+            if count < shownPerFolder { print("  \(path)") }
+        }
+        for (folder, count) in shown.sorted(by: { $0.key < $1.key }) where count > shownPerFolder {
+            print("  … and \(count - shownPerFolder) more in \(folder)/ (\(count) files)")
+        }
         if let zip = outcome.written.first(where: { $0.hasSuffix(".zip") }) {
             print("Evidence pack: \(output)/evidence/ and \(output)/\(zip) — check it with `dossier verify \(output)/\(zip)`")
         }

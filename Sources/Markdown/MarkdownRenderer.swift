@@ -77,6 +77,34 @@ public enum MarkdownRenderer {
     /// Renders text as inline content only (no block structure), as cmark renders a paragraph's
     /// children. Used for table cells, where `# x` or `- x` are text, not a heading or a list.
     public static func inlineHTML(_ text: String, options: MarkdownOptions = .extensions) -> String {
+        if let plain = plainInlineHTML(text) { return plain }
+        return parsedInlineHTML(text, options: options)
+    }
+
+    /// Text that holds no character cmark or the autolinker treats specially renders as itself,
+    /// with `"` escaped as cmark escapes it — without a parse. Nil when the text needs cmark.
+    /// (Most table cells are numbers and words: this spares a parse per cell.)
+    static func plainInlineHTML(_ text: String) -> String? {
+        guard let first = text.utf8.first, let last = text.utf8.last, first != space, last != space else { return nil }
+        var quotes = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { quotes += 1 } else if specialInline.contains(byte) { return nil }
+        }
+        // `www.` starts an autolink (`:` and `@` are already special for the other kinds).
+        if text.utf8.contains(where: { $0 == UInt8(ascii: "w") || $0 == UInt8(ascii: "W") }), text.lowercased().contains("www.") { return nil }
+        guard quotes > 0 else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + quotes * 5)
+        for character in text { if character == "\"" { escaped += "&quot;" } else { escaped.append(character) } }
+        return escaped
+    }
+
+    private static let space = UInt8(ascii: " ")
+    /// Bytes that start inline syntax in cmark (escapes, code, emphasis, links, images, raw HTML,
+    /// entities, line breaks), that the autolinker looks for, or that cmark replaces (NUL), and tabs.
+    private static let specialInline: Set<UInt8> = Set("\\`*_[]<>!&:@\n\r\t".utf8).union([0])
+
+    static func parsedInlineHTML(_ text: String, options: MarkdownOptions) -> String {
         // A leading no-break space cannot start any block, and counts as whitespace for emphasis
         // rules exactly like the start of a line; it is removed again before rendering.
         CmarkNode.withDocument(parsing: "\u{00A0}" + text) { root in

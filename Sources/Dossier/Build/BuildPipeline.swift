@@ -12,9 +12,12 @@ public enum BuildPipeline {
         public var signingKey: URL?
         /// The signer's identity in `allowed_signers`; the key's comment when nil.
         public var signerIdentity: String?
+        /// Ignore the build cache of the previous build and render everything.
+        public var clean: Bool
 
         public init(workspace: URL, output: URL, pdf: Bool = false, reports: ReportOptions = ReportOptions(),
-                    signingKey: URL? = nil, signerIdentity: String? = nil) {
+                    signingKey: URL? = nil, signerIdentity: String? = nil, clean: Bool = false) {
+            self.clean = clean
             self.workspace = workspace
             self.output = output
             self.pdf = pdf
@@ -90,17 +93,26 @@ public enum BuildPipeline {
 
         guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log) else { return fail() }
         timings.lap("analyse")
-        guard let reports = ReportBuilder.build(context, log: &log) else { return fail() }
-        timings.lap("reports")
-        step(3, "Fill templates and render HTML (\(reports.reports.count) reports)")
-
+        let environment = BuildCache.environment(
+            workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
+            templates: options.reports.templates, logo: context.brand.logo)
+        let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean)
+        timings.lap("cache check")
         let folder: OutputFolder
         do {
-            folder = try OutputFolder(destination: options.output)
+            folder = try OutputFolder(destination: options.output, cache: cache)
         } catch {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
+
+        guard let reports = ReportBuilder.build(context, cache: cache, log: &log, timings: &timings) else {
+            folder.discard()
+            return fail()
+        }
+        timings.lap("report files")
+        let keptReports = reports.reports.filter(\.isKept).count
+        step(3, "Fill templates and render HTML (\(reports.reports.count) reports" + (cache.isIncremental ? ", \(keptReports) unchanged since the last build)" : ")"))
         var written = reports.files.map(\.path)
         do {
             try folder.write(reports.files)
@@ -118,13 +130,20 @@ public enum BuildPipeline {
             }
             step(4, "Print PDF with \(browser.lastPathComponent) (\(reports.reports.count) files)")
             for report in reports.reports {
+                let pdf = report.basePath + ".pdf"
+                written.append(pdf)
+                // The same HTML prints the same PDF: an unchanged report keeps its PDF.
+                if folder.isUnchanged(report.basePath + ".html"), cache.intactRecord(pdf) != nil {
+                    folder.keep([pdf])
+                    continue
+                }
                 do {
-                    try PDFPrinter.print(folder.url(report.basePath + ".html"), to: folder.url(report.basePath + ".pdf"), browser: browser)
-                    try? PDFPrinter.fixDates(in: folder.url(report.basePath + ".pdf"), to: workspace.engagement.period.to)
-                    written.append(report.basePath + ".pdf")
+                    try PDFPrinter.print(folder.location(report.basePath + ".html"), to: folder.url(pdf), browser: browser)
+                    try? PDFPrinter.fixDates(in: folder.url(pdf), to: workspace.engagement.period.to)
+                    try folder.adopt(pdf)
                 } catch {
                     folder.discard()
-                    log.error(error.description, at: SourceLocation(file: report.basePath + ".html", line: 0, column: 0))
+                    log.error("\(error)", at: SourceLocation(file: report.basePath + ".html", line: 0, column: 0))
                     return fail()
                 }
             }
@@ -133,7 +152,7 @@ public enum BuildPipeline {
         }
         timings.lap("write reports, pdf")
 
-        let knowledgeBase = KnowledgeBaseBuilder.files([context], log: &log, timings: &timings)
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, log: &log, timings: &timings)
         guard !log.hasErrors else {
             folder.discard()
             return fail()
@@ -146,9 +165,12 @@ public enum BuildPipeline {
             return fail()
         }
         written += knowledgeBase.map { "kb/" + $0.path }
+        let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }
+        written += keptPages
         timings.lap("kb write")
-        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count
-        step(5, "Build knowledge base (\(pages) pages, search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
+        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count + keptPages.count
+        step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages.count) unchanged" : "")
+                + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
 
         if options.reports.audience == .client {
             do {
@@ -156,13 +178,15 @@ public enum BuildPipeline {
                 for report in reports.reports {
                     for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
                         let path = report.basePath + suffix
-                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try Data(contentsOf: folder.url(path))))
+                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try folder.read(path)))
                     }
                 }
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer)
+                timings.lap("evidence pack")
                 try folder.write(pack, under: "evidence/")
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName))
+                try folder.adopt(zipName)
                 written += pack.map { "evidence/" + $0.path } + [zipName]
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {
@@ -174,7 +198,10 @@ public enum BuildPipeline {
             step(6, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
         }
 
-        timings.lap("evidence pack")
+        timings.lap("evidence write, zip")
+        let keptFiles = cache.keptPaths
+        folder.keep(keptFiles)
+        written += keptFiles.filter { !$0.hasPrefix("kb/") }
         do {
             try folder.commit()
         } catch {
@@ -183,7 +210,8 @@ public enum BuildPipeline {
             return fail()
         }
         timings.lap("commit")
-        step(7, "Write \(written.count) files to \(options.output.path)")
+        step(7, "Write \(written.count) files to \(options.output.path)"
+                + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
         var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
         outcome.timings = timings.laps
         return outcome

@@ -3,11 +3,19 @@ import Search
 
 /// Writes a build into a temporary folder beside the destination and moves it into place only when
 /// everything succeeded, so a failed build never leaves a half-written output folder.
+///
+/// With a build cache that reuses the previous build (incremental), the temporary folder holds only
+/// the files whose bytes changed; committing moves each into place (every file whole), removes the
+/// files the build no longer produces and then records the new state. The cache state is removed
+/// before the first file moves, so a commit cut short leaves a folder the next build rebuilds from
+/// scratch.
 public struct OutputFolder: Sendable {
     public static let marker = ".dossier-output"
 
     public let destination: URL
     public let staging: URL
+    let cache: BuildCache?
+    private let records = Records()
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -15,7 +23,12 @@ public struct OutputFolder: Sendable {
 
     /// Checks that `destination` may be replaced: it does not exist, is empty, or was written by Dossier.
     public init(destination: URL) throws(Failure) {
+        try self.init(destination: destination, cache: nil)
+    }
+
+    init(destination: URL, cache: BuildCache?) throws(Failure) {
         self.destination = destination.standardizedFileURL
+        self.cache = cache
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: self.destination.path, isDirectory: &isDirectory) {
@@ -33,26 +46,37 @@ public struct OutputFolder: Sendable {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             if fileManager.fileExists(atPath: staging.path) { try fileManager.removeItem(at: staging) }
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            try Data("Written by Dossier \(DossierVersion.current). This folder is replaced by the next build.\n".utf8)
-                .write(to: staging.appendingPathComponent(Self.marker))
+            if cache?.isIncremental != true {
+                try Data("Written by Dossier \(DossierVersion.current). This folder is replaced by the next build.\n".utf8)
+                    .write(to: staging.appendingPathComponent(Self.marker))
+            }
         } catch {
             throw Failure(description: "cannot create \(staging.path): \(error.localizedDescription)")
         }
     }
 
+    var isIncremental: Bool { cache?.isIncremental == true }
+
     public func write(_ file: OutputFile) throws(Failure) {
-        let url = staging.appendingPathComponent(file.path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.data.write(to: url)
-        } catch {
-            throw Failure(description: "cannot write \(file.path): \(error.localizedDescription)")
-        }
+        try write([file])
     }
 
-    /// Writes many files in parallel (directories first), each path prefixed with `prefix`.
+    /// Writes many files in parallel (directories first), each path prefixed with `prefix`. In an
+    /// incremental build a file whose bytes equal the previous build's intact file is not written.
     public func write(_ files: [OutputFile], under prefix: String = "") throws(Failure) {
-        let directories = Set(files.map { (prefix + $0.path as NSString).deletingLastPathComponent })
+        let digests = ParallelSlots<String>(count: files.count)
+        let unchanged = ParallelFlags(count: files.count)
+        if cache != nil {
+            DispatchQueue.concurrentPerform(iterations: files.count) { index in
+                let digest = BuildCache.digest(files[index].data)
+                digests[index] = digest
+                if let old = cache?.intactRecord(prefix + files[index].path), old.sha256 == digest, old.size == files[index].data.count {
+                    unchanged.set(index)
+                }
+            }
+        }
+        let toWrite = files.indices.filter { !unchanged[$0] }
+        let directories = Set(toWrite.map { (prefix + files[$0].path as NSString).deletingLastPathComponent })
         do {
             for directory in directories.sorted() {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
@@ -60,24 +84,109 @@ public struct OutputFolder: Sendable {
         } catch {
             throw Failure(description: "cannot create folders in \(staging.path): \(error.localizedDescription)")
         }
-        let failures = ParallelSlots<String>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let file = files[index]
+        let failures = ParallelSlots<String>(count: toWrite.count)
+        DispatchQueue.concurrentPerform(iterations: toWrite.count) { position in
+            let file = files[toWrite[position]]
             do {
-                try file.data.write(to: staging.appendingPathComponent(prefix + file.path))
+                try Self.writeFile(file.data, to: staging.appendingPathComponent(prefix + file.path).path)
             } catch {
-                failures[index] = "cannot write \(prefix + file.path): \(error.localizedDescription)"
+                failures[position] = "cannot write \(prefix + file.path): \(error.localizedDescription)"
             }
         }
         if let failure = failures.values.first { throw Failure(description: failure) }
+        if cache != nil {
+            let all = digests.values
+            for index in files.indices {
+                let path = prefix + files[index].path
+                if unchanged[index], let old = cache?.intactRecord(path) {
+                    records.set(path, old, staged: false)
+                } else {
+                    records.set(path, BuildCache.FileRecord(sha256: all[index], size: files[index].data.count, modified: 0), staged: true)
+                }
+            }
+        }
+    }
+
+    /// Takes in a file written straight into the staging folder (`url(path)`), such as the zip.
+    func adopt(_ path: String) throws(Failure) {
+        guard cache != nil else { return }
+        let url = staging.appendingPathComponent(path)
+        guard let data = try? Data(contentsOf: url) else { throw Failure(description: "cannot read \(url.path)") }
+        let digest = BuildCache.digest(data)
+        if let old = cache?.intactRecord(path), old.sha256 == digest, old.size == data.count {
+            try? FileManager.default.removeItem(at: url)
+            records.set(path, old, staged: false)
+        } else {
+            records.set(path, BuildCache.FileRecord(sha256: digest, size: data.count, modified: 0), staged: true)
+        }
+    }
+
+    /// Keeps the files of units the cache reused, as the previous build left them.
+    func keep(_ paths: [String]) {
+        for path in paths {
+            if let old = cache?.intactRecord(path) { records.set(path, old, staged: false) }
+        }
+    }
+
+    /// A file of this build: the staged copy, or in an incremental build the kept one.
+    func read(_ path: String) throws -> Data {
+        try Data(contentsOf: location(path))
+    }
+
+    /// Where a file of this build is now: staged, or in an incremental build kept in the destination.
+    func location(_ path: String) -> URL {
+        let staged = staging.appendingPathComponent(path)
+        if !isIncremental || FileManager.default.fileExists(atPath: staged.path) { return staged }
+        return destination.appendingPathComponent(path)
+    }
+
+    /// Files written or changed by this build (in an incremental build, those moved into place).
+    var changedCount: Int { records.stagedPaths.count }
+
+    /// Whether the file is the same as in the previous build (kept or unchanged).
+    func isUnchanged(_ path: String) -> Bool { records.isUnchanged(path) }
+
+    struct WriteError: LocalizedError {
+        var description: String
+        var errorDescription: String? { description }
+    }
+
+    /// Creates or truncates a file and writes `data` with plain POSIX calls: the staged folder is
+    /// moved into place as a whole, so no per-file temporary copy or flush to disk is needed
+    /// (Foundation's `Data.write` costs both for each of tens of thousands of files).
+    static func writeFile(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(description: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+        }
     }
 
     public func url(_ path: String) -> URL { staging.appendingPathComponent(path) }
 
-    /// Replaces the destination by the staged folder.
+    /// Replaces the destination by the staged folder; in an incremental build, moves the changed
+    /// files into the destination and removes the ones no longer produced.
     public func commit() throws(Failure) {
+        if isIncremental {
+            try commitIncrementally()
+            return
+        }
         let fileManager = FileManager.default
         do {
+            if let cache {
+                let state = cache.state(files: records.finalRecords(in: staging))
+                try fileManager.createDirectory(at: staging.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+                try Self.writeFile(BuildCache.encode(state), to: staging.appendingPathComponent(BuildCache.stateFile).path)
+            }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                 try fileManager.moveItem(at: destination, to: old)
@@ -91,8 +200,82 @@ public struct OutputFolder: Sendable {
         }
     }
 
+    private func commitIncrementally() throws(Failure) {
+        guard let cache else { return }
+        let fileManager = FileManager.default
+        let stateURL = destination.appendingPathComponent(BuildCache.stateFile)
+        do {
+            try? fileManager.removeItem(at: stateURL)
+            let staged = records.stagedPaths
+            let directories = Set(staged.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            for directory in directories.sorted() {
+                try fileManager.createDirectory(at: destination.appendingPathComponent(directory), withIntermediateDirectories: true)
+            }
+            for path in staged {
+                guard rename(staging.appendingPathComponent(path).path, destination.appendingPathComponent(path).path) == 0 else {
+                    throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
+                }
+            }
+            let final = records.finalRecords(in: destination)
+            // Files of the previous build that this one did not produce.
+            var emptied: Set<String> = []
+            for path in (cache.previous?.files.keys).map(Array.init) ?? [] where final[path] == nil {
+                try? fileManager.removeItem(at: destination.appendingPathComponent(path))
+                emptied.insert((path as NSString).deletingLastPathComponent)
+            }
+            // Folders left empty go too, deepest first, as a clean build would not have them.
+            for folder in emptied.sorted(by: { $0.count > $1.count }) {
+                var current = folder
+                while !current.isEmpty, rmdir(destination.appendingPathComponent(current).path) == 0 {
+                    current = (current as NSString).deletingLastPathComponent
+                }
+            }
+            try fileManager.createDirectory(at: destination.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+            let temporary = destination.appendingPathComponent(BuildCache.stateFile + ".partial")
+            try Self.writeFile(BuildCache.encode(cache.state(files: final)), to: temporary.path)
+            guard rename(temporary.path, stateURL.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+            try? fileManager.removeItem(at: staging)
+        } catch {
+            throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
+        }
+    }
+
     /// Removes the staged folder after a failure.
     public func discard() {
         try? FileManager.default.removeItem(at: staging)
+    }
+
+    /// What each produced file is, and whether it waits in the staging folder.
+    final class Records: @unchecked Sendable {
+        private var records: [String: BuildCache.FileRecord] = [:]
+        private var staged: Set<String> = []
+        private let lock = NSLock()
+
+        func set(_ path: String, _ record: BuildCache.FileRecord, staged isStaged: Bool) {
+            lock.withLock {
+                records[path] = record
+                if isStaged { staged.insert(path) } else { staged.remove(path) }
+            }
+        }
+
+        var stagedPaths: [String] { lock.withLock { staged.sorted() } }
+
+        func isUnchanged(_ path: String) -> Bool { lock.withLock { records[path] != nil && !staged.contains(path) } }
+
+        /// The records with the modification times of the staged files, read from `folder`.
+        func finalRecords(in folder: URL) -> [String: BuildCache.FileRecord] {
+            lock.withLock {
+                var result = records
+                for path in staged {
+                    var info = stat()
+                    if stat(folder.appendingPathComponent(path).path, &info) == 0 {
+                        result[path]?.modified = BuildCache.modified(info)
+                    } else {
+                        result[path] = nil
+                    }
+                }
+                return result
+            }
+        }
     }
 }

@@ -11,10 +11,12 @@ enum KnowledgeBaseBuilder {
 
     static func files(_ contexts: [ReportContext], log: inout DiagnosticLog) -> [OutputFile] {
         var timings = PhaseTimer()
-        return files(contexts, log: &log, timings: &timings)
+        return files(contexts, cache: nil, log: &log, timings: &timings)
     }
 
-    static func files(_ contexts: [ReportContext], log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
+    /// The knowledge base's files. With a build cache, item pages whose key is unchanged since the
+    /// previous build are left out (the cache keeps them).
+    static func files(_ contexts: [ReportContext], cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
         guard let first = contexts.first else { return [] }
         let format = first.format
         let templates = first.templates
@@ -57,6 +59,20 @@ enum KnowledgeBaseBuilder {
         }, by: \.0).mapValues { $0.map(\.1) }
         let findingIndex = Dictionary(items.indices.filter { items[$0].kind == "finding" }.map { ("\(items[$0].engagement.id)/\(items[$0].id)", $0) },
                                       uniquingKeysWith: { first, _ in first })
+        // The findings behind an incident, the incidents a finding caused, and (across engagements)
+        // the same finding in the other checks.
+        @Sendable func behind(_ index: Int) -> [Int] {
+            guard items[index].kind == "incident" else { return [] }
+            return items[index].related.compactMap { findingIndex["\(items[index].engagement.id)/\($0)"] }
+        }
+        @Sendable func caused(_ index: Int) -> [Int] {
+            guard items[index].kind == "finding" else { return [] }
+            return causedBy["\(items[index].engagement.id)/\(items[index].id)"] ?? []
+        }
+        @Sendable func history(_ index: Int) -> [Int] {
+            guard items[index].kind == "finding" else { return [] }
+            return (byFindingKey[items[index].id] ?? []).filter { $0 != index }
+        }
         let pages = ParallelSlots<OutputFile>(count: items.count)
         let searchDocuments = ParallelSlots<SearchDocument>(count: items.count)
         // Each item's line in list pages (all one level below the root), rendered once for every list.
@@ -67,29 +83,32 @@ enum KnowledgeBaseBuilder {
             let body = MarkdownRenderer.render(item.body)
             searchDocuments[index] = item.searchDocument(body)
             listLines[index] = templates.render(entry(item, depth: 1), template: "kb-entry") ?? ""
+            let key = cache.flatMap { cache in
+                itemPageKey(item, index: index, items: items, related: related[index], behind: behind(index), caused: caused(index),
+                            history: multi ? history(index) : [], multi: multi, cache: cache)
+            }
+            let unit = "kb-item:" + item.slug
+            if let cache, let key, cache.reuse(unit, key: key) { return }
             let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
             var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
                                 format: format, multi: multi, body: body.html)
             view.related = related[index].map { entry(items[$0], depth: 1) }
             view.hasRelated = !view.related.isEmpty
-            if item.kind == "incident" {
-                view.behind = item.related.compactMap { findingIndex["\(item.engagement.id)/\($0)"] }.map { entry(items[$0], depth: 1) }
-                view.hasBehind = !view.behind.isEmpty
-            }
-            if item.kind == "finding" {
-                view.caused = (causedBy["\(item.engagement.id)/\(item.id)"] ?? []).map { entry(items[$0], depth: 1) }
-                view.hasCaused = !view.caused.isEmpty
-                if multi {
-                    view.history = (byFindingKey[item.id] ?? []).filter { $0 != index }.map { other -> KBListEntry in
-                        var line = entry(items[other], depth: 1)
-                        line.title = "\(items[other].engagement.title) — \(items[other].title)"
-                        return line
-                    }
-                    view.hasHistory = !view.history.isEmpty
+            view.behind = behind(index).map { entry(items[$0], depth: 1) }
+            view.hasBehind = !view.behind.isEmpty
+            view.caused = caused(index).map { entry(items[$0], depth: 1) }
+            view.hasCaused = !view.caused.isEmpty
+            if multi {
+                view.history = history(index).map { other -> KBListEntry in
+                    var line = entry(items[other], depth: 1)
+                    line.title = "\(items[other].engagement.title) — \(items[other].title)"
+                    return line
                 }
+                view.hasHistory = !view.history.isEmpty
             }
             if let html = templates.render(view, template: "kb-item") {
                 pages[index] = OutputFile(path: item.url, data: Data(html.utf8))
+                if let cache, let key { cache.record(unit, key: key, paths: ["kb/" + item.url]) }
             } else {
                 failures[index] = "kb-item"
             }
@@ -103,26 +122,29 @@ enum KnowledgeBaseBuilder {
 
         // List pages.
         let lines = listLines.values
-        let position = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($0.element.slug, $0.offset) })
-        func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [KBItem], description: String? = nil, groups: [KBLink] = []) {
+        // Every list shows the most recent first; the order is computed once (dates are not cheap).
+        let dates = items.map(\.date)
+        let recency = items.indices.sorted { dates[$0] != dates[$1] ? dates[$0] > dates[$1] : items[$0].displayID < items[$1].displayID }
+        var rank = Array(repeating: 0, count: items.count)
+        for (position, index) in recency.enumerated() { rank[index] = position }
+        func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [Int], description: String? = nil, groups: [KBLink] = []) {
             let depth = path.split(separator: "/").count - 1
-            let sorted = members.sorted { $0.date != $1.date ? $0.date > $1.date : $0.displayID < $1.displayID }
-            let entries = sorted.compactMap { position[$0.slug] }.map { lines[$0] }.joined(separator: "\n")
+            let entries = members.sorted { rank[$0] < rank[$1] }.map { lines[$0] }.joined(separator: "\n")
             render(KBListView(page: page(heading, depth: depth, crumbs: crumbs), heading: heading, description: description,
                               entriesHTML: entries, hasGroups: !groups.isEmpty, groups: groups),
                    "kb-list", to: path)
         }
         func countLabel(_ count: Int) -> String { format.text("kb_items", ["count": format.number(Double(count))]) }
 
-        var bySystem: [String: [KBItem]] = [:], byTag: [String: [KBItem]] = [:], byCategory: [String: [KBItem]] = [:]
-        var byKind: [String: [KBItem]] = [:], bySeverity: [String: [KBItem]] = [:], byEngagement: [String: [KBItem]] = [:]
-        for item in items {
-            for system in Set(item.systems) { bySystem[system, default: []].append(item) }
-            for tag in Set(item.tags) { byTag[tag, default: []].append(item) }
-            if let category = item.category { byCategory[category, default: []].append(item) }
-            byKind[item.kind, default: []].append(item)
-            if let severity = item.severity { bySeverity[severity, default: []].append(item) }
-            byEngagement[item.engagement.id, default: []].append(item)
+        var bySystem: [String: [Int]] = [:], byTag: [String: [Int]] = [:], byCategory: [String: [Int]] = [:]
+        var byKind: [String: [Int]] = [:], bySeverity: [String: [Int]] = [:], byEngagement: [String: [Int]] = [:]
+        for (index, item) in items.enumerated() {
+            for system in Set(item.systems) { bySystem[system, default: []].append(index) }
+            for tag in Set(item.tags) { byTag[tag, default: []].append(index) }
+            if let category = item.category { byCategory[category, default: []].append(index) }
+            byKind[item.kind, default: []].append(index)
+            if let severity = item.severity { bySeverity[severity, default: []].append(index) }
+            byEngagement[item.engagement.id, default: []].append(index)
         }
         let systems = bySystem.keys.sorted()
         let systemLinks = systems.map { system in
@@ -173,7 +195,7 @@ enum KnowledgeBaseBuilder {
         }
 
         // Home and search.
-        let recent = items.sorted { $0.date != $1.date ? $0.date > $1.date : $0.displayID < $1.displayID }.prefix(10).map { entry($0, depth: 0) }
+        let recent = recency.prefix(10).map { entry(items[$0], depth: 0) }
         render(KBHomeView(
             page: page(format.text("kb_title"), depth: 0, crumbs: []),
             intro: format.text("kb_intro", ["client": first.engagement.client]),
@@ -208,6 +230,28 @@ enum KnowledgeBaseBuilder {
         files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
         timings.lap("kb search index")
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// The cache key of an item page: the environment, the item's file, the evidence it quotes (as
+    /// redacted), and what the page shows of the items it links to. Nil when a source has no digest.
+    static func itemPageKey(_ item: KBItem, index: Int, items: [KBItem], related: [Int], behind: [Int], caused: [Int], history: [Int],
+                            multi: Bool, cache: BuildCache) -> String? {
+        guard let own = item.context.workspace.sourceDigests[item.location.file] else { return nil }
+        var parts = [cache.environment, "kb-item", item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single", own]
+        for reference in item.evidenceFiles {
+            parts.append("evidence:" + reference)
+            parts.append(BuildCache.digest(item.context.evidence.item(reference).redactedData))
+        }
+        for (label, list) in [("related", related), ("behind", behind), ("caused", caused), ("history", history)] {
+            parts.append(label)
+            for other in list {
+                let linked = items[other]
+                parts.append([linked.url, linked.displayID, linked.title, linked.kind, linked.severity ?? "", linked.summary,
+                              linked.systems.joined(separator: ","), linked.engagement.title].joined(separator: "\u{1F}"))
+                if case .article(let article) = linked.content { parts.append(article.kind.rawValue) }
+            }
+        }
+        return BuildCache.key(parts)
     }
 
     /// Items of every engagement; ids that occur in more than one engagement are prefixed with it.

@@ -118,6 +118,24 @@ struct KBItem: Sendable {
 
     var url: String { "items/\(slug).html" }
 
+    /// The item's file, relative to its workspace.
+    var location: SourceLocation {
+        switch content {
+        case .finding(let finding): return finding.location
+        case .incident(let incident): return incident.location
+        case .article(let article): return article.location
+        }
+    }
+
+    /// The evidence files the item's page quotes.
+    var evidenceFiles: [String] {
+        switch content {
+        case .finding(let finding): return finding.evidence.map(\.file)
+        case .incident(let incident): return incident.evidence.map(\.file)
+        case .article: return []
+        }
+    }
+
     /// The document the search index holds for this item, from its rendered body.
     func searchDocument(_ rendered: RenderedMarkdown) -> SearchDocument {
         let text = PlainText.from(html: rendered.html)
@@ -135,17 +153,98 @@ struct KBItem: Sendable {
 /// Plain text from rendered HTML: tags dropped (headings too, as they are indexed on their own),
 /// entities decoded, blank runs folded.
 enum PlainText {
+    /// The text of rendered HTML: headings dropped (they are indexed on their own), tags replaced
+    /// by a space, the five entities cmark writes decoded, runs of spaces and tabs squeezed, and
+    /// blank lines and the spaces around line breaks removed. One pass over the bytes.
     static func from(html: String) -> String {
-        var text = html
-        text = text.replacingOccurrences(of: #"<h[1-6][^>]*>.*?</h[1-6]>"#, with: "\n", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"<[^>]+>"#, with: " ", options: .regularExpression)
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
-            text = text.replacingOccurrences(of: entity, with: character)
+        var output: [UInt8] = []
+        let bytes = Array(html.utf8)
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        let count = bytes.count
+        func startsHeading(_ at: Int) -> Bool {
+            at + 2 < count && bytes[at] == UInt8(ascii: "<") && (bytes[at + 1] == UInt8(ascii: "h") || bytes[at + 1] == UInt8(ascii: "H"))
+                && (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2])
+                && at + 3 < count && (bytes[at + 3] == UInt8(ascii: ">") || bytes[at + 3] == UInt8(ascii: " "))
         }
-        text = text.replacingOccurrences(of: #"[ \t]+"#, with: " ", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"\s*\n\s*"#, with: "\n", options: .regularExpression)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        func append(_ byte: UInt8) { output.append(byte) }
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "<") {
+                if startsHeading(index) {
+                    // Skip to the matching close tag `</hN>`.
+                    let level = bytes[index + 2]
+                    var end = index + 3
+                    var closed = false
+                    while end + 4 < count {
+                        if bytes[end] == UInt8(ascii: "<"), bytes[end + 1] == UInt8(ascii: "/"),
+                           bytes[end + 2] == UInt8(ascii: "h") || bytes[end + 2] == UInt8(ascii: "H"),
+                           bytes[end + 3] == level, bytes[end + 4] == UInt8(ascii: ">") {
+                            closed = true
+                            break
+                        }
+                        end += 1
+                    }
+                    if closed {
+                        append(UInt8(ascii: "\n"))
+                        index = end + 5
+                        continue
+                    }
+                }
+                if let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")), close > index + 1 {
+                    append(UInt8(ascii: " "))
+                    index = close + 1
+                    continue
+                }
+                append(byte)
+                index += 1
+            } else if byte == UInt8(ascii: "&") {
+                var matched = false
+                for (entity, character) in entities where index + entity.count <= count {
+                    if bytes[index..<(index + entity.count)].elementsEqual(entity) {
+                        append(character)
+                        index += entity.count
+                        matched = true
+                        break
+                    }
+                }
+                if !matched {
+                    append(byte)
+                    index += 1
+                }
+            } else {
+                append(byte)
+                index += 1
+            }
+        }
+        // Squeeze spaces and tabs, then drop whitespace around line breaks.
+        var squeezed: [UInt8] = []
+        squeezed.reserveCapacity(output.count)
+        var pendingSpace = false
+        var pendingBreak = false
+        for byte in output {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                pendingSpace = true
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C:
+                pendingBreak = true
+                pendingSpace = false
+            default:
+                if pendingBreak {
+                    if !squeezed.isEmpty { squeezed.append(UInt8(ascii: "\n")) }
+                } else if pendingSpace, !squeezed.isEmpty {
+                    squeezed.append(UInt8(ascii: " "))
+                }
+                pendingBreak = false
+                pendingSpace = false
+                squeezed.append(byte)
+            }
+        }
+        return String(decoding: squeezed, as: UTF8.self)
     }
+
+    private static let entities: [([UInt8], UInt8)] = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")]
+        .map { (Array($0.0.utf8), Array($0.1.utf8)[0]) }
 }
 
 /// The most related other items of each item.

@@ -8,6 +8,9 @@ public struct Workspace: Sendable {
     public var findings: [Finding]
     public var incidents: [Incident]
     public var articles: [Article]
+    /// SHA-256 (hex) of each item file's text, by path relative to the workspace: what the build
+    /// cache keys an item's pages on.
+    public var sourceDigests: [String: String] = [:]
 
     public init(root: URL, engagement: Engagement, findings: [Finding], incidents: [Incident], articles: [Article]) {
         self.root = root

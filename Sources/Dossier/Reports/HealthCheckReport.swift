@@ -4,6 +4,8 @@ import Markdown
 /// The health-check report's view and charts.
 extension ReportContext {
     func healthCheckView(charts: inout [String: String]) -> HealthCheckView {
+        // Every list of findings in the report is in risk order: sorted once, then filtered.
+        let byRisk = Self.byRisk(findings)
         let openRisks = findings.filter(FindingStatistics.isOpenRisk)
         let severe = openRisks.filter { $0.severity <= .high }.count
         let overall = openRisks.isEmpty
@@ -17,13 +19,13 @@ extension ReportContext {
         }
         charts["charts/severity.svg"] = Charts.bars(severityBars, title: format.text("chart_severity"), id: "severity")
 
-        let topRisks = openRisks.sorted(by: Self.riskOrder).prefix(5).map(findingRow)
+        let topRisks = byRisk.filter(FindingStatistics.isOpenRisk).prefix(5).map(findingRow)
         var trendView: TrendView?
         if let trend { trendView = self.trendView(trend, charts: &charts) }
 
         var categories: [CategorySection] = []
         for category in Finding.Category.allCases {
-            let members = findings.filter { $0.category == category }.sorted(by: Self.riskOrder)
+            let members = byRisk.filter { $0.category == category }
             guard !members.isEmpty else { continue }
             var sections: [FindingSectionView] = []
             for finding in members { sections.append(findingSection(finding, charts: &charts)) }
@@ -51,8 +53,8 @@ extension ReportContext {
             severityRows: Finding.Severity.allCases.map { CountRow(label: severity($0), count: "\(statistics.bySeverity[$0] ?? 0)") },
             topRisks: Array(topRisks), trend: trendView,
             findingsSummaryNumber: trendView == nil ? "2.3" : "2.4",
-            findingRows: findings.sorted(by: Self.riskOrder).map(findingRow),
-            categories: categories, roadmap: roadmap(),
+            findingRows: byRisk.map(findingRow),
+            categories: categories, roadmap: roadmap(byRisk),
             appendixNumber: "5", evidenceIndex: evidenceIndex,
             hasRedactions: !redactions.isEmpty, redactions: redactions,
             glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
@@ -61,12 +63,16 @@ extension ReportContext {
             })
     }
 
-    /// Most severe first, then the earliest due date, then id.
-    static func riskOrder(_ a: Finding, _ b: Finding) -> Bool {
-        if a.severity != b.severity { return a.severity < b.severity }
-        let dueA = a.due ?? Day(year: 9999, month: 12, day: 31)!, dueB = b.due ?? Day(year: 9999, month: 12, day: 31)!
-        if dueA != dueB { return dueA < dueB }
-        return a.id.compare(b.id, options: .numeric) == .orderedAscending
+    /// The findings most severe first, then by the earliest due date, then by id (numeric-aware),
+    /// comparing precomputed keys (findings are large values).
+    static func byRisk(_ list: [Finding]) -> [Finding] {
+        let far = Day(year: 9999, month: 12, day: 31)!
+        let keys = list.map { (severity: $0.severity, due: $0.due ?? far) }
+        return list.indices.sorted { i, j in
+            if keys[i].severity != keys[j].severity { return keys[i].severity < keys[j].severity }
+            if keys[i].due != keys[j].due { return keys[i].due < keys[j].due }
+            return list[i].id.compare(list[j].id, options: .numeric) == .orderedAscending
+        }.map { list[$0] }
     }
 
     private func findingSection(_ finding: Finding, charts: inout [String: String]) -> FindingSectionView {
@@ -102,14 +108,14 @@ extension ReportContext {
 
     /// Unresolved findings by when they are due from the report date: within a month, within three
     /// months, later (or no due date).
-    private func roadmap() -> [RoadmapTerm] {
+    private func roadmap(_ byRisk: [Finding]) -> [RoadmapTerm] {
         let reportDate = engagement.period.to
         func months(_ count: Int) -> Day {
             var month = reportDate.month + count, year = reportDate.year
             while month > 12 { month -= 12; year += 1 }
             return Day(year: year, month: month, day: min(reportDate.day, Day.daysIn(month: month, year: year)))!
         }
-        let pending = findings.filter { $0.status != .resolved }.sorted(by: Self.riskOrder)
+        let pending = byRisk.filter { $0.status != .resolved }
         let short = pending.filter { $0.due.map { $0 <= months(1) } ?? false }
         let mid = pending.filter { $0.due.map { $0 > months(1) && $0 <= months(3) } ?? false }
         let long = pending.filter { $0.due.map { $0 > months(3) } ?? true }

@@ -32,6 +32,8 @@ public struct RenderedReport: Sendable {
     public var basePath: String
     public var markdown: String
     public var html: String
+    /// Reused from the previous build by the build cache: not rendered again, its files kept.
+    public var isKept = false
 }
 
 /// Fills the report templates and renders them to self-contained HTML pages.
@@ -66,6 +68,26 @@ public enum ReportBuilder {
     }
 
     static func build(_ context: ReportContext, log: inout DiagnosticLog) -> Result? {
+        var timings = PhaseTimer()
+        return build(context, cache: nil, log: &log, timings: &timings)
+    }
+
+    /// The cache key of a postmortem: the environment, the incident's file and the files of the
+    /// findings it names (their ids, titles, severities and statuses are shown); nil when a source
+    /// has no digest.
+    static func postmortemKey(_ incident: Incident, context: ReportContext, cache: BuildCache) -> String? {
+        let digests = context.workspace.sourceDigests
+        guard let own = digests[incident.location.file] else { return nil }
+        var parts = [cache.environment, "postmortem", incident.id, own]
+        for id in incident.related {
+            guard let finding = context.findingsByID[id] else { parts.append("absent:" + id); continue }
+            guard let digest = digests[finding.location.file] else { return nil }
+            parts.append(id + ":" + digest)
+        }
+        return BuildCache.key(parts)
+    }
+
+    static func build(_ context: ReportContext, cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer) -> Result? {
         let workspace = context.workspace
         let templates = context.templates
         var charts: [String: String] = [:]
@@ -93,19 +115,32 @@ public enum ReportBuilder {
             missing("health-check")
         }
         charts.merge(healthCharts) { first, _ in first }
+        timings.lap("report health check")
 
         // Postmortems are independent of each other: rendered in parallel.
         let incidents = context.incidents
         let rendered = ParallelSlots<(RenderedReport, [String: String])>(count: incidents.count)
         DispatchQueue.concurrentPerform(iterations: incidents.count) { index in
             let incident = incidents[index]
+            let basePath = "report/incidents/\(ReportContext.fileSafe(incident.id))"
+            let title = "\(incident.id) \(incident.title)"
+            let unit = "postmortem:" + incident.id
+            let paths = [basePath + ".md", basePath + ".html", "report/charts/\(ReportContext.fileSafe(incident.id))-timeline.svg"]
+            let key = cache.flatMap { postmortemKey(incident, context: context, cache: $0) }
+            if let cache, let key, cache.reuse(unit, key: key) {
+                rendered[index] = (RenderedReport(kind: context.format.text("report_incident"), title: title, basePath: basePath,
+                                                  markdown: "", html: "", isKept: true), [:])
+                return
+            }
             var incidentCharts: [String: String] = [:]
             var view = context.incidentView(incident, charts: &incidentCharts)
             view.incident.chart = "../" + view.incident.chart
             if let report = render(view, template: "incident", kind: context.format.text("report_incident"),
-                                   title: "\(incident.id) \(incident.title)", basePath: "report/incidents/\(ReportContext.fileSafe(incident.id))",
-                                   charts: incidentCharts, chartPrefix: "../") {
+                                   title: title, basePath: basePath, charts: incidentCharts, chartPrefix: "../") {
                 rendered[index] = (report, incidentCharts)
+                if let cache, let key, Set(incidentCharts.keys.map { "report/" + $0 }).union([basePath + ".md", basePath + ".html"]) == Set(paths) {
+                    cache.record(unit, key: key, paths: paths)
+                }
             }
         }
         if rendered.values.count < incidents.count { missing("incident") }
@@ -114,6 +149,7 @@ public enum ReportBuilder {
             charts.merge(incidentCharts) { first, _ in first }
         }
 
+        timings.lap("report postmortems")
         var periodCharts: [String: String] = [:]
         let period = context.periodView(charts: &periodCharts)
         if let report = render(period, template: "period", kind: context.format.text("report_period"),
@@ -124,8 +160,9 @@ public enum ReportBuilder {
         }
         charts.merge(periodCharts) { first, _ in first }
 
+        timings.lap("report period")
         var files: [OutputFile] = []
-        for report in reports {
+        for report in reports where !report.isKept {
             files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
             files.append(OutputFile(path: report.basePath + ".html", data: Data(report.html.utf8)))
         }

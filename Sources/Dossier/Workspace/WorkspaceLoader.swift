@@ -45,8 +45,10 @@ public enum WorkspaceLoader {
         var findings: [Finding] = [], incidents: [Incident] = [], articles: [Article] = []
         var references: [ItemReference] = []
         var identities: [ItemIdentity] = []
-        for result in decoded {
+        var digests: [String: String] = [:]
+        for (file, result) in zip(files, decoded) {
             log.append(contentsOf: result.log)
+            if let digest = result.digest { digests[file.path] = digest }
             identities += result.identity.map { [$0] } ?? []
             switch result.item {
             case .finding(let finding): findings.append(finding)
@@ -57,8 +59,11 @@ public enum WorkspaceLoader {
         }
         checkIdentifiers(identities, references: references, log: &log)
 
-        let workspace = engagement.flatMap { engagement in
-            log.hasErrors ? nil : Workspace(root: root, engagement: engagement, findings: findings, incidents: incidents, articles: articles)
+        let workspace = engagement.flatMap { engagement -> Workspace? in
+            guard !log.hasErrors else { return nil }
+            var workspace = Workspace(root: root, engagement: engagement, findings: findings, incidents: incidents, articles: articles)
+            workspace.sourceDigests = digests
+            return workspace
         }
         return WorkspaceLoadResult(workspace: workspace, diagnostics: log.sorted, fileCount: files.count + 1)
     }
@@ -92,6 +97,7 @@ public enum WorkspaceLoader {
 
     private static func itemFiles(root: URL, log: inout DiagnosticLog) -> [ItemFile] {
         var files: [ItemFile] = []
+        let resolvedRoot = root.resolvingSymlinksInPath().path + "/"
         for folder in itemFolders {
             let directory = root.appendingPathComponent(folder)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
@@ -105,7 +111,7 @@ public enum WorkspaceLoader {
                                 at: SourceLocation(file: path, line: 0, column: 0))
                     continue
                 }
-                if url.resolvingSymlinksInPath().path.hasPrefix(root.resolvingSymlinksInPath().path + "/") == false {
+                if url.resolvingSymlinksInPath().path.hasPrefix(resolvedRoot) == false {
                     log.error("this file is a link pointing outside the workspace — copy the file in instead",
                               at: SourceLocation(file: path, line: 0, column: 0))
                     continue
@@ -124,6 +130,8 @@ public enum WorkspaceLoader {
 
     struct DecodedFile: Sendable {
         var item: DecodedItem?
+        /// SHA-256 (hex) of the file's text.
+        var digest: String? = nil
         /// The item's id even when another key is in error, so that references to it still resolve.
         var identity: ItemIdentity?
         var log: DiagnosticLog
@@ -148,6 +156,7 @@ public enum WorkspaceLoader {
         var log = DiagnosticLog()
         guard let source = SourceFile.read(file.url, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
+        let digest = BuildCache.digest(Data(source.text.utf8))
         let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
         var item: DecodedItem?
         var identity: ItemIdentity?
@@ -170,7 +179,7 @@ public enum WorkspaceLoader {
             context.error("front matter is empty — add the keys id, title, …", at: nil)
         }
         log.append(contentsOf: context.log)
-        return DecodedFile(item: item, identity: identity, log: log)
+        return DecodedFile(item: item, digest: digest, identity: identity, log: log)
     }
 
     // MARK: Cross-file checks
@@ -186,7 +195,7 @@ public enum WorkspaceLoader {
                           at: place.location)
             }
         }
-        let findingIDs = identities.filter { $0.kind == "finding" }.map(\.id)
+        let findingIDs = Set(identities.filter { $0.kind == "finding" }.map(\.id))
         let allIDs = Array(owners.keys).sorted()
         for reference in references {
             switch reference.target {
@@ -196,7 +205,7 @@ public enum WorkspaceLoader {
                     log.error("'\(reference.id)' in related is an \(kind), not a finding — an incident's related list names the findings behind it",
                               at: reference.location)
                 } else {
-                    log.error("unknown finding id '\(reference.id)' in related\(Suggestions.didYouMean(reference.id, in: findingIDs))",
+                    log.error("unknown finding id '\(reference.id)' in related\(Suggestions.didYouMean(reference.id, in: findingIDs.sorted()))",
                               at: reference.location)
                 }
             case .anyItem:

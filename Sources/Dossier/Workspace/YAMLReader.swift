@@ -23,7 +23,9 @@ final class DecodingContext {
     /// Parses YAML into a node tree, turning parser errors into a diagnostic at their position.
     func compose(_ yaml: String) -> Node? {
         do {
-            return try Yams.compose(yaml: yaml)
+            // The basic resolver: no regular expression runs for every scalar while parsing (Yams hashes
+            // every mapping key to find duplicates); tags are resolved on demand by `tagName`.
+            return try Yams.compose(yaml: yaml, Resolver.basic)
         } catch let error as YamlError {
             switch error {
             case .scanner(let context, let problem, let mark, _),
@@ -244,9 +246,13 @@ extension Node.Scalar {
     /// The resolved YAML tag (`str`, `int`, `float`, `bool`, `null`, …).
     var tagName: Tag.Name {
         let name = Tag.Name(rawValue: tag.description)
-        if name == .implicit || name == .nonSpecific {
-            return style == .plain ? Resolver.default.resolveTag(of: .scalar(self)) : .str
-        }
-        return name
+        // Parsed with the basic resolver, every untagged scalar reads as `str`; a plain one is
+        // resolved here with the default YAML 1.1 rules. Only a scalar that starts like a bool,
+        // int, float, null, timestamp, merge or value can resolve to other than `str`, so the rest
+        // skip the regular expressions.
+        guard name == .implicit || name == .nonSpecific || name == .str, style == .plain else { return name }
+        guard let first = string.unicodeScalars.first else { return Resolver.default.resolveTag(of: .scalar(self)) }
+        guard "yYnNtTfFoO-+0123456789.~<=".unicodeScalars.contains(first) else { return .str }
+        return Resolver.default.resolveTag(of: .scalar(self))
     }
 }

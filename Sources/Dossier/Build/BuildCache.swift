@@ -1,0 +1,218 @@
+import Crypto
+import DossierResources
+import Foundation
+
+/// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state.json`).
+///
+/// Two things make a rebuild cheap:
+/// - **Units** — a knowledge-base item page, an incident postmortem (its Markdown, HTML and chart) —
+///   whose output is a pure function of what the unit's key hashes: the environment (this build of
+///   the tool, every template, string and catalog file, the engagement and brand files, the build
+///   options) and the unit's own sources (its item file, the evidence it quotes, the list lines of
+///   the items it links to). A unit whose key equals the previous build's, and whose files are still
+///   as that build left them, is neither rendered nor written.
+/// - **Files**: every other output is rendered again, but written only when its bytes changed.
+///
+/// The state records each output file's SHA-256, size and modification time; a file changed or
+/// removed by hand since is treated as missing, so the next build writes it again. `--clean`
+/// ignores the cache. Output is byte-identical to a clean build (`BuildCacheTests`, end-to-end).
+public final class BuildCache: @unchecked Sendable {
+    static let folder = ".dossier-cache"
+    static let stateFile = ".dossier-cache/state.json"
+    static let format = 1
+
+    struct FileRecord: Codable, Sendable, Equatable {
+        var sha256: String
+        var size: Int
+        var modified: Double
+    }
+
+    struct Unit: Codable, Sendable {
+        var key: String
+        var paths: [String]
+    }
+
+    struct State: Codable, Sendable {
+        var format: Int
+        var environment: String
+        var units: [String: Unit]
+        var files: [String: FileRecord]
+    }
+
+    /// The hash of everything every unit depends on.
+    let environment: String
+    /// The previous build's state when it can be reused (same format and environment).
+    let previous: State?
+    /// Paths of the previous build that are still on disk with the recorded size and time.
+    private let intact: Set<String>
+    private let lock = NSLock()
+    private var units: [String: Unit] = [:]
+    private var reused: [String] = []
+    private var reusedUnits = 0
+
+    /// Why the previous state was not used, for the progress line; nil when it was.
+    public let coldReason: String?
+
+    /// Reads the previous state from `output` unless `clean`.
+    init(output: URL, environment: String, clean: Bool) {
+        self.environment = environment
+        let url = output.appendingPathComponent(Self.stateFile)
+        guard !clean else {
+            previous = nil
+            intact = []
+            coldReason = "--clean"
+            return
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            previous = nil
+            intact = []
+            coldReason = "no previous build"
+            return
+        }
+        guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == Self.format else {
+            previous = nil
+            intact = []
+            coldReason = "the cache is of another version"
+            return
+        }
+        guard state.environment == environment else {
+            previous = nil
+            intact = []
+            coldReason = "templates, settings, options or the tool changed"
+            return
+        }
+        previous = state
+        // One stat per recorded file: a file edited or deleted since is not trusted.
+        let paths = Array(state.files.keys)
+        let valid = ParallelFlags(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let record = state.files[paths[index]]!
+            var info = stat()
+            if stat(output.appendingPathComponent(paths[index]).path, &info) == 0,
+               Int(info.st_size) == record.size, Self.modified(info) == record.modified {
+                valid.set(index)
+            }
+        }
+        intact = Set(paths.indices.filter { valid[$0] }.map { paths[$0] })
+        coldReason = nil
+    }
+
+    /// Whether this build reuses a previous one.
+    var isIncremental: Bool { previous != nil }
+
+    /// True when the unit `id` had `key` in the previous build and all its files are intact: the
+    /// caller skips it, and its files are kept.
+    func reuse(_ id: String, key: String) -> Bool {
+        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy(intact.contains) else { return false }
+        lock.withLock {
+            units[id] = unit
+            reused += unit.paths
+            reusedUnits += 1
+        }
+        return true
+    }
+
+    /// Records a unit rendered by this build.
+    func record(_ id: String, key: String, paths: [String]) {
+        lock.withLock { units[id] = Unit(key: key, paths: paths) }
+    }
+
+    /// The previous build's record of `path` when the file is intact.
+    func intactRecord(_ path: String) -> FileRecord? {
+        guard intact.contains(path) else { return nil }
+        return previous?.files[path]
+    }
+
+    /// Files of reused units, kept as they are.
+    var keptPaths: [String] { lock.withLock { reused } }
+
+    /// Units reused and units in all, so far.
+    var unitCount: (reused: Int, total: Int) { lock.withLock { (reusedUnits, units.count) } }
+
+    func state(files: [String: FileRecord]) -> State {
+        lock.withLock { State(format: Self.format, environment: environment, units: units, files: files) }
+    }
+
+    static func encode(_ state: State) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(state)) ?? Data()
+    }
+
+    // MARK: Hashing
+
+    /// SHA-256 of `data`, in hex.
+    static func digest(_ data: Data) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
+    /// A key over several parts; each part is length-prefixed, so no two lists of parts collide.
+    static func key(_ parts: [String]) -> String {
+        var hasher = SHA256()
+        for part in parts {
+            let bytes = Data(part.utf8)
+            hasher.update(data: Data("\(bytes.count):".utf8))
+            hasher.update(data: bytes)
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func modified(_ info: stat) -> Double {
+        Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+
+    /// The environment of a build: this executable (its size and time stand for its code), the
+    /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
+    /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
+    static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
+        var parts = ["dossier-cache-\(format)", DossierVersion.current] + options
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: executable.path) {
+            parts.append("\(executable.path) \(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        }
+        for folder in [BuiltinResources.directory, templates].compactMap({ $0 }) {
+            parts.append("folder:" + folder.path)
+            for path in filesBelow(folder) {
+                parts.append(path)
+                parts.append(digest((try? Data(contentsOf: folder.appendingPathComponent(path))) ?? Data()))
+            }
+        }
+        for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
+                    workspace.root.appendingPathComponent("dossier.yaml"),
+                    workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml"), logo].compactMap({ $0 }) {
+            parts.append(url.path)
+            parts.append(digest((try? Data(contentsOf: url)) ?? Data()))
+        }
+        return key(parts)
+    }
+
+    private static func filesBelow(_ folder: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }.sorted()
+    }
+}
+
+/// Flags set by concurrent iterations.
+final class ParallelFlags: @unchecked Sendable {
+    private var flags: [Bool]
+    private let lock = NSLock()
+
+    init(count: Int) { flags = Array(repeating: false, count: count) }
+
+    func set(_ index: Int) { lock.withLock { flags[index] = true } }
+
+    subscript(index: Int) -> Bool { lock.withLock { flags[index] } }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// Rebuilds reuse `OUT/.dossier-cache`: only what depends on a change is rendered and written, and
+/// the output is byte-identical to a clean build of the same workspace.
+@Suite(.serialized) struct IncrementalBuildTests {
+    /// Every file of an output folder except the cache, as path → bytes.
+    static func snapshot(_ folder: URL) -> [String: Data] {
+        Dictionary(uniqueKeysWithValues: allFiles(under: folder).filter { !$0.path.hasPrefix(".dossier-cache/") }.map { ($0.path, $0.data) })
+    }
+
+    static func expectSameAsClean(_ copy: ExampleCopy, _ out: URL, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let clean = copy.root.appendingPathComponent("clean-\(UUID().uuidString)")
+        let result = try Dossier.run(["build", copy.workspace.path, "-o", clean.path, "--clean"] + extra)
+        #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+        let incremental = snapshot(out), expected = snapshot(clean)
+        #expect(incremental.keys.sorted() == expected.keys.sorted(), "the same files", sourceLocation: sourceLocation)
+        for (path, data) in expected where incremental[path] != data {
+            Issue.record("\(path) differs from a clean build", sourceLocation: sourceLocation)
+        }
+        try? FileManager.default.removeItem(at: clean)
+    }
+
+    static func modified(_ url: URL) throws -> Date {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+    }
+
+    @Test func editingOneFindingRendersOnlyWhatDependsOnIt() throws {
+        let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("(full build: no previous build)"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(".dossier-cache/state.json").path))
+
+        // Nothing changed: every unit is reused and no file is written.
+        let untouched = out.appendingPathComponent("kb/items/F-001.html")
+        let before = try Self.modified(untouched)
+        let again = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("(6 reports, 4 unchanged since the last build)"), "\(again.stdout)")
+        #expect(again.stdout.contains(", 24 unchanged, search index"), "\(again.stdout)")
+        #expect(again.stdout.contains("(incremental: 0 changed, the rest kept)"), "\(again.stdout)")
+        #expect(try Self.modified(untouched) == before, "an unchanged page is not rewritten")
+
+        // One finding edited: its page and the pages and postmortems that show it change.
+        let file = "findings/F-002-hikaricp-pool-exhaustion.md"
+        try copy.write(file, try copy.read(file).replacingOccurrences(of: "\ntitle: ", with: "\ntitle: 수정됨 — ") + "\n추가된 문장.\n")
+        let edited = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(edited.stdout.contains("(incremental: "), "\(edited.stdout)")
+        #expect(!edited.stdout.contains(", 24 unchanged"), "the edited finding's page is rendered again")
+        #expect(try Self.modified(untouched) == before)
+        let page = try String(contentsOf: out.appendingPathComponent("kb/items/F-002.html"), encoding: .utf8)
+        #expect(page.contains("수정됨 — ") && page.contains("추가된 문장."))
+        try Self.expectSameAsClean(copy, out)
+    }
+
+    @Test func removedItemsLoseTheirFilesAndHandEditsAreRepaired() throws {
+        let (copy, out, first) = try BuildTests.build("northwind-retainer-2026-10")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+
+        // A page changed by hand is not trusted: the next build writes it again.
+        let incidents = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("report/incidents").path)
+            .filter { $0.hasSuffix(".html") }.sorted()
+        let postmortem = out.appendingPathComponent("report/incidents/" + incidents[0])
+        let original = try Data(contentsOf: postmortem)
+        try Data("tampered".utf8).write(to: postmortem)
+        let repaired = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        #expect(try Data(contentsOf: postmortem) == original)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("kb/index.html"))
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("kb/index.html").path))
+
+        // An incident added and then removed again: its postmortem, chart and page go too.
+        let source = try copy.read("incidents/INC-2026-041-tracking-lag.md")
+        let removedID = "INC-2026-099"
+        try copy.write("incidents/INC-2026-099-copy.md", source.replacingOccurrences(of: "\nid: INC-2026-041", with: "\nid: \(removedID)"))
+        let added = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("kb/items/\(removedID).html").path))
+        try FileManager.default.removeItem(at: copy.path("incidents/INC-2026-099-copy.md"))
+        let removed = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        for path in ["report/incidents/\(removedID).html", "report/incidents/\(removedID).md", "report/charts/\(removedID)-timeline.svg",
+                     "kb/items/\(removedID).html", "evidence/reports/incidents/\(removedID).html"] {
+            #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(path).path), "\(path)")
+        }
+        try Self.expectSameAsClean(copy, out)
+    }
+
+    @Test func templatesAndCleanInvalidateTheCache() throws {
+        let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+
+        // A template override changes every page built from it.
+        let templates = copy.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let builtin = Dossier.packageRoot.appendingPathComponent("Templates/reports/kb-item.mustache")
+        try (try String(contentsOf: builtin, encoding: .utf8).replacingOccurrences(of: "</article>", with: "<p>override marker</p></article>"))
+            .write(to: templates.appendingPathComponent("kb-item.mustache"), atomically: true, encoding: .utf8)
+        let overridden = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path])
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(overridden.stdout.contains("(full build: templates, settings, options or the tool changed)"), "\(overridden.stdout)")
+        #expect(try String(contentsOf: out.appendingPathComponent("kb/items/F-001.html"), encoding: .utf8).contains("override marker"))
+        try Self.expectSameAsClean(copy, out, ["--templates", templates.path])
+
+        let clean = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path, "--clean"])
+        #expect(clean.stdout.contains("(full build: --clean)"), "\(clean.stdout)")
+
+        // A build that fails leaves the previous output and its cache as they were.
+        let cache = try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state.json"))
+        try copy.replaceLine(in: "findings/F-002-hikaricp-pool-exhaustion.md", startingWith: "severity:", with: "severity: urgent")
+        let failed = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path])
+        #expect(failed.status == 1)
+        #expect(try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state.json")) == cache)
+        #expect(try String(contentsOf: out.appendingPathComponent("kb/items/F-001.html"), encoding: .utf8).contains("override marker"))
+    }
+}
