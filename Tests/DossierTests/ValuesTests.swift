@@ -88,3 +88,19 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Holder.self, from: Data(json.replacingOccurrences(of: "2026-10-14", with: "2026-13-14").utf8)) }
     }
 }
+
+@Suite struct TimestampDateTests {
+    @Test(arguments: [(1970, 1, 1), (2026, 11, 27), (2024, 2, 29), (2000, 3, 1), (1900, 2, 28), (1969, 12, 31), (2100, 12, 31), (1601, 1, 1)])
+    func daysMatchTheGregorianCalendar(_ date: (Int, Int, Int)) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let expected = try #require(calendar.date(from: DateComponents(year: date.0, month: date.1, day: date.2)))
+        #expect(Double(Timestamp.daysSinceEpoch(year: date.0, month: date.1, day: date.2) * 86_400) == expected.timeIntervalSince1970)
+    }
+
+    @Test func parsedInstantsKeepTheirOffset() throws {
+        let parsed = try Timestamp.parse("2026-10-14T09:30:15.25+09:00").get()
+        #expect(parsed.date.timeIntervalSince1970 == 1_791_937_815.25, "2026-10-14T00:30:15.25Z")
+        #expect(parsed.utcOffset == 9 * 3600)
+    }
+}

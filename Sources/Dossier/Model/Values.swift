@@ -84,10 +84,22 @@ public struct Timestamp: TextCodable, Sendable, Hashable, Comparable, CustomStri
         case missingOffset
     }
 
+    nonisolated(unsafe) private static let timestampPattern = try? NSRegularExpression(
+        pattern: #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?$"#)
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (the civil-from-days
+    /// algorithm in reverse), without a Calendar per timestamp.
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     public static func parse(_ text: String) -> Result<Timestamp, ParseError> {
-        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?$"#
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+        guard let regex = timestampPattern, let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
             return .failure(.malformed)
         }
         func group(_ index: Int) -> String? {
@@ -109,11 +121,8 @@ public struct Timestamp: TextCodable, Sendable, Hashable, Comparable, CustomStri
             }
             offset = (hours * 3600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        let components = DateComponents(year: year, month: month, day: dayNumber, hour: hour, minute: minute, second: second)
-        guard let local = calendar.date(from: components) else { return .failure(.malformed) }
-        let date = local.addingTimeInterval(fraction - Double(offset))
+        let seconds = daysSinceEpoch(year: year, month: month, day: dayNumber) * 86_400 + hour * 3600 + minute * 60 + second
+        let date = Date(timeIntervalSince1970: Double(seconds)).addingTimeInterval(fraction - Double(offset))
         return .success(Timestamp(date: date, utcOffset: offset, text: text))
     }
 

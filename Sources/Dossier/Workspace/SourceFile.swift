@@ -62,25 +62,72 @@ struct SourceFile {
     }
 
     func splitFrontMatter(log: inout DiagnosticLog) -> FrontMatter? {
-        // Split on scalars: "\r\n" is one Character, so splitting Characters on "\n" misses Windows lines.
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars -> Substring in
-            let line = Substring(String(String.UnicodeScalarView(scalars)))
-            return line.hasSuffix("\r") ? line.dropLast() : line
+        // Lines end at "\n"; a "\r" before it (Windows) is not part of the line. Works on the UTF-8
+        // bytes: only the front matter's lines are looked at one by one.
+        let bytes = Array(text.utf8)
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        func line(from start: Int) -> (content: Range<Int>, next: Int?) {
+            var end = start
+            while end < bytes.count, bytes[end] != newline { end += 1 }
+            let contentEnd = end > start && bytes[end - 1] == carriageReturn ? end - 1 : end
+            return (start..<contentEnd, end < bytes.count ? end + 1 : nil)
         }
-        let isFence: (Substring) -> Bool = { $0.trimmingCharacters(in: .whitespaces) == "---" }
-        guard let first = lines.first, isFence(first) else {
+        func isFence(_ range: Range<Int>) -> Bool {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
+            while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
+            if bytes[lower..<upper].elementsEqual("---".utf8) { return true }
+            // Other Unicode spaces around the dashes count as well.
+            guard bytes[range].contains(where: { $0 >= 0x80 }) else { return false }
+            return String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces) == "---"
+        }
+        let first = line(from: 0)
+        guard isFence(first.content) else {
             log.error("missing front matter — start the file with a line '---', the YAML keys (id, title, …), then another '---'",
                       at: SourceLocation(file: path, line: 1, column: 1))
             return nil
         }
-        guard let close = lines.indices.dropFirst().first(where: { isFence(lines[$0]) || lines[$0] == "..." }) else {
+        var yamlLines: [Range<Int>] = []
+        var next = first.next
+        var closeNext: Int?
+        var closed = false
+        while let start = next {
+            let current = line(from: start)
+            if isFence(current.content) || bytes[current.content].elementsEqual("...".utf8) {
+                closed = true
+                closeNext = current.next
+                break
+            }
+            yamlLines.append(current.content)
+            next = current.next
+        }
+        guard closed else {
             log.error("front matter is not closed — add a line '---' after the last YAML key",
                       at: SourceLocation(file: path, line: 1, column: 1))
             return nil
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        lines.removeSubrange(0...close)
-        return FrontMatter(yaml: yaml, lineOffset: 1, body: lines.joined(separator: "\n"), bodyLine: close + 2)
+        var yaml: [UInt8] = []
+        for (index, range) in yamlLines.enumerated() {
+            if index > 0 { yaml.append(newline) }
+            yaml += bytes[range]
+        }
+        // The body, with the "\r" of each "\r\n" (and of a last line) removed.
+        var body: [UInt8] = []
+        if let start = closeNext {
+            body.reserveCapacity(bytes.count - start)
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == carriageReturn, index + 1 == bytes.count || bytes[index + 1] == newline {
+                    index += 1
+                    continue
+                }
+                body.append(byte)
+                index += 1
+            }
+        }
+        return FrontMatter(yaml: String(decoding: yaml, as: UTF8.self), lineOffset: 1, body: String(decoding: body, as: UTF8.self),
+                           bodyLine: yamlLines.count + 3)
     }
 }
 
