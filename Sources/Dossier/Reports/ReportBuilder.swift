@@ -107,7 +107,24 @@ public enum ReportBuilder {
         }
 
         var healthCharts: [String: String] = [:]
-        let healthCheck = context.healthCheckView(charts: &healthCharts)
+        var healthCheck = context.healthCheckView(charts: &healthCharts)
+        // Finding sections do not depend on each other: each is rendered with `partials/finding`
+        // in parallel, then placed into the report.
+        let sections = healthCheck.categories.indices.flatMap { category in healthCheck.categories[category].findings.indices.map { (category, $0) } }
+        let renderedSections = ParallelSlots<String>(count: sections.count)
+        let reportView = healthCheck
+        DispatchQueue.concurrentPerform(iterations: sections.count) { index in
+            let (category, finding) = sections[index]
+            let section = FindingSectionContext(finding: reportView.categories[category].findings[finding],
+                                                category: reportView.categories[category], report: reportView)
+            var text = templates.render(section, template: "partials/finding") ?? ""
+            // The report template puts each section on a line of its own.
+            if text.hasSuffix("\n") { text.removeLast() }
+            renderedSections[index] = text
+        }
+        for (index, (category, finding)) in sections.enumerated() {
+            healthCheck.categories[category].findings[finding].rendered = renderedSections[index] ?? ""
+        }
         if let report = render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
                                title: workspace.engagement.title, basePath: "report/health-check", charts: healthCharts, chartPrefix: "") {
             reports.append(report)

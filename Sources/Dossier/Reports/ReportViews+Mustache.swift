@@ -107,7 +107,20 @@ extension FindingSectionView: MustacheView {
         "chartTitle": \FindingSectionView.chartTitle,
         "hasEvidence": \FindingSectionView.hasEvidence,
         "evidence": \FindingSectionView.evidence,
+        "rendered": \FindingSectionView.rendered,
     ]
+}
+
+/// What `partials/finding` sees when a finding section is rendered on its own: the section, then
+/// its category, then the report — the context stack it has inside the report template.
+struct FindingSectionContext: MustacheParent {
+    var finding: FindingSectionView
+    var category: CategorySection
+    var report: HealthCheckView
+
+    func child(named name: String) -> Any? {
+        finding.child(named: name) ?? category.child(named: name) ?? report.child(named: name)
+    }
 }
 
 extension CategorySection: MustacheView {

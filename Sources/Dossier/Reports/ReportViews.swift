@@ -88,6 +88,9 @@ struct FindingSectionView {
     var chartTitle: String
     var hasEvidence: Bool
     var evidence: [EvidenceExcerptView]
+    /// The section as `partials/finding` renders it, filled in by the report builder (sections are
+    /// rendered in parallel, then placed into the report).
+    var rendered = ""
 }
 
 struct CategorySection {
