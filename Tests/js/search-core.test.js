@@ -160,6 +160,14 @@ test('index files: exact script form, escaped, and the hostile title stays text'
   assert.equal(byName['docs-000'].length, meta.docShardSize);
 });
 
+// The third implementation: make-search-index.py, run over search-documents.json, writes exactly
+// these files (and swift test checks that IndexWriter does too).
+const python = require('node:child_process').spawnSync('python3', ['--version']).status === 0;
+test('the fixture index is what make-search-index.py writes', { skip: !python && 'python3 is missing' }, () => {
+  const run = require('node:child_process').spawnSync('python3', [path.join(repo, 'Tests/Fixtures/make-search-index.py'), '--check'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+});
+
 test('term shards: sorted ranges starting at their listed first terms, cut by the byte budget', () => {
   const { byName, sources } = readFixture();
   const first = byName.meta.termShards;
