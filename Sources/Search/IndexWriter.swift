@@ -2,12 +2,15 @@ import Foundation
 
 /// Builds the search index files of SPEC.md §2–3 from documents.
 public enum IndexWriter {
-    /// Postings per shard of about this many bytes keep each file a query loads small.
-    static let targetShardBytes = 32 * 1024
+    /// Term shards of at most this many bytes (unless one term's postings are larger) keep each file
+    /// a query loads small (SPEC.md §3, term ranges).
+    public static let shardBudget = 32 * 1024
     public static let docShardSize = 10
 
-    /// File name (without `.js`) → contents.
-    public static func files(for documents: [SearchDocument], generator: String) -> [(name: String, data: Data)] {
+    /// File name (without `.js`) → contents. The budget and document shard size are parameters for
+    /// the tests (the fixture index uses small ones); the knowledge base uses the defaults.
+    public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
+                             docShardSize: Int = IndexWriter.docShardSize) -> [(name: String, data: Data)] {
         let boosts = SearchIndexFormat.boosts
         // Tokenizing is per document, so it runs in parallel; postings are then merged in document order.
         let perDocument = ParallelSlots<(tf: [String: Int], length: Int)>(count: documents.count)
@@ -40,28 +43,37 @@ public enum IndexWriter {
         // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.
         let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
         let norms = lengths.map { 1 - SearchIndexFormat.b + SearchIndexFormat.b * Double($0) / (average > 0 ? average : 1) }
-        func weight(_ term: String, _ posting: (doc: Int, tf: Int)) -> String {
-            if term.hasPrefix("~") { return String(posting.tf) }
-            // Four decimals, written by hand (String(format:) is slow over millions of postings).
-            let scaled = Int((Double(posting.tf) / norms[posting.doc] * 10000).rounded())
-            var fraction = String(scaled % 10000)
-            guard fraction != "0" else { return String(scaled / 10000) }
-            fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            return "\(scaled / 10000).\(fraction)"
+        /// `"term":[gap,q,gap,q,…]`: document gaps; q in ten-thousandths for word terms, the count for `~` terms.
+        func entry(_ term: String) -> String {
+            let hangulWord = term.utf8.first == UInt8(ascii: "~")
+            var numbers: [String] = []
+            var previous = 0
+            for posting in postings[term]! {
+                numbers.append(String(posting.doc - previous))
+                previous = posting.doc
+                numbers.append(String(hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded())))
+            }
+            return ScriptJSON.string(term) + ":[" + numbers.joined(separator: ",") + "]"
         }
-        let estimatedBytes = postings.reduce(0) { $0 + $1.key.utf8.count + 8 + $1.value.count * 10 }
-        let termShards = max(1, min(997, (estimatedBytes + targetShardBytes - 1) / targetShardBytes))
-        var shards = Array(repeating: [String](), count: termShards)
-        for term in postings.keys { shards[SearchIndexFormat.shard(of: term, shards: termShards)].append(term) }
+
+        // Sorted term ranges, cut by the byte budget; meta.js lists each shard's first term.
+        var shards: [(first: String, entries: [String])] = []
+        var size = 0
+        for term in postings.keys.sorted(by: SearchIndexFormat.precedes) {
+            let text = entry(term)
+            let cost = text.utf8.count + 2
+            if shards.isEmpty || size + cost > shardBudget {
+                shards.append((term, []))
+                size = 0
+            }
+            shards[shards.count - 1].entries.append(text)
+            size += cost
+        }
 
         var files: [(String, Data)] = []
-        for (number, terms) in shards.enumerated() {
-            let body = terms.sorted().map { term in
-                ScriptJSON.string(term) + ":[" + postings[term]!.map { "\($0.doc),\(weight(term, $0))" }.joined(separator: ",") + "]"
-            }.joined(separator: ",\n")
+        for (number, shard) in shards.enumerated() {
             let name = SearchIndexFormat.termFile(number)
-            files.append((name, ScriptJSON.file(name: name, json: "{" + body + "}")))
+            files.append((name, ScriptJSON.file(name: name, json: "{" + shard.entries.joined(separator: ",\n") + "}")))
         }
 
         for start in stride(from: 0, to: documents.count, by: docShardSize) {
@@ -80,21 +92,38 @@ public enum IndexWriter {
         }
 
         let kinds = ["finding", "incident", "article"]
-        let systems = Array(Set(documents.flatMap(\.systems))).sorted()
-        let severities = Array(Set(documents.compactMap(\.severity))).sorted { severityOrder($0) < severityOrder($1) }
+        let systems = Array(Set(documents.flatMap(\.systems))).sorted(by: SearchIndexFormat.precedes)
+        let severities = Array(Set(documents.compactMap(\.severity))).sorted {
+            severityOrder($0) != severityOrder($1) ? severityOrder($0) < severityOrder($1) : SearchIndexFormat.precedes($0, $1)
+        }
         let engagements = uniqueInOrder(documents.map(\.engagement))
-        // One row per document, `kind,severity,engagement,system.system` (indexes; -1 for none).
-        let docs = documents.map { document in
-            "\(kinds.firstIndex(of: document.kind) ?? -1),\(document.severity.flatMap { severities.firstIndex(of: $0) } ?? -1),"
-                + "\(engagements.firstIndex(of: document.engagement) ?? -1),"
-                + document.systems.compactMap { systems.firstIndex(of: $0) }.map(String.init).joined(separator: ".")
-        }.joined(separator: ";")
+        // The facet table (SPEC.md §3): each distinct (kind, severity, engagement, systems) once, then
+        // one fixed-width code per document.
+        struct FacetSet: Hashable {
+            var kind: Int, severity: Int, engagement: Int, systems: [Int]
+        }
+        var facetSets: [FacetSet] = []
+        var facetIndex: [FacetSet: Int] = [:]
+        let setOfDocument = documents.map { document -> Int in
+            let set = FacetSet(kind: kinds.firstIndex(of: document.kind) ?? -1,
+                               severity: document.severity.flatMap { severities.firstIndex(of: $0) } ?? -1,
+                               engagement: engagements.firstIndex(of: document.engagement) ?? -1,
+                               systems: document.systems.compactMap { systems.firstIndex(of: $0) })
+            if let known = facetIndex[set] { return known }
+            facetIndex[set] = facetSets.count
+            facetSets.append(set)
+            return facetSets.count - 1
+        }
+        let width = SearchIndexFormat.facetWidth(for: facetSets.count)
+        let facetJSON = "[" + facetSets.map { "[\($0.kind),\($0.severity),\($0.engagement),[" + $0.systems.map(String.init).joined(separator: ",") + "]]" }
+            .joined(separator: ",") + "]"
+        let codes = setOfDocument.map { SearchIndexFormat.facetCode($0, width: width) }.joined()
         let meta = "{\"schema\":\(SearchIndexFormat.schema),\"generator\":\(ScriptJSON.string(generator)),\"docCount\":\(documents.count),"
             + "\"avgdl\":\(String(format: "%.6f", average)),\"k1\":\(SearchIndexFormat.k1),\"b\":\(SearchIndexFormat.b),"
-            + "\"termShards\":\(termShards),\"docShardSize\":\(docShardSize),"
+            + "\"docShardSize\":\(docShardSize),\"termShards\":\(ScriptJSON.strings(shards.map(\.first))),"
             + "\"kinds\":\(ScriptJSON.strings(kinds)),\"systems\":\(ScriptJSON.strings(systems)),"
             + "\"severities\":\(ScriptJSON.strings(severities)),\"engagements\":\(ScriptJSON.strings(engagements)),"
-            + "\"docs\":" + ScriptJSON.string(docs) + "}"
+            + "\"facetSets\":\(facetJSON),\"facetWidth\":\(width),\"docs\":" + ScriptJSON.string(codes) + "}"
         files.append(("meta", ScriptJSON.file(name: "meta", json: meta)))
         return files.sorted { $0.0 < $1.0 }
     }

@@ -79,12 +79,14 @@ public final class QueryEngine {
     private let folder: URL
     /// Document shards, as parsed.
     private var files: [String: Any] = [:]
-    private let meta: [String: Any]
     private let docCount: Int
-    private let termShards: Int
+    /// The first term of each term shard, in code point order (SPEC.md §3).
+    private let firstTerms: [String]
     private let docShardSize: Int
-    /// Per document: kind, severity, engagement indexes and system indexes (-1: none).
-    private let docTable: [(kind: Int, severity: Int, engagement: Int, systems: [Int])]
+    /// Per facet set: its kind, severity, engagement and systems by name (SPEC.md §3, facet table).
+    private let facetSets: [[String: [String]]]
+    /// Per document: the index of its facet set (nil: none).
+    private let facetOfDocument: [Int?]
 
     public init(folder: URL) throws(Failure) {
         self.folder = folder
@@ -96,15 +98,25 @@ public final class QueryEngine {
         guard schema == SearchIndexFormat.schema else {
             throw Failure(description: "this knowledge base index uses schema \(schema); this Dossier understands schema \(SearchIndexFormat.schema) — rebuild the knowledge base with this Dossier")
         }
-        self.meta = meta
         docCount = meta["docCount"] as? Int ?? 0
-        termShards = meta["termShards"] as? Int ?? 1
+        firstTerms = meta["termShards"] as? [String] ?? []
         docShardSize = max(1, meta["docShardSize"] as? Int ?? 50)
-        docTable = ((meta["docs"] as? String) ?? "").split(separator: ";", omittingEmptySubsequences: false).compactMap { row in
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == 4, let kind = Int(fields[0]), let severity = Int(fields[1]), let engagement = Int(fields[2]) else { return nil }
-            return (kind, severity, engagement, fields[3].split(separator: ".").compactMap { Int($0) })
+        func names(_ key: String, _ index: Int) -> [String] {
+            guard let list = meta[key] as? [String], index >= 0, index < list.count else { return [] }
+            return [list[index]]
         }
+        facetSets = (meta["facetSets"] as? [[Any]] ?? []).map { row in
+            let number = { (position: Int) in position < row.count ? (row[position] as? Int ?? -1) : -1 }
+            var systems: [String] = []
+            for index in (row.count > 3 ? row[3] as? [Int] ?? [] : []) {
+                for system in names("systems", index) where !systems.contains(system) { systems.append(system) }
+            }
+            return ["kind": names("kinds", number(0)), "severity": names("severities", number(1)),
+                    "engagement": names("engagements", number(2)), "system": systems]
+        }
+        let count = facetSets.count
+        facetOfDocument = SearchIndexFormat.facetIndexes(meta["docs"] as? String ?? "", width: meta["facetWidth"] as? Int ?? 0, count: docCount)
+            .map { $0.flatMap { $0 < count ? $0 : nil } }
     }
 
     private func load(_ name: String) -> Any? {
@@ -114,42 +126,55 @@ public final class QueryEngine {
         return parsed.value
     }
 
-    /// Term shards, parsed once into postings; the raw JSON is not kept beside them.
-    private var termShardCache: [Int: [String: [Double]]] = [:]
+    /// One posting: a document and its weight (the length-normalised frequency; the count for `~` terms).
+    private typealias Posting = (document: Int, weight: Double)
 
-    private func termShard(for term: String) -> [String: [Double]] {
-        let number = SearchIndexFormat.shard(of: term, shards: termShards)
+    /// Term shards, parsed once into their raw (gap, q) arrays; the JSON is not kept beside them.
+    private var termShardCache: [Int: [String: [Int]]] = [:]
+
+    private func termShard(_ number: Int) -> [String: [Int]] {
         if let cached = termShardCache[number] { return cached }
-        let name = SearchIndexFormat.termFile(number)
-        var shard: [String: [Double]] = [:]
-        if let data = try? Data(contentsOf: folder.appendingPathComponent(name + ".js")),
+        var shard: [String: [Int]] = [:]
+        if let data = try? Data(contentsOf: folder.appendingPathComponent(SearchIndexFormat.termFile(number) + ".js")),
            let object = ScriptJSON.parse(data)?.value as? [String: [Any]] {
-            shard = object.mapValues { $0.compactMap { ($0 as? NSNumber)?.doubleValue } }
+            shard = object.mapValues { $0.compactMap { ($0 as? NSNumber)?.intValue } }
         }
         termShardCache[number] = shard
         return shard
     }
 
-    private func postings(_ term: String) -> [Double] {
-        termShard(for: term)[term] ?? []
+    /// A term's postings, document gaps summed and weights scaled (SPEC.md §3).
+    private func postings(_ term: String) -> [Posting] {
+        guard let number = SearchIndexFormat.shard(of: term, firstTerms: firstTerms), let raw = termShard(number)[term] else { return [] }
+        let hangulWord = term.utf8.first == UInt8(ascii: "~")
+        var result: [Posting] = []
+        result.reserveCapacity(raw.count / 2)
+        var document = 0
+        for i in stride(from: 0, to: raw.count - 1, by: 2) {
+            document += raw[i]
+            result.append((document, hangulWord ? Double(raw[i + 1]) : Double(raw[i + 1]) / SearchIndexFormat.weightScale))
+        }
+        return result
     }
 
+    /// Every term starting with `prefix`, from the shards whose ranges can hold one.
     private func terms(withPrefix prefix: String) -> [String] {
-        termShard(for: prefix).keys.filter { $0.hasPrefix(prefix) }.sorted()
+        SearchIndexFormat.shards(withPrefix: prefix, firstTerms: firstTerms)
+            .flatMap { termShard($0).keys.filter { SearchIndexFormat.starts($0, with: prefix) } }
+            .sorted(by: SearchIndexFormat.precedes)
     }
 
     /// BM25 scores of one term: document → score.
     private func scores(_ term: String) -> [Int: Double] {
         let list = postings(term)
-        let df = Double(list.count / 2)
+        let df = Double(list.count)
         guard df > 0 else { return [:] }
         let n = Double(docCount)
         let idf = log(1 + (n - df + 0.5) / (df + 0.5))
         let k1 = SearchIndexFormat.k1
         var result: [Int: Double] = [:]
-        for i in stride(from: 0, to: list.count - 1, by: 2) {
-            let weight = list[i + 1]
-            result[Int(list[i])] = idf * weight * (k1 + 1) / (weight + k1)
+        for posting in list {
+            result[posting.document] = idf * posting.weight * (k1 + 1) / (posting.weight + k1)
         }
         return result
     }
@@ -164,7 +189,7 @@ public final class QueryEngine {
             case .exact(let term):
                 groupScores = scores(term)
             case .prefix(let prefix) where prefix.unicodeScalars.count < 2 && !(0xAC00...0xD7A3).contains(prefix.unicodeScalars.first?.value ?? 0):
-                // A one-character word prefix would need every shard: it matches the term itself only.
+                // A one-character word prefix would load every shard of that letter: it matches the term itself only (SPEC.md §4.3).
                 groupScores = scores(prefix)
             case .prefix(let prefix):
                 for term in terms(withPrefix: prefix) {
@@ -181,8 +206,8 @@ public final class QueryEngine {
                 groupScores = groupScores.filter { (matched[$0.key] ?? 0) >= required }
                 let scalars = Array(piece.unicodeScalars)
                 if scalars.count >= 3 {
-                    let full = Set(terms(withPrefix: "~" + piece).flatMap { documents(postings($0)) })
-                    let stem = Set(terms(withPrefix: "~" + String(String.UnicodeScalarView(scalars.dropLast()))).flatMap { documents(postings($0)) })
+                    let full = Set(terms(withPrefix: "~" + piece).flatMap { postings($0).map(\.document) })
+                    let stem = Set(terms(withPrefix: "~" + String(String.UnicodeScalarView(scalars.dropLast()))).flatMap { postings($0).map(\.document) })
                     for document in groupScores.keys {
                         if full.contains(document) { groupScores[document]! += 2 } else if stem.contains(document) { groupScores[document]! += 1 }
                     }
@@ -214,23 +239,9 @@ public final class QueryEngine {
         return Response(total: kept.count, results: results, facets: facets.filter { !$0.value.isEmpty })
     }
 
-    private func documents(_ list: [Double]) -> [Int] {
-        stride(from: 0, to: list.count - 1, by: 2).map { Int(list[$0]) }
-    }
-
     private func facetValues(_ document: Int) -> [String: [String]] {
-        guard document >= 0, document < docTable.count else { return [:] }
-        let row = docTable[document]
-        func name(_ key: String, _ index: Int) -> [String] {
-            guard let list = meta[key] as? [String], index >= 0, index < list.count else { return [] }
-            return [list[index]]
-        }
-        var systems: [String] = []
-        for index in row.systems {
-            for system in name("systems", index) where !systems.contains(system) { systems.append(system) }
-        }
-        return ["kind": name("kinds", row.kind), "severity": name("severities", row.severity),
-                "system": systems, "engagement": name("engagements", row.engagement)]
+        guard document >= 0, document < facetOfDocument.count, let set = facetOfDocument[document] else { return [:] }
+        return facetSets[set]
     }
 
     private func document(_ index: Int) -> (fields: [String: String], systems: [String]) {

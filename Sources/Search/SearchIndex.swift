@@ -36,29 +36,94 @@ public struct SearchDocument: Sendable, Hashable {
 
 /// The shared constants of the index format.
 public enum SearchIndexFormat {
-    public static let schema = 2
+    public static let schema = 3
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)
     public static let snippetTextLength = 800
+    /// Word-term postings hold the weight in these units (SPEC.md §3): `w = q / weightScale`.
+    public static let weightScale = 10000.0
 
-    /// The part of a term that chooses its shard (SPEC.md §3): without a leading `~`, a Hangul
-    /// syllable alone, else the first two code points — so the terms a prefix query needs share a shard.
-    public static func shardKey(_ term: String) -> [Unicode.Scalar] {
-        var scalars = Array(term.unicodeScalars)
-        if scalars.first == "~" { scalars.removeFirst() }
-        guard let first = scalars.first else { return [] }
-        if (0xAC00...0xD7A3).contains(first.value) { return [first] }
-        return Array(scalars.prefix(2))
+    /// Code point order (SPEC.md §3): the order of the UTF-8 bytes, not Swift's `<` on `String`
+    /// (which compares canonically equivalent forms as equal).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    /// The shard of a term: a 31-based hash of its key, modulo the shard count.
-    public static func shard(of term: String, shards: Int) -> Int {
-        var hash: UInt32 = 0
-        for scalar in shardKey(term) { hash = hash &* 31 &+ scalar.value }
-        return Int(hash % UInt32(max(1, shards)))
+    /// Whether `term` starts with `prefix`, code point by code point (not `hasPrefix`, which compares characters).
+    public static func starts(_ term: String, with prefix: String) -> Bool {
+        term.utf8.starts(with: prefix.utf8)
     }
 
+    /// The shard holding `term`: the last shard whose first term is ≤ `term`; nil when `term` sorts
+    /// before every shard (SPEC.md §3, term ranges).
+    public static func shard(of term: String, firstTerms: [String]) -> Int? {
+        var low = 0, high = firstTerms.count
+        // The number of first terms ≤ term.
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(term, firstTerms[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low == 0 ? nil : low - 1
+    }
+
+    /// The shards that can hold terms starting with `prefix`: the shard of the prefix itself and the
+    /// shards right after it whose first term starts with the prefix.
+    public static func shards(withPrefix prefix: String, firstTerms: [String]) -> [Int] {
+        var result: [Int] = []
+        let home = shard(of: prefix, firstTerms: firstTerms)
+        if let home { result.append(home) }
+        var next = (home ?? -1) + 1
+        while next < firstTerms.count, starts(firstTerms[next], with: prefix) {
+            result.append(next)
+            next += 1
+        }
+        return result
+    }
+
+    /// The digits of the facet codes in `meta.js` (SPEC.md §3): printable ASCII without `"`, `&`, `<`, `>`, `\`.
+    public static let facetDigits: [UInt8] = Array((0x21...0x7E).filter { !"\"&<>\\".utf8.contains(UInt8($0)) }.map { UInt8($0) })
+
+    /// The smallest code width that numbers `count` facet sets.
+    public static func facetWidth(for count: Int) -> Int {
+        var width = 1, capacity = facetDigits.count
+        while capacity < count {
+            width += 1
+            capacity *= facetDigits.count
+        }
+        return width
+    }
+
+    /// `index` as `width` base-89 digits, most significant first.
+    public static func facetCode(_ index: Int, width: Int) -> String {
+        var digits: [UInt8] = []
+        var rest = index
+        for _ in 0..<width {
+            digits.append(facetDigits[rest % facetDigits.count])
+            rest /= facetDigits.count
+        }
+        return String(decoding: digits.reversed(), as: UTF8.self)
+    }
+
+    /// Per document, the index of its facet set (nil for a malformed code), from `docs` and the width.
+    public static func facetIndexes(_ docs: String, width: Int, count: Int) -> [Int?] {
+        var value = [Int](repeating: -1, count: 128)
+        for (position, digit) in facetDigits.enumerated() { value[Int(digit)] = position }
+        let bytes = Array(docs.utf8)
+        guard width > 0 else { return Array(repeating: nil, count: count) }
+        return (0..<count).map { document in
+            let start = document * width
+            guard start + width <= bytes.count else { return nil }
+            var index = 0
+            for byte in bytes[start..<(start + width)] {
+                guard byte < 128, value[Int(byte)] >= 0 else { return nil }
+                index = index * facetDigits.count + value[Int(byte)]
+            }
+            return index
+        }
+    }
+
+    /// `terms-007`, `terms-1234`: at least three digits.
     public static func termFile(_ shard: Int) -> String { String(format: "terms-%03d", shard) }
     public static func docFile(_ shard: Int) -> String { String(format: "docs-%03d", shard) }
 }

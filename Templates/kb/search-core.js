@@ -1,5 +1,5 @@
 /*
- * Dossier knowledge-base search engine (schema 1): tokenizer, query parser, BM25 ranking over the
+ * Dossier knowledge-base search engine (schema 3): tokenizer, query parser, BM25 ranking over the
  * static index files, and snippets. Pure (no DOM except in scriptLoader), a classic script that
  * also loads in Node. The binding specification is Sources/Search/SPEC.md; the Swift engine
  * implements the same text, and Tests/Fixtures/search-vectors.json checks both.
@@ -7,7 +7,7 @@
 (function (root) {
   'use strict';
 
-  var SCHEMA = 2;
+  var SCHEMA = 3;
   var MAX_TOKEN = 40; // code points (§1.7)
   var H = 1, W = 2, J = 3, S = 4;
   var LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
@@ -148,24 +148,83 @@
 
   var FACETS = ['kind', 'system', 'severity', 'engagement'];
 
-  function pad3(n) { return ('00' + n).slice(-3); }
+  // File numbers have at least three digits (§3): docs-007, docs-1099.
+  function pad3(n) { var s = String(n); return s.length >= 3 ? s : ('00' + s).slice(-3); }
 
-  // §3: the shard key is the term without a leading `~`: its first syllable when that is Hangul,
-  // else its first two code points; the shard is a 31-based hash of the key (uint32) modulo S.
-  function shardKey(term) {
-    var cps = Array.from(term.charAt(0) === '~' ? term.slice(1) : term);
-    if (!cps.length) return [];
-    var first = cps[0].codePointAt(0);
-    return first >= 0xAC00 && first <= 0xD7A3 ? [cps[0]] : cps.slice(0, 2);
+  // §3: terms are ordered by code point. JavaScript's < compares UTF-16 code units, which puts
+  // U+E000…U+FFFF after the surrogates of U+10000 and above; this comparison does not.
+  function compareCodePoints(a, b) {
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a.charCodeAt(i), y = b.charCodeAt(i);
+      if (x !== y) {
+        if (x >= 0xD800 && y >= 0xD800) {
+          x = x >= 0xE000 ? x - 0x800 : x + 0x2000;
+          y = y >= 0xE000 ? y - 0x800 : y + 0x2000;
+        }
+        return x - y;
+      }
+    }
+    return a.length - b.length;
   }
 
-  function shardOf(term, shards) {
-    var h = 0;
-    shardKey(term).forEach(function (c) { h = (Math.imul(h, 31) + c.codePointAt(0)) >>> 0; });
-    return 'terms-' + pad3(h % shards);
+  // §3 term ranges: the shard of a term is the last shard whose first term is ≤ it; −1 when the term
+  // sorts before every shard.
+  function shardOfTerm(term, firstTerms) {
+    var lo = 0, hi = firstTerms.length; // lo becomes the number of first terms ≤ term
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (compareCodePoints(term, firstTerms[mid]) < 0) hi = mid; else lo = mid + 1;
+    }
+    return lo - 1;
   }
 
-  // A one-code-point word prefix would need every shard (§4.3): it matches the term itself only.
+  // The shards that can hold terms starting with prefix: the prefix's own shard and the shards right
+  // after it whose first term starts with the prefix.
+  function shardsWithPrefix(prefix, firstTerms) {
+    var home = shardOfTerm(prefix, firstTerms), out = home >= 0 ? [home] : [];
+    for (var i = home + 1; i < firstTerms.length && firstTerms[i].lastIndexOf(prefix, 0) === 0; i++) out.push(i);
+    return out;
+  }
+
+  function termFile(i) { return 'terms-' + pad3(i); }
+
+  // §3 facet table: the base-89 digits of the codes in meta.docs.
+  var FACET_DIGITS = (function () {
+    var out = '';
+    for (var c = 0x21; c <= 0x7E; c++) if ('"&<>\\'.indexOf(String.fromCharCode(c)) < 0) out += String.fromCharCode(c);
+    return out;
+  })();
+
+  // Per document, the index of its facet set in meta.facetSets (−1 when the code is malformed).
+  function decodeFacetCodes(docs, width, count) {
+    var value = new Int16Array(128).fill(-1), out = new Int32Array(count).fill(-1);
+    for (var k = 0; k < FACET_DIGITS.length; k++) value[FACET_DIGITS.charCodeAt(k)] = k;
+    docs = typeof docs === 'string' ? docs : '';
+    if (!(width >= 1)) return out;
+    for (var i = 0; i < count && (i + 1) * width <= docs.length; i++) {
+      var code = 0;
+      for (var j = i * width; j < (i + 1) * width; j++) {
+        var c = docs.charCodeAt(j), v = c < 128 ? value[c] : -1;
+        if (v < 0) { code = -1; break; }
+        code = code * FACET_DIGITS.length + v;
+      }
+      out[i] = code;
+    }
+    return out;
+  }
+
+  // Each facet set by name: {kind: [...], severity: [...], system: [...], engagement: [...]}.
+  function facetSetValues(meta, set) {
+    function name(list, k) { return Array.isArray(list) && k >= 0 && k < list.length ? [list[k]] : []; }
+    var systems = [];
+    (Array.isArray(set[3]) ? set[3] : []).forEach(function (k) {
+      name(meta.systems, k).forEach(function (n) { if (systems.indexOf(n) < 0) systems.push(n); });
+    });
+    return { kind: name(meta.kinds, set[0]), severity: name(meta.severities, set[1]), system: systems, engagement: name(meta.engagements, set[2]) };
+  }
+
+  // A one-code-point word prefix would load every shard of that letter (§4.3): it matches the term itself only.
   function narrowPrefix(term) {
     var cps = Array.from(term);
     if (cps.length !== 1) return false;
@@ -180,12 +239,23 @@
     return err;
   }
 
-  // A terms shard with own-property lookups only (a term may be "constructor") and its terms
-  // sorted, so that all terms with a given prefix form one contiguous range.
+  // A terms shard with own-property lookups only (a term may be "constructor"), its terms sorted so
+  // that all terms with a given prefix form one contiguous run; postings are decoded on first use.
   function prepareShard(obj) {
-    var map = new Map();
-    Object.keys(obj).forEach(function (k) { map.set(k, obj[k]); });
-    return { map: map, keys: Array.from(map.keys()).sort() };
+    var raw = new Map();
+    Object.keys(obj).forEach(function (k) { raw.set(k, obj[k]); });
+    return { raw: raw, decoded: new Map(), keys: Array.from(raw.keys()).sort() };
+  }
+
+  // §3: [gap, q, gap, q, …] → [document, weight, document, weight, …].
+  function decodePostings(term, list) {
+    var out = new Array(list.length), d = 0, scale = term.charAt(0) === '~' ? 1 : 10000;
+    for (var j = 0; j + 1 < list.length; j += 2) {
+      d += list[j];
+      out[j] = d;
+      out[j + 1] = list[j + 1] / scale;
+    }
+    return out;
   }
 
   function withPrefix(shard, prefix) {
@@ -216,11 +286,12 @@
     function loadMeta() {
       return load('meta', function (meta) {
         if (!meta || meta.schema !== SCHEMA) throw schemaError(meta ? meta.schema : 'unknown');
-        // The document table is one string of rows `kind,severity,engagement,system.system`.
-        meta.rows = typeof meta.docs === 'string' && meta.docs ? meta.docs.split(';').map(function (row) {
-          var f = row.split(',');
-          return [+f[0], +f[1], +f[2], f[3] ? f[3].split('.').map(Number) : []];
-        }) : [];
+        if (!Array.isArray(meta.termShards)) meta.termShards = [];
+        // The facet table: distinct facet sets, one code per document (§3).
+        meta.sets = (Array.isArray(meta.facetSets) ? meta.facetSets : []).map(function (set) {
+          return facetSetValues(meta, Array.isArray(set) ? set : []);
+        });
+        meta.rows = decodeFacetCodes(meta.docs, meta.facetWidth, meta.docCount || 0);
         return meta;
       });
     }
@@ -231,16 +302,23 @@
       return loadMeta().then(function (meta) {
         var empty = { total: 0, results: [], facets: emptyFacets() };
         if (!groups.length || !meta.docCount) return empty;
-        var names = new Set();
+        var first = meta.termShards, needed = new Set();
+        function add(i) { if (i >= 0) needed.add(i); }
         groups.forEach(function (g) {
-          if (g.kind === 'term') names.add(shardOf(g.term, meta.termShards));
-          else g.bigrams.forEach(function (t) { names.add(shardOf(t, meta.termShards)); });
-          // `~` + piece lives in the shard of the piece's first syllable, as its first bigram does.
+          if (g.kind === 'term') {
+            if (g.prefix && !narrowPrefix(g.term)) shardsWithPrefix(g.term, first).forEach(add);
+            else add(shardOfTerm(g.term, first));
+          } else {
+            g.bigrams.forEach(function (t) { add(shardOfTerm(t, first)); });
+            // The adjacency bonus reads the `~` terms starting with the piece without its last syllable
+            // (which include those starting with the whole piece).
+            if (g.piece.length >= 3) shardsWithPrefix('~' + g.piece.slice(0, -1), first).forEach(add);
+          }
         });
-        var list = Array.from(names);
-        return Promise.all(list.map(function (n) { return load(n, prepareShard); })).then(function (loaded) {
-          var shards = {};
-          list.forEach(function (n, i) { shards[n] = loaded[i]; });
+        var list = Array.from(needed);
+        return Promise.all(list.map(function (i) { return load(termFile(i), prepareShard); })).then(function (loaded) {
+          var shards = new Map();
+          list.forEach(function (i, k) { shards.set(i, loaded[k]); });
           return rank(meta, groups, shards, options);
         });
       });
@@ -249,8 +327,10 @@
     function rank(meta, groups, shards, options) {
       var N = meta.docCount, k1 = meta.k1;
       function postings(term) {
-        var shard = shards[shardOf(term, meta.termShards)];
-        return (shard && shard.map.get(term)) || [];
+        var shard = shards.get(shardOfTerm(term, meta.termShards));
+        if (!shard || !shard.raw.has(term)) return [];
+        if (!shard.decoded.has(term)) shard.decoded.set(term, decodePostings(term, shard.raw.get(term)));
+        return shard.decoded.get(term);
       }
       // Postings hold the length-normalised frequency w (§3): BM25 is idf · w(k1 + 1) / (w + k1).
       function bm25(p, j, idf) {
@@ -262,8 +342,12 @@
         return Math.log(1 + (N - df + 0.5) / (df + 0.5));
       }
       function prefixTerms(prefix) {
-        var shard = shards[shardOf(prefix, meta.termShards)];
-        return shard ? withPrefix(shard, prefix) : [];
+        var out = [];
+        shardsWithPrefix(prefix, meta.termShards).forEach(function (i) {
+          var shard = shards.get(i);
+          if (shard) out.push.apply(out, withPrefix(shard, prefix));
+        });
+        return out;
       }
 
       // Per group: Map document index -> group score, for the documents satisfying it.
@@ -354,21 +438,11 @@
 
   function emptyFacets() { return { kind: {}, system: {}, severity: {}, engagement: {} }; }
 
-  // The facet values of document i, by name. Missing values (index −1) have none.
+  // The facet values of document i, by name (§3 facet table); none for a missing or malformed code.
+  var NO_FACETS = { kind: [], severity: [], system: [], engagement: [] };
   function docValues(meta, i) {
-    var row = meta.rows[i] || [-1, -1, -1, []];
-    function name(list, k) { return k >= 0 && k < list.length ? [list[k]] : []; }
-    var systems = [];
-    (row[3] || []).forEach(function (k) {
-      var n = meta.systems[k];
-      if (n != null && systems.indexOf(n) < 0) systems.push(n);
-    });
-    return {
-      kind: name(meta.kinds, row[0]),
-      severity: name(meta.severities, row[1]),
-      system: systems,
-      engagement: name(meta.engagements, row[2])
-    };
+    var code = i >= 0 && i < meta.rows.length ? meta.rows[i] : -1;
+    return code >= 0 && code < meta.sets.length ? meta.sets[code] : NO_FACETS;
   }
 
   // Facet objects {name: count}, values in the order of the meta lists. Names come from the index:
@@ -553,6 +627,10 @@
     hangulWords: hangulWords,
     splitWords: splitWords,
     parseQuery: parseQuery,
+    compareCodePoints: compareCodePoints,
+    shardOfTerm: shardOfTerm,
+    shardsWithPrefix: shardsWithPrefix,
+    decodeFacetCodes: decodeFacetCodes,
     createEngine: createEngine,
     highlightTerms: highlightTerms,
     findMatches: findMatches,

@@ -20,6 +20,8 @@ struct Vectors: Decodable {
         var filters: [String: [String]]?
         var ids: [String]
         var total: Int?
+        var scores: [Double]?
+        var facets: [String: [String: Int]]?
         var testDescription: String { query.debugDescription }
     }
 
@@ -60,5 +62,10 @@ struct Vectors: Decodable {
         let response = engine.search(vector.query, filters: vector.filters ?? [:], limit: 100)
         #expect(response.results.compactMap { $0.document["id"] } == vector.ids)
         if let total = vector.total { #expect(response.total == total) }
+        if let scores = vector.scores {
+            #expect(response.results.count == scores.count)
+            for (result, score) in zip(response.results, scores) { #expect(abs(result.score - score) < 1e-6, "\(result.score) ≠ \(score)") }
+        }
+        if let facets = vector.facets { #expect(response.facets == facets.filter { !$0.value.isEmpty }) }
     }
 }

@@ -30,9 +30,9 @@ function folderLoader(dir, loaded = []) {
   };
 }
 
-test('vectors describe schema 2', () => {
-  assert.equal(vectors.schema, 2);
-  assert.equal(Search.SCHEMA, 2);
+test('vectors describe schema 3', () => {
+  assert.equal(vectors.schema, 3);
+  assert.equal(Search.SCHEMA, 3);
   assert.ok(vectors.tokenizer.length >= 35);
   assert.ok(vectors.queries.length >= 15);
 });
@@ -94,12 +94,17 @@ test('limit keeps the total and loads only the doc shards it needs', async () =>
 });
 
 test('an index of another schema is refused', async () => {
-  const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema: 1, docCount: 0, docs: [] } : {}));
-  await assert.rejects(engine.search('disk'), (err) => {
-    assert.equal(err.message, 'This knowledge base index uses schema 1; this page understands schema 2 — ' +
-      'rebuild the knowledge base with the same Dossier version.');
-    return true;
-  });
+  for (const schema of [1, 2]) {
+    const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema, docCount: 0, termShards: 3, docs: '' } : {}));
+    await assert.rejects(engine.search('disk'), (err) => {
+      assert.equal(err.message, `This knowledge base index uses schema ${schema}; this page understands schema 3 — ` +
+        'rebuild the knowledge base with the same Dossier version.');
+      assert.equal(err.code, 'schema');
+      return true;
+    });
+  }
+  const none = Search.createEngine(async () => ({ docCount: 1 }));
+  await assert.rejects(none.search('disk'), /uses schema undefined; this page understands schema 3/);
 });
 
 test('a failing index load rejects', async () => {
@@ -112,9 +117,9 @@ test('"constructor" and other prototype names are ordinary terms', async () => {
   assert.equal((await engine.search('constructor ')).total, 0);
   assert.equal((await engine.search('tostring ')).total, 0);
   // Facet names are data too.
-  const meta = { schema: 2, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: 1, docShardSize: 4, kinds: ['finding'],
-    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], docs: '0,-1,0,0.1' };
-  const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: [0, 1] } : [{ id: 'X' }]));
+  const meta = { schema: 3, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: ['constructor'], docShardSize: 4, kinds: ['finding'],
+    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], facetSets: [[0, -1, 0, [0, 1]]], facetWidth: 1, docs: '!' };
+  const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: [0, 10000] } : [{ id: 'X' }]));
   const res = await tiny.search('constructor');
   assert.deepEqual(res.results.map((r) => r.doc.id), ['X']);
   assert.deepEqual(Object.keys(res.facets.system), ['__proto__', 'constructor']);
@@ -122,38 +127,223 @@ test('"constructor" and other prototype names are ordinary terms', async () => {
   assert.deepEqual((await tiny.search('x', { filters: { system: ['__proto__'] } })).facets.engagement, {});
 });
 
-test('index files: exact script form, escaped, and the hostile title stays text', () => {
-  const files = fs.readdirSync(fixtureIndex).filter((f) => f.endsWith('.js')).sort();
-  assert.deepEqual(files, ['docs-000.js', 'docs-001.js', 'meta.js', 'terms-000.js', 'terms-001.js', 'terms-002.js']);
-  const byName = {};
-  for (const f of files) {
-    const source = fs.readFileSync(path.join(fixtureIndex, f), 'utf8');
-    const name = f.slice(0, -3);
-    assert.match(source, new RegExp(`^DossierSearchIndex\\.register\\("${name}", [\\s\\S]*\\);\\n$`));
-    assert.doesNotMatch(source, /[<>&\u2028\u2029]/, `${f} escapes < > & U+2028 U+2029`);
-    byName[name] = runIndexFile(path.join(fixtureIndex, f)).json;
+// The fixture's source: the documents and the byte budget make-search-index.py wrote it with.
+const fixtureSource = JSON.parse(fs.readFileSync(path.join(repo, 'Tests/Fixtures/search-documents.json'), 'utf8'));
+
+// The fixture index, every file run as a script: name -> registered JSON, and name -> source text.
+function readFixture() {
+  const byName = {}, sources = {};
+  for (const f of fs.readdirSync(fixtureIndex).filter((f) => f.endsWith('.js'))) {
+    sources[f.slice(0, -3)] = fs.readFileSync(path.join(fixtureIndex, f), 'utf8');
+    // Plain objects of this realm (the script ran in another context), so deepEqual compares values.
+    byName[f.slice(0, -3)] = JSON.parse(JSON.stringify(runIndexFile(path.join(fixtureIndex, f)).json));
   }
+  return { byName, sources };
+}
+
+test('index files: exact script form, escaped, and the hostile title stays text', () => {
+  const { byName, sources } = readFixture();
   const meta = byName.meta;
+  const termFiles = meta.termShards.map((_, i) => 'terms-' + String(i).padStart(3, '0'));
+  assert.ok(termFiles.length >= 5, 'the fixture has several term shards');
+  assert.deepEqual(Object.keys(byName).sort(), ['docs-000', 'docs-001', 'meta', ...termFiles].sort());
+  for (const [name, source] of Object.entries(sources)) {
+    assert.match(source, new RegExp(`^DossierSearchIndex\\.register\\("${name}", [\\s\\S]*\\);\\n$`));
+    assert.doesNotMatch(source, /[<>&\u2028\u2029]/, `${name} escapes < > & U+2028 U+2029`);
+  }
   const docs = byName['docs-000'].concat(byName['docs-001']);
   const hostile = docs.find((d) => d.id === 'KB-002');
   assert.equal(hostile.title, '</script><script>alert(1)</script>');
   assert.ok(hostile.text.includes('"><img src=x onerror=alert(2)>'));
-
-  // Structure of §3.
-  assert.equal(meta.docs.split(';').length, meta.docCount);
+  assert.equal(meta.schema, 3);
+  assert.equal(meta.docCount, fixtureSource.documents.length);
   assert.equal(byName['docs-000'].length, meta.docShardSize);
-  for (let s = 0; s < meta.termShards; s++) {
-    for (const [term, postings] of Object.entries(byName['terms-00' + s])) {
-      // §3: the key is the first syllable (Hangul) or the first two code points, without a `~`.
-      const cps = Array.from(term[0] === '~' ? term.slice(1) : term);
-      const first = cps[0].codePointAt(0);
-      const key = first >= 0xAC00 && first <= 0xD7A3 ? cps.slice(0, 1) : cps.slice(0, 2);
-      let h = 0;
-      for (const c of key) h = (Math.imul(h, 31) + c.codePointAt(0)) >>> 0;
-      assert.equal(h % meta.termShards, s, `${term} is in shard ${s}`);
-      for (let i = 2; i < postings.length; i += 2) assert.ok(postings[i] > postings[i - 2], `${term} postings in order`);
+});
+
+// The third implementation: make-search-index.py, run over search-documents.json, writes exactly
+// these files (and swift test checks that IndexWriter does too).
+const python = require('node:child_process').spawnSync('python3', ['--version']).status === 0;
+test('the fixture index is what make-search-index.py writes', { skip: !python && 'python3 is missing' }, () => {
+  const run = require('node:child_process').spawnSync('python3', [path.join(repo, 'Tests/Fixtures/make-search-index.py'), '--check'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+});
+
+test('term shards: sorted ranges starting at their listed first terms, cut by the byte budget', () => {
+  const { byName, sources } = readFixture();
+  const first = byName.meta.termShards;
+  const budget = fixtureSource.shardBudget;
+  for (let i = 1; i < first.length; i++) assert.ok(Search.compareCodePoints(first[i - 1], first[i]) < 0, 'first terms ascend');
+  const entrySizes = [];
+  first.forEach((start, i) => {
+    const name = 'terms-' + String(i).padStart(3, '0');
+    // Entries in the order written: the raw text, one `"term":[…]` per line.
+    const body = sources[name].slice(sources[name].indexOf('{') + 1, sources[name].lastIndexOf('}'));
+    const entries = body.split(',\n');
+    const terms = entries.map((e) => JSON.parse(e.slice(0, e.indexOf('":[') + 1)));
+    assert.deepEqual(terms.slice().sort(Search.compareCodePoints), terms, `${name} is in code point order`);
+    assert.deepEqual(terms.slice().sort(), Object.keys(byName[name]).sort());
+    assert.equal(terms[0], start, `${name} starts at termShards[${i}]`);
+    for (const term of terms) {
+      assert.equal(Search.shardOfTerm(term, first), i, `${term} is found in ${name}`);
+      const postings = byName[name][term];
+      assert.ok(postings.length >= 2 && postings.length % 2 === 0);
+      for (let j = 2; j < postings.length; j += 2) assert.ok(postings[j] >= 1, `${term}: gaps are positive`);
+      for (let j = 1; j < postings.length; j += 2) assert.ok(Number.isInteger(postings[j]) && postings[j] > 0, `${term}: integer weights`);
     }
+    entrySizes.push(entries.map((e) => Buffer.byteLength(e) + 2));
+  });
+  entrySizes.forEach((sizes, i) => {
+    const total = sizes.reduce((a, b) => a + b, 0);
+    assert.ok(total <= budget || sizes.length === 1, `shard ${i} (${total} bytes) keeps to the budget ${budget}`);
+    if (i + 1 < entrySizes.length) assert.ok(total + entrySizes[i + 1][0] > budget, `shard ${i} is cut only when the next entry does not fit`);
+  });
+  // What the vectors then cover: prefix queries over two shards.
+  const holding = (prefix) => first.map((_, i) => i).filter((i) => Object.keys(byName['terms-' + String(i).padStart(3, '0')]).some((t) => t.startsWith(prefix)));
+  assert.deepEqual(holding('풀').length, 2, '풀 and 풀이 lie in two shards');
+  assert.deepEqual(holding('~디스크').length, 2, '~디스크 and ~디스크를 lie in two shards');
+  assert.deepEqual(Search.shardsWithPrefix('풀', first), holding('풀'));
+  assert.deepEqual(Search.shardsWithPrefix('~디스크', first), holding('~디스크'));
+});
+
+test('facet table: one code per document, decoded to the documents\' facet values', async () => {
+  const { byName } = readFixture();
+  const meta = byName.meta;
+  assert.equal(meta.docs.length, meta.docCount * meta.facetWidth);
+  const codes = Search.decodeFacetCodes(meta.docs, meta.facetWidth, meta.docCount);
+  fixtureSource.documents.forEach((d, i) => {
+    const [kind, severity, engagement, systems] = meta.facetSets[codes[i]];
+    assert.equal(meta.kinds[kind], d.kind);
+    assert.equal(severity < 0 ? null : meta.severities[severity], d.severity);
+    assert.equal(meta.engagements[engagement], d.engagement);
+    assert.deepEqual(systems.map((k) => meta.systems[k]), d.systems);
+  });
+  // Width 2: base 89, most significant digit first; malformed or missing codes decode to −1.
+  const digits = "!#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+  assert.equal(digits.length, 89);
+  assert.deepEqual(Array.from(Search.decodeFacetCodes('!!!#~~#!', 2, 5)), [0, 1, 88 * 89 + 88, 89, -1]);
+  assert.deepEqual(Array.from(Search.decodeFacetCodes('!"\\<é0', 1, 6)), [0, -1, -1, -1, -1, 13]);
+  assert.deepEqual(Array.from(Search.decodeFacetCodes(undefined, 1, 2)), [-1, -1]);
+  // A document whose code names no facet set counts in no facet, and a filter drops it.
+  const index = {
+    meta: { schema: 3, docCount: 3, k1: 1.2, b: 0.75, docShardSize: 10, termShards: ['x'], kinds: ['finding', 'incident'], systems: ['db', 'was'],
+      severities: ['high'], engagements: ['e'], facetSets: [[0, 0, 0, [1, 0]], [1, -1, 0, []]], facetWidth: 2, docs: '!#!!~~' },
+    'terms-000': { x: [0, 10000, 1, 10000, 1, 10000] },
+    'docs-000': [{ id: 'A' }, { id: 'B' }, { id: 'C' }],
+  };
+  const engine = Search.createEngine(async (n) => index[n]);
+  const res = await engine.search('x ');
+  assert.equal(res.total, 3);
+  assert.deepEqual(res.facets, { kind: { finding: 1, incident: 1 }, system: { db: 1, was: 1 }, severity: { high: 1 }, engagement: { e: 2 } });
+  assert.deepEqual((await engine.search('x ', { filters: { kind: ['incident'] } })).results.map((r) => r.doc.id), ['A']);
+});
+
+test('code point order: supplementary characters sort after U+FFFF, unlike JavaScript <', () => {
+  const astral = '\u{20000}'; // CJK Extension B: a letter, so a word term
+  assert.ok(astral < '\uFFFD', 'UTF-16 order puts it first');
+  assert.ok(Search.compareCodePoints(astral, '\uFFFD') > 0);
+  assert.ok(Search.compareCodePoints('\uFFFD', astral) < 0);
+  assert.ok(Search.compareCodePoints('a' + astral, 'a\uE000') > 0);
+  assert.ok(Search.compareCodePoints('\u{20000}', '\u{20001}') < 0);
+  assert.ok(Search.compareCodePoints('ab', 'abc') < 0 && Search.compareCodePoints('abc', 'abc') === 0 && Search.compareCodePoints('b', 'abc') > 0);
+  assert.deepEqual(['~가', '\u{20000}', 'z', '가', '\uFFFD', '0'].sort(Search.compareCodePoints), ['0', 'z', '~가', '가', '\uFFFD', '\u{20000}']);
+  const first = ['a', '\uFFFD', astral];
+  assert.equal(Search.shardOfTerm('\uFFFE', first), 1);
+  assert.equal(Search.shardOfTerm('\u{20001}', first), 2);
+});
+
+test('range lookup: the last shard whose first term is ≤ the term, and the shards a prefix needs', () => {
+  const first = ['0', 'db01', 'f-002', 'f-003x', 'g', '~디스크를', '풀이'];
+  assert.equal(Search.shardOfTerm('', first), -1);
+  assert.equal(Search.shardOfTerm('/', first), -1, 'sorts before every shard: no shard, nothing to load');
+  assert.equal(Search.shardOfTerm('0', first), 0);
+  assert.equal(Search.shardOfTerm('db0', first), 0, 'just before a boundary');
+  assert.equal(Search.shardOfTerm('db01', first), 1, 'a first term is in its own shard');
+  assert.equal(Search.shardOfTerm('f-001', first), 1);
+  assert.equal(Search.shardOfTerm('f-0029', first), 2);
+  assert.equal(Search.shardOfTerm('zzz', first), 4);
+  assert.equal(Search.shardOfTerm('~디스크', first), 4);
+  assert.equal(Search.shardOfTerm('풀', first), 5);
+  assert.equal(Search.shardOfTerm('풀이다', first), 6);
+  assert.deepEqual(Search.shardsWithPrefix('f-00', first), [1, 2, 3], 'a prefix over three shards');
+  assert.deepEqual(Search.shardsWithPrefix('f-003', first), [2, 3]);
+  assert.deepEqual(Search.shardsWithPrefix('f-003x', first), [3]);
+  assert.deepEqual(Search.shardsWithPrefix('~디스크', first), [4, 5]);
+  assert.deepEqual(Search.shardsWithPrefix('풀', first), [5, 6]);
+  assert.deepEqual(Search.shardsWithPrefix('x', first), [4]);
+  assert.deepEqual(Search.shardsWithPrefix('', first), [0, 1, 2, 3, 4, 5, 6], 'the empty prefix: every shard');
+  assert.deepEqual(Search.shardsWithPrefix('!', ['!a', '!b', 'c']), [0, 1], 'no shard of the prefix itself, then the shards it starts');
+  assert.deepEqual(Search.shardsWithPrefix('x', []), []);
+  assert.equal(Search.shardOfTerm('x', []), -1);
+});
+
+// The fixture's shards merged into one: the same index as far as ranking goes.
+function mergedFixture() {
+  const { byName } = readFixture();
+  const merged = {};
+  byName.meta.termShards.forEach((_, i) => Object.assign(merged, byName['terms-' + String(i).padStart(3, '0')]));
+  const files = { ...byName, meta: { ...byName.meta, termShards: [byName.meta.termShards[0]] }, 'terms-000': merged };
+  return async (name) => files[name];
+}
+
+test('sharding changes no result: every vector over the fixture and over its shards merged into one', async () => {
+  const loaded = [];
+  const sharded = Search.createEngine(folderLoader(fixtureIndex, loaded));
+  const single = Search.createEngine(mergedFixture());
+  const queries = vectors.queries.map((v) => [v.query, v.filters || {}]).concat(
+    ['풀', '풀이', '커넥', 'f', 'f-00', 'ora', 'set', 's', '~', '~디스크', '디스크', 'was0', 'z', '가득'].map((q) => [q, {}]));
+  for (const [query, filters] of queries) {
+    const a = await sharded.search(query, { filters }), b = await single.search(query, { filters });
+    assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)), JSON.stringify(query));
   }
+  // Prefix queries load both shards of their range: 풀 and 풀이, ~디스크 and ~디스크를 (the bonus).
+  const meta = await sharded.meta();
+  for (const [query, prefix] of [['풀', '풀'], ['디스크가 ', '~디스크']]) {
+    loaded.length = 0;
+    const fresh = Search.createEngine(folderLoader(fixtureIndex, loaded));
+    await fresh.search(query);
+    const expected = Search.shardsWithPrefix(prefix, meta.termShards).map((i) => 'terms-' + String(i).padStart(3, '0'));
+    assert.equal(expected.length, 2);
+    for (const name of expected) assert.ok(loaded.includes(name), `${query} loads ${name}: ${loaded}`);
+  }
+});
+
+test('an exact query loads one term shard; a term before every shard loads none', async () => {
+  const loaded = [];
+  const engine = Search.createEngine(folderLoader(fixtureIndex, loaded));
+  await engine.search('ORA-01555 ', { limit: 0 });
+  assert.deepEqual(loaded.filter((n) => n.startsWith('terms-')).length, 1, loaded.join());
+  loaded.length = 0;
+  const res = await engine.search('/ ', { limit: 0 });
+  assert.equal(res.total, 0);
+  assert.deepEqual(loaded.filter((n) => n.startsWith('terms-')), []);
+});
+
+test('a term larger than any budget is a shard of its own, and file numbers grow past three digits', async () => {
+  // 1,001 documents, one per doc shard: document 1000 lives in docs-1000 (not docs-000).
+  const n = 1001;
+  const big = [];
+  for (let d = 0; d < n; d += 2) big.push(d === 0 ? 0 : 2, 10000 + 100 * d); // every other document
+  const files = {
+    meta: { schema: 3, docCount: n, k1: 1.2, b: 0.75, docShardSize: 1, termShards: ['a', 'big', 'bigger'], kinds: ['finding'], systems: [],
+      severities: [], engagements: [], facetSets: [[0, -1, -1, []]], facetWidth: 1, docs: '!'.repeat(n) },
+    'terms-000': { a: [5, 10000] },
+    'terms-001': { big },
+    'terms-002': { bigger: [1000, 30000], biggest: [3, 10000, 997, 20000] },
+  };
+  for (let d = 0; d < n; d++) files['docs-' + String(d).padStart(3, '0')] = [{ id: 'D' + d }];
+  const loaded = [];
+  const engine = Search.createEngine(async (name) => { loaded.push(name); return files[name]; });
+  const res = await engine.search('big ', { limit: 3 });
+  assert.equal(res.total, (n + 1) / 2);
+  assert.deepEqual(res.results.map((r) => r.doc.id), ['D1000', 'D998', 'D996'], 'weights grow with the document index');
+  assert.deepEqual(loaded.filter((name) => name.startsWith('terms-')), ['terms-001']);
+  assert.ok(loaded.includes('docs-1000') && loaded.includes('docs-998') && !loaded.includes('docs-000'), loaded.join());
+  loaded.length = 0;
+  const typing = await engine.search('bigg', { limit: 0 });
+  assert.equal(typing.total, 2, 'the prefix bigg reaches bigger and biggest, in the shard after the big one');
+  assert.deepEqual(loaded.filter((name) => name.startsWith('terms-')), ['terms-002']);
+  const exact = await engine.search('biggest ');
+  assert.deepEqual(exact.results.map((r) => [r.index, r.doc.id]), [[1000, 'D1000'], [3, 'D3']]);
 });
 
 test('snippet marks the matched words and returns text segments only', () => {

@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+@testable import Search
+
+/// The fixture's source (Tests/Fixtures/search-documents.json), which make-search-index.py writes the fixture index from.
+struct FixtureDocuments: Decodable {
+    struct Document: Decodable {
+        var id, kind, title, url, summary, engagement, body: String
+        var systems, tags, headings: [String]
+        var severity: String?
+    }
+
+    var generator: String
+    var shardBudget: Int
+    var docShardSize: Int
+    var documents: [Document]
+
+    static func load() throws -> FixtureDocuments {
+        try JSONDecoder().decode(FixtureDocuments.self, from: Data(contentsOf: Vectors.fixtures.appendingPathComponent("search-documents.json")))
+    }
+
+    var searchDocuments: [SearchDocument] {
+        documents.map {
+            SearchDocument(id: $0.id, kind: $0.kind, title: $0.title, url: $0.url, summary: $0.summary, systems: $0.systems, severity: $0.severity,
+                           engagement: $0.engagement, tags: $0.tags, headings: $0.headings, body: $0.body)
+        }
+    }
+}
+
+/// A temporary folder holding the files of one index.
+struct IndexFolder {
+    let url: URL
+
+    init(_ files: [(name: String, data: Data)]) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for file in files { try file.data.write(to: url.appendingPathComponent(file.name + ".js")) }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+
+    func json(_ name: String) -> Any? {
+        (try? Data(contentsOf: url.appendingPathComponent(name + ".js"))).flatMap(ScriptJSON.parse)?.value
+    }
+}
+
+@Suite struct IndexFormatTests {
+    /// The Swift writer and the Python generator (a third implementation of SPEC.md §1–3) agree byte for byte.
+    @Test func indexWriterReproducesTheFixtureIndex() throws {
+        let source = try FixtureDocuments.load()
+        let files = IndexWriter.files(for: source.searchDocuments, generator: source.generator, shardBudget: source.shardBudget,
+                                      docShardSize: source.docShardSize)
+        let folder = Vectors.fixtures.appendingPathComponent("search-index")
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".js") }.sorted()
+        #expect(files.map { $0.name + ".js" } == onDisk)
+        #expect(files.count > 6, "several term shards")
+        for file in files {
+            let expected = try String(contentsOf: folder.appendingPathComponent(file.name + ".js"), encoding: .utf8)
+            #expect(String(decoding: file.data, as: UTF8.self) == expected, "\(file.name)")
+        }
+    }
+
+    @Test func anIndexOfAnotherSchemaIsRefused() throws {
+        for schema in [1, 2] {
+            let folder = try IndexFolder([("meta", ScriptJSON.file(name: "meta", json: "{\"schema\":\(schema),\"docCount\":0,\"termShards\":3,\"docs\":\"\"}"))])
+            defer { folder.remove() }
+            let error = #expect(throws: QueryEngine.Failure.self) { try QueryEngine(folder: folder.url) }
+            #expect(error?.description
+                == "this knowledge base index uses schema \(schema); this Dossier understands schema 3 — rebuild the knowledge base with this Dossier")
+        }
+        let empty = try IndexFolder([])
+        defer { empty.remove() }
+        let missing = #expect(throws: QueryEngine.Failure.self) { try QueryEngine(folder: empty.url) }
+        #expect(missing?.description.hasPrefix("no search index in \(empty.url.path)") == true)
+    }
+
+    @Test func codePointOrder() {
+        let astral = "\u{20000}"
+        #expect(SearchIndexFormat.precedes("\u{FFFD}", astral), "U+FFFD before U+20000, whatever UTF-16 says")
+        #expect(!SearchIndexFormat.precedes(astral, "\u{FFFD}"))
+        #expect(SearchIndexFormat.precedes("set", "~디스크") && SearchIndexFormat.precedes("~디스크", "디스"))
+        #expect(SearchIndexFormat.precedes("ab", "abc") && !SearchIndexFormat.precedes("abc", "abc"))
+        // Canonically equivalent but different code points are different terms, in code point order.
+        #expect(SearchIndexFormat.precedes("e\u{301}", "\u{E9}") && !SearchIndexFormat.starts("\u{E9}", with: "e"))
+        #expect(SearchIndexFormat.starts("e\u{301}x", with: "e"), "a prefix by code point, not by character")
+    }
+
+    @Test func rangeLookupAcrossShardBoundaries() {
+        let first = ["0", "db01", "f-002", "f-003x", "g", "~디스크를", "풀이"]
+        let shard = { (term: String) in SearchIndexFormat.shard(of: term, firstTerms: first) }
+        #expect(shard("") == nil && shard("/") == nil, "sorts before every shard")
+        #expect(shard("0") == 0 && shard("db0") == 0)
+        #expect(shard("db01") == 1 && shard("f-001") == 1)
+        #expect(shard("f-0029") == 2 && shard("zzz") == 4 && shard("~디스크") == 4)
+        #expect(shard("풀") == 5 && shard("풀이다") == 6)
+        let prefix = { (text: String) in SearchIndexFormat.shards(withPrefix: text, firstTerms: first) }
+        #expect(prefix("f-00") == [1, 2, 3])
+        #expect(prefix("f-003") == [2, 3] && prefix("f-003x") == [3])
+        #expect(prefix("~디스크") == [4, 5] && prefix("풀") == [5, 6] && prefix("x") == [4])
+        #expect(prefix("") == [0, 1, 2, 3, 4, 5, 6])
+        #expect(SearchIndexFormat.shards(withPrefix: "!", firstTerms: ["!a", "!b", "c"]) == [0, 1])
+        #expect(SearchIndexFormat.shards(withPrefix: "x", firstTerms: []).isEmpty && SearchIndexFormat.shard(of: "x", firstTerms: []) == nil)
+    }
+
+    @Test func facetCodes() {
+        #expect(SearchIndexFormat.facetDigits.count == 89)
+        #expect(String(decoding: SearchIndexFormat.facetDigits, as: UTF8.self)
+            == "!#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~")
+        #expect(SearchIndexFormat.facetWidth(for: 0) == 1 && SearchIndexFormat.facetWidth(for: 89) == 1)
+        #expect(SearchIndexFormat.facetWidth(for: 90) == 2 && SearchIndexFormat.facetWidth(for: 89 * 89) == 2 && SearchIndexFormat.facetWidth(for: 89 * 89 + 1) == 3)
+        #expect(SearchIndexFormat.facetCode(0, width: 2) == "!!" && SearchIndexFormat.facetCode(89, width: 2) == "#!")
+        #expect(SearchIndexFormat.facetCode(88 * 89 + 88, width: 2) == "~~")
+        #expect(SearchIndexFormat.facetIndexes("!!!#~~#!", width: 2, count: 5) == [0, 1, 88 * 89 + 88, 89, nil])
+        #expect(SearchIndexFormat.facetIndexes("!\"\\<é0", width: 1, count: 5) == [0, nil, nil, nil, nil])
+        #expect(SearchIndexFormat.facetIndexes("0", width: 1, count: 1) == [13])
+    }
+
+    /// 120 documents: a term in every one (postings far over a 300-byte budget), distinct facet sets
+    /// past one code digit, and terms sharing prefixes across many small shards.
+    static func syntheticDocuments() -> [SearchDocument] {
+        (0..<120).map { index in
+            let system = "sys\(index % 100)"
+            return SearchDocument(id: "D-\(index)", kind: index % 3 == 0 ? "incident" : "finding", title: "common title \(index)",
+                                  url: "items/D-\(index).html", summary: "요약 디스크\(["가", "를", "는"][index % 3]) 가득",
+                                  systems: index % 7 == 0 ? [] : [system], severity: index % 5 == 0 ? nil : ["high", "low", "sev1", "zeta"][index % 4],
+                                  engagement: "E\(index % 2)", tags: ["tag\(index % 11)", "D-\(index)"], headings: ["heading \(index % 4)"],
+                                  body: "word\(index % 13) prefix\(index) common common " + String(repeating: "filler\(index % 3) ", count: index % 5))
+        }
+    }
+
+    @Test func aTermLargerThanTheBudgetIsAShardOfItsOwn() throws {
+        let documents = Self.syntheticDocuments()
+        let budget = 300
+        let folder = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: budget))
+        defer { folder.remove() }
+        let meta = try #require(folder.json("meta") as? [String: Any])
+        let first = try #require(meta["termShards"] as? [String])
+        #expect(first.count > 20)
+        var previousLast: String?
+        for (number, start) in first.enumerated() {
+            let text = try String(contentsOf: folder.url.appendingPathComponent(SearchIndexFormat.termFile(number) + ".js"), encoding: .utf8)
+            let body = text[text.index(after: text.firstIndex(of: "{")!)..<text.lastIndex(of: "}")!]
+            let entries = body.components(separatedBy: ",\n")
+            let terms = entries.map { String($0[$0.index(after: $0.startIndex)..<$0.range(of: "\":[")!.lowerBound]) }
+            #expect(terms.first == start)
+            #expect(terms == terms.sorted(by: SearchIndexFormat.precedes))
+            if let previousLast { #expect(SearchIndexFormat.precedes(previousLast, start)) }
+            previousLast = terms.last
+            let size = entries.reduce(0) { $0 + $1.utf8.count + 2 }
+            #expect(size <= budget || entries.count == 1, "shard \(number): \(size) bytes")
+        }
+        let common = try #require(SearchIndexFormat.shard(of: "common", firstTerms: first))
+        let shard = try #require(folder.json(SearchIndexFormat.termFile(common)) as? [String: [Int]])
+        #expect(Array(shard.keys) == ["common"], "the postings of common (120 documents) fill a shard alone")
+        #expect(first[common] == "common" && common + 1 < first.count, "the next term starts the next shard")
+        let postings = shard["common"] ?? []
+        #expect(postings.count == 240)
+        #expect(postings.first == 0 && stride(from: 2, to: postings.count, by: 2).allSatisfy { postings[$0] == 1 }, "gaps of 1 after document 0")
+    }
+
+    /// The same documents indexed with a 300-byte budget and with one shard answer every query alike.
+    @Test func shardingChangesNoResult() throws {
+        let documents = Self.syntheticDocuments()
+        let small = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 300))
+        let single = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 1 << 30))
+        defer { small.remove(); single.remove() }
+        #expect((single.json("meta") as? [String: Any])?["termShards"] as? [String] == ["0"])
+        let a = try QueryEngine(folder: small.url), b = try QueryEngine(folder: single.url)
+        let queries = ["common ", "prefix1", "prefix", "word1", "tag", "디스크", "디스크를", "디스크가 가득", "디", "d-1", "d-11 ", "common heading", "filler",
+                       "sys", "sys4 ", "zz", "요약", "title 7"]
+        for query in queries {
+            for filters in [[:], ["kind": ["incident"]], ["system": ["sys4", "sys5"]], ["severity": ["zeta"]]] as [[String: [String]]] {
+                let x = a.search(query, filters: filters, limit: 200), y = b.search(query, filters: filters, limit: 200)
+                #expect(x.total == y.total, "\(query)")
+                #expect(x.results.map(\.index) == y.results.map(\.index), "\(query)")
+                #expect(x.results.map(\.score) == y.results.map(\.score), "\(query)")
+                #expect(x.facets == y.facets, "\(query)")
+            }
+        }
+        #expect(a.search("prefix", limit: 200).total == 120, "a prefix query over many shards finds every document")
+        #expect(a.search("prefix1", limit: 200).total == 31, "prefix1, prefix10…prefix19, prefix100…prefix119")
+    }
+
+    @Test func facetTableOfManySets() throws {
+        let documents = Self.syntheticDocuments()
+        let folder = try IndexFolder(IndexWriter.files(for: documents, generator: "test"))
+        defer { folder.remove() }
+        let meta = try #require(folder.json("meta") as? [String: Any])
+        let sets = try #require(meta["facetSets"] as? [[Any]])
+        #expect(sets.count > 89 && meta["facetWidth"] as? Int == 2)
+        #expect((meta["docs"] as? String)?.utf8.count == 2 * documents.count)
+        #expect(meta["severities"] as? [String] == ["high", "low", "sev1", "zeta"], "known severities in their order, then the others by name")
+        let engine = try QueryEngine(folder: folder.url)
+        let response = engine.search("common ", limit: 200)
+        #expect(response.total == documents.count)
+        // Facet counts decoded from the table agree with the documents themselves.
+        var expected: [String: [String: Int]] = ["kind": [:], "system": [:], "severity": [:], "engagement": [:]]
+        for document in documents {
+            expected["kind"]![document.kind, default: 0] += 1
+            for system in document.systems { expected["system"]![system, default: 0] += 1 }
+            if let severity = document.severity { expected["severity"]![severity, default: 0] += 1 }
+            expected["engagement"]![document.engagement, default: 0] += 1
+        }
+        #expect(response.facets == expected)
+        let filtered = engine.search("common ", filters: ["system": ["sys4"], "severity": ["high"]], limit: 200)
+        let ids = Set(filtered.results.compactMap { $0.document["id"] })
+        #expect(ids == Set(documents.filter { $0.systems == ["sys4"] && $0.severity == "high" }.map(\.id)))
+        #expect(!ids.isEmpty)
+    }
+}
