@@ -54,6 +54,16 @@ enum PipeTables {
 
     /// The alignments of a delimiter row such as `| :--- | ---: |`, or nil if the line is not one.
     static func delimiterRow(_ line: String) -> [Alignment]? {
+        // Only spaces, tabs, pipes, colons and dashes can make one: most lines leave here at once.
+        var hasPipe = false
+        for byte in line.utf8 {
+            switch byte {
+            case UInt8(ascii: "|"): hasPipe = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ":"), UInt8(ascii: "-"): continue
+            default: return nil
+            }
+        }
+        guard hasPipe else { return nil }
         let trimmed = line.trimmingSpaces()
         guard trimmed.contains("|") else { return nil }
         var result: [Alignment] = []
@@ -79,24 +89,26 @@ enum PipeTables {
         var text = Substring(line.trimmingSpaces())
         if text.hasPrefix("|") { text = text.dropFirst() }
         var result: [String] = []
-        var current = ""
-        var iterator = text.makeIterator()
+        // Pipes and backslashes are ASCII: the row is split on its code points, as GFM splits bytes.
+        var current = String.UnicodeScalarView()
+        var iterator = text.unicodeScalars.makeIterator()
         var endedWithPipe = false
-        while let character = iterator.next() {
+        func finish() -> String { String(current).trimmingSpaces() }
+        while let scalar = iterator.next() {
             endedWithPipe = false
-            if character == "\\" {
-                guard let escaped = iterator.next() else { current.append(character); break }
-                if escaped != "|" { current.append(character) }
+            if scalar == "\\" {
+                guard let escaped = iterator.next() else { current.append(scalar); break }
+                if escaped != "|" { current.append(scalar) }
                 current.append(escaped)
-            } else if character == "|" {
-                result.append(current.trimmingSpaces())
-                current = ""
+            } else if scalar == "|" {
+                result.append(finish())
+                current = String.UnicodeScalarView()
                 endedWithPipe = true
             } else {
-                current.append(character)
+                current.append(scalar)
             }
         }
-        if !endedWithPipe || result.isEmpty { result.append(current.trimmingSpaces()) }
+        if !endedWithPipe || result.isEmpty { result.append(finish()) }
         return result
     }
 

@@ -95,6 +95,77 @@ public final class BuildCache: @unchecked Sendable {
         }
         intact = Set(paths.indices.filter { valid[$0] }.map { paths[$0] })
         coldReason = nil
+        if let data = try? Data(contentsOf: output.appendingPathComponent(Self.memoFile)) {
+            memoIn = Self.decodeMemo(data)
+        }
+    }
+
+    // MARK: Memo
+
+    /// Intermediate results of the previous build by key (a finding's section of the health
+    /// check, …), and the ones this build used or made: only those are kept for the next build.
+    static let memoFile = ".dossier-cache/memo"
+    private var memoIn: [String: [String]] = [:]
+    private var memoOut: [String: [String]] = [:]
+
+    /// The value stored under `key` by the previous build, if any.
+    func memo(_ key: String) -> [String]? {
+        lock.withLock {
+            guard let value = memoIn[key] else { return nil }
+            memoOut[key] = value
+            return value
+        }
+    }
+
+    func memoize(_ key: String, _ value: [String]) {
+        lock.withLock { memoOut[key] = value }
+    }
+
+    /// The memo as a file: per entry the key, the number of values and each value, each string
+    /// preceded by its UTF-8 length (4 bytes, little-endian).
+    func encodedMemo() -> Data {
+        var bytes: [UInt8] = []
+        func append(_ number: Int) { withUnsafeBytes(of: UInt32(number).littleEndian) { bytes += $0 } }
+        func append(_ text: String) {
+            append(text.utf8.count)
+            bytes += text.utf8
+        }
+        lock.withLock {
+            for key in memoOut.keys.sorted() {
+                append(key)
+                append(memoOut[key]!.count)
+                for value in memoOut[key]! { append(value) }
+            }
+        }
+        return Data(bytes)
+    }
+
+    static func decodeMemo(_ data: Data) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            func number() -> Int? {
+                guard offset + 4 <= buffer.count else { return nil }
+                let value = buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+                offset += 4
+                return Int(value)
+            }
+            func text() -> String? {
+                guard let count = number(), offset + count <= buffer.count else { return nil }
+                defer { offset += count }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]), as: UTF8.self)
+            }
+            while offset < buffer.count {
+                guard let key = text(), let count = number(), count < 1 << 20 else { return }
+                var values: [String] = []
+                for _ in 0..<count {
+                    guard let value = text() else { return }
+                    values.append(value)
+                }
+                result[key] = values
+            }
+        }
+        return result
     }
 
     /// Whether this build reuses a previous one.

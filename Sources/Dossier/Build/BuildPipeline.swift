@@ -29,8 +29,11 @@ public enum BuildPipeline {
 
     public struct Outcome: Sendable {
         public var diagnostics: [Diagnostic]
-        /// Wall time per phase, in order: (phase, seconds).
+        /// Wall time per phase, in order: (phase, seconds). Phases of the report thread, which runs
+        /// beside the knowledge base, start with "‖ " and are not part of the sum.
         public var timings: [(phase: String, seconds: Double)] = []
+        /// Wall time of the whole build.
+        public var seconds: Double = 0
         /// Paths written, relative to the output folder; empty when the build failed.
         public var written: [String]
         public var redactions: Redactor.Report
@@ -43,6 +46,7 @@ public enum BuildPipeline {
     public static func run(_ options: Options, progress: (String) -> Void) -> Outcome {
         var log = DiagnosticLog()
         var timings = PhaseTimer()
+        let started = ContinuousClock.now
         func step(_ number: Int, _ text: String) { progress("[\(number)/\(stepCount)] \(text)") }
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], redactions: Redactor.Report()) }
 
@@ -106,11 +110,27 @@ public enum BuildPipeline {
             return fail()
         }
 
-        guard let reports = ReportBuilder.build(context, cache: cache, log: &log, timings: &timings) else {
+        // The reports and the knowledge base depend only on the context: the reports are built on a
+        // thread of their own while the knowledge base is built here, so that the serial parts of
+        // each (the health check's Markdown, the search index) overlap.
+        let reportBranch = ReportBranch()
+        let reportThread = Thread {
+            var branchLog = DiagnosticLog()
+            var branchTimings = PhaseTimer()
+            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings)
+            reportBranch.finish(result, branchLog, branchTimings)
+        }
+        reportThread.stackSize = 16 << 20
+        reportThread.start()
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, log: &log, timings: &timings)
+        let (builtReports, reportLog, reportTimings) = reportBranch.wait()
+        log.append(contentsOf: reportLog)
+        timings.lap("wait for reports")
+        timings.merge(reportTimings, prefix: "‖ ")
+        guard let reports = builtReports, !log.hasErrors else {
             folder.discard()
             return fail()
         }
-        timings.lap("report files")
         let keptReports = reports.reports.filter(\.isKept).count
         step(3, "Fill templates and render HTML (\(reports.reports.count) reports" + (cache.isIncremental ? ", \(keptReports) unchanged since the last build)" : ")"))
         var written = reports.files.map(\.path)
@@ -152,11 +172,6 @@ public enum BuildPipeline {
         }
         timings.lap("write reports, pdf")
 
-        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, log: &log, timings: &timings)
-        guard !log.hasErrors else {
-            folder.discard()
-            return fail()
-        }
         do {
             try folder.write(knowledgeBase, under: "kb/")
         } catch {
@@ -214,6 +229,8 @@ public enum BuildPipeline {
                 + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
         var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
         outcome.timings = timings.laps
+        let elapsed = ContinuousClock.now - started
+        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return outcome
     }
 }
@@ -222,10 +239,31 @@ extension Diagnostic {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 }
 
+/// The report build's result, handed from its thread to the pipeline.
+final class ReportBranch: @unchecked Sendable {
+    private var result: (ReportBuilder.Result?, DiagnosticLog, PhaseTimer) = (nil, DiagnosticLog(), PhaseTimer())
+    private let done = DispatchSemaphore(value: 0)
+
+    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer) {
+        result = (reports, log, timings)
+        done.signal()
+    }
+
+    func wait() -> (ReportBuilder.Result?, DiagnosticLog, PhaseTimer) {
+        done.wait()
+        return result
+    }
+}
+
 /// Wall time of consecutive phases.
 struct PhaseTimer {
     private(set) var laps: [(phase: String, seconds: Double)] = []
     private var last = ContinuousClock.now
+
+    /// Adds the laps of a timer that ran at the same time (they are not part of this timer's sum).
+    mutating func merge(_ other: PhaseTimer, prefix: String) {
+        laps += other.laps.map { (prefix + $0.phase, $0.seconds) }
+    }
 
     mutating func lap(_ phase: String) {
         let now = ContinuousClock.now

@@ -1,9 +1,10 @@
 import Foundation
 import Markdown
+import Search
 
 /// The health-check report's view and charts.
 extension ReportContext {
-    func healthCheckView(charts: inout [String: String]) -> HealthCheckView {
+    func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil) -> HealthCheckView {
         // Every list of findings in the report is in risk order: sorted once, then filtered.
         let byRisk = Self.byRisk(findings)
         let openRisks = findings.filter(FindingStatistics.isOpenRisk)
@@ -23,13 +24,32 @@ extension ReportContext {
         var trendView: TrendView?
         if let trend { trendView = self.trendView(trend, charts: &charts) }
 
+        // Sections (with their charts) are built in parallel: each depends on its finding only.
+        let groups = Finding.Category.allCases.map { category in byRisk.filter { $0.category == category } }.filter { !$0.isEmpty }
+        let ordered = groups.flatMap { $0 }
+        let categoryOf = groups.enumerated().flatMap { number, members in members.map { _ in number + 1 } }
+        let built = ParallelSlots<(FindingSectionView, [String: String])>(count: ordered.count)
+        DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
+            var sectionCharts: [String: String] = [:]
+            let finding = ordered[index]
+            // A section the previous build rendered from the same sources comes from the build cache.
+            let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
+            if let cache, let key, let hit = cache.memo(key), hit.count == 3 {
+                if !hit[1].isEmpty { sectionCharts[hit[1]] = hit[2] }
+                built[index] = (FindingSectionView.cached(id: finding.id, rendered: hit[0], memoKey: key), sectionCharts)
+                return
+            }
+            var section = findingSection(finding, charts: &sectionCharts)
+            section.memoKey = key
+            built[index] = (section, sectionCharts)
+        }
+        var sections = built.values[...]
         var categories: [CategorySection] = []
-        for category in Finding.Category.allCases {
-            let members = byRisk.filter { $0.category == category }
-            guard !members.isEmpty else { continue }
-            var sections: [FindingSectionView] = []
-            for finding in members { sections.append(findingSection(finding, charts: &charts)) }
-            categories.append(CategorySection(number: categories.count + 1, label: self.category(category), findings: sections))
+        for members in groups {
+            let mine = sections.prefix(members.count)
+            sections = sections.dropFirst(members.count)
+            for (_, sectionCharts) in mine { charts.merge(sectionCharts) { first, _ in first } }
+            categories.append(CategorySection(number: categories.count + 1, label: self.category(members[0].category), findings: mine.map(\.0)))
         }
 
         let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
@@ -73,6 +93,19 @@ extension ReportContext {
             if keys[i].due != keys[j].due { return keys[i].due < keys[j].due }
             return list[i].id.compare(list[j].id, options: .numeric) == .orderedAscending
         }.map { list[$0] }
+    }
+
+    /// The cache key of a finding's section: the environment, the finding's file, the evidence it
+    /// quotes (as redacted) and its category's number and name. (The section template sees the
+    /// finding, its category and the report's `t`, `engagement` and `document`, all covered.)
+    private func sectionKey(_ finding: Finding, category: Int, cache: BuildCache) -> String? {
+        guard let digest = workspace.sourceDigests[finding.location.file] else { return nil }
+        var parts = [cache.environment, "health-check-section", finding.id, digest, "\(category)", self.category(finding.category)]
+        for reference in finding.evidence {
+            parts.append(reference.file)
+            parts.append(BuildCache.digest(evidence.item(reference.file).redactedData))
+        }
+        return BuildCache.key(parts)
     }
 
     private func findingSection(_ finding: Finding, charts: inout [String: String]) -> FindingSectionView {

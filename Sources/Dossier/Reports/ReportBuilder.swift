@@ -107,20 +107,29 @@ public enum ReportBuilder {
         }
 
         var healthCharts: [String: String] = [:]
-        var healthCheck = context.healthCheckView(charts: &healthCharts)
+        var healthCheck = context.healthCheckView(charts: &healthCharts, cache: cache)
         // Finding sections do not depend on each other: each is rendered with `partials/finding`
         // in parallel, then placed into the report.
         let sections = healthCheck.categories.indices.flatMap { category in healthCheck.categories[category].findings.indices.map { (category, $0) } }
         let renderedSections = ParallelSlots<String>(count: sections.count)
         let reportView = healthCheck
+        let sectionCharts = healthCharts
         DispatchQueue.concurrentPerform(iterations: sections.count) { index in
             let (category, finding) = sections[index]
-            let section = FindingSectionContext(finding: reportView.categories[category].findings[finding],
-                                                category: reportView.categories[category], report: reportView)
+            let view = reportView.categories[category].findings[finding]
+            guard view.rendered.isEmpty else {
+                renderedSections[index] = view.rendered
+                return
+            }
+            let section = FindingSectionContext(finding: view, category: reportView.categories[category], report: reportView)
             var text = templates.render(section, template: "partials/finding") ?? ""
             // The report template puts each section on a line of its own.
             if text.hasSuffix("\n") { text.removeLast() }
             renderedSections[index] = text
+            if let cache, let key = view.memoKey {
+                let chart = view.hasMetrics ? view.chart : ""
+                cache.memoize(key, [text, chart, chart.isEmpty ? "" : sectionCharts[chart] ?? ""])
+            }
         }
         for (index, (category, finding)) in sections.enumerated() {
             healthCheck.categories[category].findings[finding].rendered = renderedSections[index] ?? ""

@@ -112,14 +112,16 @@ extension FindingSectionView: MustacheView {
 }
 
 /// What `partials/finding` sees when a finding section is rendered on its own: the section, then
-/// its category, then the report — the context stack it has inside the report template.
+/// its category, then the report's `t` (strings), `engagement` and `document` — not the report's
+/// totals, so that a section depends on its finding alone and the build cache can keep it.
 struct FindingSectionContext: MustacheParent {
     var finding: FindingSectionView
     var category: CategorySection
     var report: HealthCheckView
 
     func child(named name: String) -> Any? {
-        finding.child(named: name) ?? category.child(named: name) ?? report.child(named: name)
+        if let value = finding.child(named: name) ?? category.child(named: name) { return value }
+        return ["t", "engagement", "document"].contains(name) ? report.child(named: name) : nil
     }
 }
 
