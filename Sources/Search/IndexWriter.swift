@@ -9,29 +9,66 @@ public enum IndexWriter {
 
     /// File name (without `.js`) → contents. The budget and document shard size are parameters for
     /// the tests (the fixture index uses small ones); the knowledge base uses the defaults.
-    public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
-                             docShardSize: Int = IndexWriter.docShardSize) -> [(name: String, data: Data)] {
+    /// A document's terms: `tf(t, d)` of SPEC.md §2 (field boosts applied; `~` words counted) and `dl(d)`.
+    public struct DocumentTerms: Sendable, Equatable {
+        public var tf: [String: Int]
+        public var length: Int
+
+        public init(tf: [String: Int], length: Int) {
+            self.tf = tf
+            self.length = length
+        }
+
+        /// One line of text (terms never hold control characters), for a build cache.
+        public var encoded: String {
+            var text = String(length)
+            for (term, count) in tf.sorted(by: { $0.key < $1.key }) { text += "\u{1E}" + term + "\u{1F}" + String(count) }
+            return text
+        }
+
+        public init?(encoded: String) {
+            let records = encoded.split(separator: "\u{1E}", omittingEmptySubsequences: false)
+            guard let first = records.first, let length = Int(first) else { return nil }
+            var tf: [String: Int] = [:]
+            tf.reserveCapacity(records.count)
+            for record in records.dropFirst() {
+                guard let separator = record.firstIndex(of: "\u{1F}"), let count = Int(record[record.index(after: separator)...]) else { return nil }
+                tf[String(record[..<separator])] = count
+            }
+            self.init(tf: tf, length: length)
+        }
+    }
+
+    /// Tokenizes a document's fields (SPEC.md §1–2).
+    public static func terms(of document: SearchDocument) -> DocumentTerms {
         let boosts = SearchIndexFormat.boosts
+        var tf: [String: Int] = [:]
+        var length = 0
+        func add(_ text: String, weight: Int) {
+            let tokens = Tokenizer.tokenize(text)
+            length += tokens.count * weight
+            for token in tokens { tf[token, default: 0] += weight }
+        }
+        add(document.title, weight: boosts.title)
+        add(document.tags.joined(separator: " "), weight: boosts.tags)
+        add(document.headings.joined(separator: "\n"), weight: boosts.headings)
+        add(document.summary + "\n" + document.body, weight: boosts.body)
+        for word in Tokenizer.hangulWords([document.title, document.tags.joined(separator: " "), document.headings.joined(separator: "\n"),
+                                           document.summary, document.body].joined(separator: "\n")) {
+            tf["~" + word, default: 0] += 1
+        }
+        return DocumentTerms(tf: tf, length: length)
+    }
+
+    /// `terms`, when given, holds each document's `terms(of:)` (a build cache keeps them); nil
+    /// entries are computed here.
+    public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
+                             docShardSize: Int = IndexWriter.docShardSize, terms known: [DocumentTerms?]? = nil) -> [(name: String, data: Data)] {
         // Tokenizing is per document, so it runs in parallel; postings are then merged in document order.
         let perDocument = ParallelSlots<(tf: [String: Int], length: Int)>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            let document = documents[index]
-            var tf: [String: Int] = [:]
-            var length = 0
-            func add(_ text: String, weight: Int) {
-                let tokens = Tokenizer.tokenize(text)
-                length += tokens.count * weight
-                for token in tokens { tf[token, default: 0] += weight }
-            }
-            add(document.title, weight: boosts.title)
-            add(document.tags.joined(separator: " "), weight: boosts.tags)
-            add(document.headings.joined(separator: "\n"), weight: boosts.headings)
-            add(document.summary + "\n" + document.body, weight: boosts.body)
-            for word in Tokenizer.hangulWords([document.title, document.tags.joined(separator: " "), document.headings.joined(separator: "\n"),
-                                               document.summary, document.body].joined(separator: "\n")) {
-                tf["~" + word, default: 0] += 1
-            }
-            perDocument[index] = (tf, length)
+            let terms = known?[index] ?? Self.terms(of: documents[index])
+            perDocument[index] = (terms.tf, terms.length)
         }
         var postings: [String: [(doc: Int, tf: Int)]] = [:]
         var lengths: [Int] = []

@@ -208,3 +208,29 @@ struct IndexFolder {
         #expect(!ids.isEmpty)
     }
 }
+
+/// A build cache keeps each document's terms as one line of text; it must read back the same.
+@Suite struct DocumentTermsEncodingTests {
+    @Test func termsRoundTrip() throws {
+        let document = SearchDocument(id: "F-1", kind: "finding", title: "커넥션 풀 고갈 ORA-01555", url: "items/F-1.html", summary: "요약",
+                                      systems: ["order-db"], severity: "high", engagement: "E", tags: ["db"], headings: ["원인"],
+                                      body: "디스크를 비웠다. max_connections 10.0.0.1")
+        let terms = IndexWriter.terms(of: document)
+        #expect(terms.tf["ora-01555"] == 3 && terms.tf["~커넥션"] == 1)
+        #expect(IndexWriter.DocumentTerms(encoded: terms.encoded) == terms)
+        #expect(IndexWriter.DocumentTerms(encoded: IndexWriter.DocumentTerms(tf: [:], length: 0).encoded) == IndexWriter.DocumentTerms(tf: [:], length: 0))
+        #expect(IndexWriter.DocumentTerms(encoded: "x\u{1E}a\u{1F}1") == nil)
+        #expect(IndexWriter.DocumentTerms(encoded: "3\u{1E}a") == nil)
+    }
+
+    @Test func knownTermsGiveTheSameIndex() {
+        let documents = (0..<30).map { index in
+            SearchDocument(id: "F-\(index)", kind: "finding", title: "문서 \(index) 디스크", url: "items/F-\(index).html", summary: "",
+                           systems: [], severity: nil, engagement: "E", tags: [], headings: [], body: "본문 \(index % 7) 커넥션풀")
+        }
+        let plain = IndexWriter.files(for: documents, generator: "test")
+        let known = IndexWriter.files(for: documents, generator: "test", terms: documents.enumerated().map { $0.offset % 2 == 0 ? IndexWriter.terms(of: $0.element) : nil })
+        #expect(plain.map(\.name) == known.map(\.name))
+        #expect(plain.map(\.data) == known.map(\.data))
+    }
+}

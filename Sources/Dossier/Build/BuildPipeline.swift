@@ -118,12 +118,18 @@ public enum BuildPipeline {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
             let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings)
-            reportBranch.finish(result, branchLog, branchTimings)
+            // The pack's OSCAL and coverage files need the context only: made here too.
+            var generated: Result<[OutputFile], any Error> = .success([])
+            if options.reports.audience == .client {
+                generated = Result { try EvidencePack.generatedFiles(context) }
+                branchTimings.lap("evidence OSCAL, coverage")
+            }
+            reportBranch.finish(result, branchLog, branchTimings, generated)
         }
         reportThread.stackSize = 16 << 20
         reportThread.start()
         let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, log: &log, timings: &timings)
-        let (builtReports, reportLog, reportTimings) = reportBranch.wait()
+        let (builtReports, reportLog, reportTimings, generatedEvidence) = reportBranch.wait()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")
         timings.merge(reportTimings, prefix: "‖ ")
@@ -196,7 +202,7 @@ public enum BuildPipeline {
                         reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try folder.read(path)))
                     }
                 }
-                let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer)
+                let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())
                 timings.lap("evidence pack")
                 try folder.write(pack, under: "evidence/")
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
@@ -241,15 +247,16 @@ extension Diagnostic {
 
 /// The report build's result, handed from its thread to the pipeline.
 final class ReportBranch: @unchecked Sendable {
-    private var result: (ReportBuilder.Result?, DiagnosticLog, PhaseTimer) = (nil, DiagnosticLog(), PhaseTimer())
+    typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer, Result<[OutputFile], any Error>)
+    private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer(), .success([]))
     private let done = DispatchSemaphore(value: 0)
 
-    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer) {
-        result = (reports, log, timings)
+    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer, _ generated: Result<[OutputFile], any Error>) {
+        result = (reports, log, timings, generated)
         done.signal()
     }
 
-    func wait() -> (ReportBuilder.Result?, DiagnosticLog, PhaseTimer) {
+    func wait() -> Outcome {
         done.wait()
         return result
     }

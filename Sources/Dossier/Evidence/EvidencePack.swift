@@ -58,6 +58,16 @@ public enum EvidencePack {
 
     /// The pack's files (paths relative to the pack folder), signed when `signer` is given.
     static func files(context: ReportContext, reports: [OutputFile], signer: Signer?) throws -> [OutputFile] {
+        try files(context: context, reports: reports, signer: signer, generated: try generatedFiles(context))
+    }
+
+    /// The OSCAL documents and the coverage matrix: they depend on the context only, so a build
+    /// makes them while other work runs.
+    static func generatedFiles(_ context: ReportContext) throws -> [OutputFile] {
+        try oscalFiles(context, zone: timeZoneOffset(context)) + coverageFiles(context)
+    }
+
+    static func files(context: ReportContext, reports: [OutputFile], signer: Signer?, generated: [OutputFile]) throws -> [OutputFile] {
         let engagement = context.engagement
         let zone = timeZoneOffset(context)
         var files: [OutputFile] = []
@@ -78,9 +88,7 @@ public enum EvidencePack {
                                          controls: citation.controls.map(\.description)))
         }
 
-        let oscal = try oscalFiles(context, zone: zone)
-        let coverage = coverageFiles(context)
-        for file in oscal + coverage {
+        for file in generated {
             files.append(file)
             entries.append(manifestEntry(path: file.path, data: file.data, source: ["dossier"], collectedAt: reportDate, controls: []))
         }

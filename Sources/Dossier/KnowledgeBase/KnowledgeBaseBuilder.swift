@@ -21,8 +21,6 @@ enum KnowledgeBaseBuilder {
         let format = first.format
         let templates = first.templates
         let items = makeItems(contexts)
-        let related = RelatedItems.compute(items)
-        timings.lap("kb related items")
         let multi = contexts.count > 1
         var files: [OutputFile] = []
 
@@ -78,17 +76,56 @@ enum KnowledgeBaseBuilder {
         // Each item's line in list pages (all one level below the root), rendered once for every list.
         let listLines = ParallelSlots<String>(count: items.count)
         let failures = ParallelSlots<String>(count: items.count)
+        // First pass: each item's list line, search document, index terms and term counts for
+        // related items — from the build cache's memo when the item's file is unchanged.
+        let indexTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
+        let relatedTerms = ParallelSlots<[String: Int]>(count: items.count)
+        let bodies = ParallelSlots<RenderedMarkdown>(count: items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
-            let body = MarkdownRenderer.render(item.body)
-            searchDocuments[index] = item.searchDocument(body)
-            listLines[index] = templates.render(entry(item, depth: 1), template: "kb-entry") ?? ""
+            let derivedKey = cache.flatMap { cache in
+                item.context.workspace.sourceDigests[item.location.file].map { digest in
+                    BuildCache.key([cache.environment, "kb-item-derived", digest, item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single"])
+                }
+            }
+            if let cache, let derivedKey, let hit = cache.memo(derivedKey), hit.count >= 4,
+               let terms = IndexWriter.DocumentTerms(encoded: hit[2]), let counts = IndexWriter.DocumentTerms(encoded: hit[3]) {
+                listLines[index] = hit[0]
+                searchDocuments[index] = item.searchDocument(text: hit[1], headings: Array(hit[4...]))
+                indexTerms[index] = terms
+                relatedTerms[index] = counts.tf
+                return
+            }
+            let rendered = MarkdownRenderer.render(item.body)
+            bodies[index] = rendered
+            let line = templates.render(entry(item, depth: 1), template: "kb-entry") ?? ""
+            let text = PlainText.from(html: rendered.html)
+            let headings = rendered.headings.map(\.text)
+            let document = item.searchDocument(text: text, headings: headings)
+            let terms = IndexWriter.terms(of: document)
+            let counts = RelatedItems.termCounts(item)
+            listLines[index] = line
+            searchDocuments[index] = document
+            indexTerms[index] = terms
+            relatedTerms[index] = counts
+            if let cache, let derivedKey {
+                cache.memoize(derivedKey, [line, text, terms.encoded, IndexWriter.DocumentTerms(tf: counts, length: 0).encoded] + headings)
+            }
+        }
+        timings.lap("kb item text")
+        let related = RelatedItems.compute(items, termCounts: relatedTerms.values)
+        timings.lap("kb related items")
+
+        // Second pass: the item pages.
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            let item = items[index]
             let key = cache.flatMap { cache in
                 itemPageKey(item, index: index, items: items, related: related[index], behind: behind(index), caused: caused(index),
                             history: multi ? history(index) : [], multi: multi, cache: cache)
             }
             let unit = "kb-item:" + item.slug
             if let cache, let key, cache.reuse(unit, key: key) { return }
+            let body = bodies[index] ?? MarkdownRenderer.render(item.body)
             let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
             var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
                                 format: format, multi: multi, body: body.html)
@@ -215,7 +252,7 @@ enum KnowledgeBaseBuilder {
         timings.lap("kb list pages")
 
         // Search index, assets, strings and brand colours.
-        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)") {
+        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)", terms: indexTerms.values) {
             files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
         }
         for asset in assets {

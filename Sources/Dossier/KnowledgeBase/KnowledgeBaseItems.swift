@@ -138,14 +138,18 @@ struct KBItem: Sendable {
 
     /// The document the search index holds for this item, from its rendered body.
     func searchDocument(_ rendered: RenderedMarkdown) -> SearchDocument {
-        let text = PlainText.from(html: rendered.html)
+        searchDocument(text: PlainText.from(html: rendered.html), headings: rendered.headings.map(\.text))
+    }
+
+    /// The search document from the body's plain text and heading texts.
+    func searchDocument(text: String, headings: [String]) -> SearchDocument {
         var extra: [String] = []
         if case .incident(let incident) = content {
             extra = [incident.impact, incident.rootCause].compactMap { $0 } + incident.timeline.map(\.text) + incident.actions.map(\.text)
         }
         return SearchDocument(
             id: displayID, kind: kind, title: title, url: url, summary: summary, systems: systems, severity: severity,
-            engagement: engagement.id, tags: tags + [displayID] + systems, headings: rendered.headings.map(\.text),
+            engagement: engagement.id, tags: tags + [displayID] + systems, headings: headings,
             body: (extra + [text]).joined(separator: "\n"))
     }
 }
@@ -258,18 +262,27 @@ enum RelatedItems {
     static let shown = 5
     static let maximumListLength = 100
 
-    static func compute(_ items: [KBItem]) -> [[Int]] {
-        let count = items.count
-        let tokenized = ParallelSlots<[String: Int]>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            let item = items[index]
-            var tf: [String: Int] = [:]
-            for token in Tokenizer.tokenize(item.title + "\n" + item.summary + "\n" + item.body) where token.unicodeScalars.count > 1 {
-                tf[token, default: 0] += 1
-            }
-            tokenized[index] = tf
+    /// The terms an item is compared by: tokens of its title, summary and body longer than one
+    /// character, with their counts.
+    static func termCounts(_ item: KBItem) -> [String: Int] {
+        var tf: [String: Int] = [:]
+        for token in Tokenizer.tokenize(item.title + "\n" + item.summary + "\n" + item.body) where token.unicodeScalars.count > 1 {
+            tf[token, default: 0] += 1
         }
-        let counts = tokenized.values
+        return tf
+    }
+
+    /// `termCounts`, when given, holds `termCounts(item)` of every item (a build keeps them).
+    static func compute(_ items: [KBItem], termCounts known: [[String: Int]]? = nil) -> [[Int]] {
+        let count = items.count
+        let counts: [[String: Int]]
+        if let known, known.count == count {
+            counts = known
+        } else {
+            let tokenized = ParallelSlots<[String: Int]>(count: count)
+            DispatchQueue.concurrentPerform(iterations: count) { index in tokenized[index] = termCounts(items[index]) }
+            counts = tokenized.values
+        }
         var documentFrequency: [String: Int] = [:]
         for tf in counts { for term in tf.keys { documentFrequency[term, default: 0] += 1 } }
         let n = Double(max(1, count))
