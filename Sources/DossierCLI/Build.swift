@@ -86,7 +86,7 @@ struct Build: ParsableCommand {
         print("\(outcome.written.count) files written.")
         if timings {
             let rows = outcome.timings + [("total", outcome.seconds)]
-            for (phase, seconds) in rows { print("  " + phase.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }
+            for (phase, seconds) in rows { print("  " + phase.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }
         }
     }
 }

@@ -121,23 +121,42 @@ public final class BuildCache: @unchecked Sendable {
         lock.withLock { memoOut[key] = value }
     }
 
-    /// The memo as a file: per entry the key, the number of values and each value, each string
-    /// preceded by its UTF-8 length (4 bytes, little-endian).
-    func encodedMemo() -> Data {
+    /// Writes the memo to `path`: per entry the key, the number of values and each value, each
+    /// string preceded by its UTF-8 length (4 bytes, little-endian). Written in pieces, so the
+    /// whole memo is never one more copy in memory.
+    func writeMemo(to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 20)
+        func flush() throws {
+            try bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw OutputFolder.WriteError(description: String(cString: strerror(errno)))
+                    }
+                    offset += written
+                }
+            }
+            bytes.removeAll(keepingCapacity: true)
+        }
         func append(_ number: Int) { withUnsafeBytes(of: UInt32(number).littleEndian) { bytes += $0 } }
         func append(_ text: String) {
             append(text.utf8.count)
             bytes += text.utf8
         }
-        lock.withLock {
-            for key in memoOut.keys.sorted() {
-                append(key)
-                append(memoOut[key]!.count)
-                for value in memoOut[key]! { append(value) }
-            }
+        let entries = lock.withLock { memoOut }
+        for key in entries.keys.sorted() {
+            append(key)
+            append(entries[key]!.count)
+            for value in entries[key]! { append(value) }
+            if bytes.count >= 1 << 20 { try flush() }
         }
-        return Data(bytes)
+        try flush()
     }
 
     static func decodeMemo(_ data: Data) -> [String: [String]] {

@@ -186,7 +186,7 @@ public struct OutputFolder: Sendable {
                 let state = cache.state(files: records.finalRecords(in: staging))
                 try fileManager.createDirectory(at: staging.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
                 try Self.writeFile(BuildCache.encode(state), to: staging.appendingPathComponent(BuildCache.stateFile).path)
-                try Self.writeFile(cache.encodedMemo(), to: staging.appendingPathComponent(BuildCache.memoFile).path)
+                try cache.writeMemo(to: staging.appendingPathComponent(BuildCache.memoFile).path)
             }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
@@ -233,7 +233,7 @@ public struct OutputFolder: Sendable {
             }
             try fileManager.createDirectory(at: destination.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
             let memo = destination.appendingPathComponent(BuildCache.memoFile)
-            try Self.writeFile(cache.encodedMemo(), to: memo.path + ".partial")
+            try cache.writeMemo(to: memo.path + ".partial")
             guard rename(memo.path + ".partial", memo.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
             let temporary = destination.appendingPathComponent(BuildCache.stateFile + ".partial")
             try Self.writeFile(BuildCache.encode(cache.state(files: final)), to: temporary.path)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Markdown
+import Search
 
 /// The evidence pack auditors receive: client reports, redacted evidence, OSCAL, a control coverage
 /// matrix, a manifest, `SHA256SUMS` over every file and an SSH signature of it — all checkable with
@@ -250,8 +251,14 @@ public enum EvidencePack {
                 ? [OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
                                   props: [], relatedObservations: nil, relatedRisks: nil)]
                 : poamItems)
-        return [OutputFile(path: "oscal/assessment-results.json", data: try OSCAL.encode(["assessment-results": results])),
-                OutputFile(path: "oscal/poam.json", data: try OSCAL.encode(["plan-of-action-and-milestones": poam]))]
+        // The two documents are encoded at the same time.
+        let encoded = ParallelSlots<Result<Data, any Error>>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            encoded[index] = index == 0 ? Result { try OSCAL.encode(["assessment-results": results]) }
+                                        : Result { try OSCAL.encode(["plan-of-action-and-milestones": poam]) }
+        }
+        return [OutputFile(path: "oscal/assessment-results.json", data: try encoded[0]!.get()),
+                OutputFile(path: "oscal/poam.json", data: try encoded[1]!.get())]
     }
 
     static func riskStatus(_ status: Finding.Status) -> String {

@@ -126,6 +126,7 @@ enum KnowledgeBaseBuilder {
             let unit = "kb-item:" + item.slug
             if let cache, let key, cache.reuse(unit, key: key) { return }
             let body = bodies[index] ?? MarkdownRenderer.render(item.body)
+            bodies[index] = nil
             let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
             var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
                                 format: format, multi: multi, body: body.html)

@@ -286,20 +286,24 @@ enum RelatedItems {
         var documentFrequency: [String: Int] = [:]
         for tf in counts { for term in tf.keys { documentFrequency[term, default: 0] += 1 } }
         let n = Double(max(1, count))
-        let vectors = counts.map { tf -> [String: Double] in
+        let frequencies = documentFrequency
+        let strongVectors = ParallelSlots<[String: Double]>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
             var weights: [(String, Double)] = []
-            for (term, occurrences) in tf {
-                let df = Double(documentFrequency[term] ?? 1)
+            for (term, occurrences) in counts[index] {
+                let df = Double(frequencies[term] ?? 1)
                 guard df < n || n == 1 else { continue }
                 weights.append((term, (1 + log(Double(occurrences))) * log(1 + n / df)))
             }
             let strongest = weights.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(20)
             let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
-            return Dictionary(uniqueKeysWithValues: strongest.map { ($0.0, norm > 0 ? $0.1 / norm : 0) })
+            strongVectors[index] = Dictionary(uniqueKeysWithValues: strongest.map { ($0.0, norm > 0 ? $0.1 / norm : 0) })
         }
+        let vectors = strongVectors.values
         // Summing in a fixed order keeps the scores, and so the ranking, the same on every build.
         let sortedTerms = vectors.map { $0.keys.sorted() }
         let tags = items.map { Set($0.tags) }
+        let categories = items.map(\.category)
         let systems = items.map { Set($0.systems) }
         var byKey: [String: [Int]] = [:]
         for index in items.indices {
@@ -326,11 +330,11 @@ enum RelatedItems {
                 candidates.formUnion(list)
             }
             candidates.remove(index)
-            let category = items[index].category
+            let category = categories[index]
             var scored: [(Int, Double)] = []
             for other in candidates {
                 var score = 3 * Double(tags[index].intersection(tags[other]).count) + 2 * Double(systems[index].intersection(systems[other]).count)
-                if let category, category == items[other].category { score += 1 }
+                if let category, category == categories[other] { score += 1 }
                 var cosine = 0.0
                 for term in sortedTerms[index] { cosine += vectors[index][term]! * (vectors[other][term] ?? 0) }
                 score += 4 * cosine
