@@ -32,15 +32,24 @@ import Testing
         #expect(first.stdout.contains("(full build: no previous build)"))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(".dossier-cache/state.json").path))
 
-        // Nothing changed: every unit is reused and no file is written.
+        // Nothing changed: the build stops after checking its inputs, and no file is written.
         let untouched = out.appendingPathComponent("kb/items/F-001.html")
         let before = try Self.modified(untouched)
         let again = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("(6 reports, 4 unchanged since the last build)"), "\(again.stdout)")
-        #expect(again.stdout.contains(", 24 unchanged, search index"), "\(again.stdout)")
-        #expect(again.stdout.contains("(incremental: 0 changed, the rest kept)"), "\(again.stdout)")
+        #expect(again.stdout.contains("Up to date: nothing changed since the last build"), "\(again.stdout)")
         #expect(try Self.modified(untouched) == before, "an unchanged page is not rewritten")
+
+        // An evidence file changed: not up to date; the pages quoting it change, the others are reused.
+        let evidenceFile = try #require(try FileManager.default.contentsOfDirectory(atPath: copy.path("evidence").path).sorted().first)
+        let evidenceText = try copy.read("evidence/" + evidenceFile)
+        try copy.write("evidence/" + evidenceFile, evidenceText + "\n# appended line\n")
+        let evidenceBuild = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(evidenceBuild.status == 0, "\(evidenceBuild.stderr)")
+        #expect(evidenceBuild.stdout.contains("(6 reports, 4 unchanged since the last build)"), "\(evidenceBuild.stdout)")
+        #expect(evidenceBuild.stdout.contains("(incremental: "), "\(evidenceBuild.stdout)")
+        try Self.expectSameAsClean(copy, out)
+        try copy.write("evidence/" + evidenceFile, evidenceText)
 
         // One finding edited: its page and the pages and postmortems that show it change.
         let file = "findings/F-002-hikaricp-pool-exhaustion.md"

@@ -35,8 +35,37 @@ public final class BuildCache: @unchecked Sendable {
     struct State: Codable, Sendable {
         var format: Int
         var environment: String
+        /// A digest of every input of the build (see `inputs`): equal means nothing to do.
+        var inputs: String?
         var units: [String: Unit]
         var files: [String: FileRecord]
+    }
+
+    /// This build's inputs digest, recorded in the state.
+    var inputs: String?
+
+    /// True when the previous build had the same inputs and left every file intact: the output is
+    /// already what this build would write.
+    func isUpToDate(inputs: String) -> Bool {
+        guard let previous, previous.inputs == inputs else { return false }
+        return intact.count == previous.files.count
+    }
+
+    /// The digest of a build's inputs: the environment, every item file, every evidence file the
+    /// items cite, the previous engagement's items (trends) and the signer.
+    static func inputs(environment: String, workspace: Workspace, previous: Workspace?, signer: [String]) -> String {
+        var parts = [environment]
+        for (path, digest) in workspace.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
+        let cited = Set(workspace.findings.flatMap { $0.evidence.map(\.file) } + workspace.incidents.flatMap { $0.evidence.map(\.file) })
+        for path in cited.sorted() {
+            parts += ["evidence:" + path, digest((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
+        }
+        if let previous {
+            parts.append("previous:" + previous.root.path)
+            parts.append(digest((try? Data(contentsOf: previous.root.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()))
+            for (path, digest) in previous.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
+        }
+        return key(parts + ["signer"] + signer)
     }
 
     /// The hash of everything every unit depends on.
@@ -95,9 +124,7 @@ public final class BuildCache: @unchecked Sendable {
         }
         intact = Set(paths.indices.filter { valid[$0] }.map { paths[$0] })
         coldReason = nil
-        if let data = try? Data(contentsOf: output.appendingPathComponent(Self.memoFile)) {
-            memoIn = Self.decodeMemo(data)
-        }
+        memoURL = output.appendingPathComponent(Self.memoFile)
     }
 
     // MARK: Memo
@@ -105,13 +132,18 @@ public final class BuildCache: @unchecked Sendable {
     /// Intermediate results of the previous build by key (a finding's section of the health
     /// check, …), and the ones this build used or made: only those are kept for the next build.
     static let memoFile = ".dossier-cache/memo"
-    private var memoIn: [String: [String]] = [:]
+    private var memoURL: URL?
+    private var memoIn: [String: [String]]?
     private var memoOut: [String: [String]] = [:]
 
-    /// The value stored under `key` by the previous build, if any.
+    /// The value stored under `key` by the previous build, if any. (The previous memo is read on
+    /// first use.)
     func memo(_ key: String) -> [String]? {
         lock.withLock {
-            guard let value = memoIn[key] else { return nil }
+            if memoIn == nil {
+                memoIn = memoURL.flatMap { try? Data(contentsOf: $0) }.map(Self.decodeMemo) ?? [:]
+            }
+            guard let value = memoIn?[key] else { return nil }
             memoOut[key] = value
             return value
         }
@@ -220,7 +252,7 @@ public final class BuildCache: @unchecked Sendable {
     var unitCount: (reused: Int, total: Int) { lock.withLock { (reusedUnits, units.count) } }
 
     func state(files: [String: FileRecord]) -> State {
-        lock.withLock { State(format: Self.format, environment: environment, units: units, files: files) }
+        lock.withLock { State(format: Self.format, environment: environment, inputs: inputs, units: units, files: files) }
     }
 
     static func encode(_ state: State) -> Data {
