@@ -4,12 +4,12 @@ import CCmark
 enum HeadingAnchors {
     /// Collects the headings and, when `assignIDs` is set, replaces each heading by the same HTML
     /// with an `id` attribute.
-    static func apply(to root: CmarkNode, assignIDs: Bool) -> [Heading] {
+    static func apply(to root: CmarkNode, assignIDs: Bool, ids given: [String]? = nil) -> [Heading] {
         var slugs = SlugRegistry()
         var headings: [Heading] = []
-        for node in root.descendants(where: { $0.type == CMARK_NODE_HEADING }) {
+        for (index, node) in root.descendants(where: { $0.type == CMARK_NODE_HEADING }).enumerated() {
             let text = node.plainText.trimmingSpaces()
-            let id = slugs.unique(for: text)
+            let id = given.flatMap { index < $0.count ? $0[index] : nil } ?? slugs.unique(for: text)
             headings.append(Heading(level: node.headingLevel, text: text, id: id))
             guard assignIDs else { continue }
             let html = node.renderHTML()

@@ -1,4 +1,5 @@
 import CCmark
+import Foundation
 
 /// Extensions applied on top of CommonMark.
 public struct MarkdownOptions: OptionSet, Sendable, Hashable {
@@ -50,14 +51,7 @@ public enum MarkdownRenderer {
     ///     in the Markdown becomes the inline chart in a self-contained page.
     public static func render(_ source: String, options: MarkdownOptions = .extensions, embeds: [String: String] = [:]) -> RenderedMarkdown {
         CmarkNode.withDocument(parsing: source) { root in
-            if !embeds.isEmpty {
-                for image in root.descendants(where: { $0.type == CMARK_NODE_IMAGE }) {
-                    guard let html = embeds[image.url] else { continue }
-                    let embed = CmarkNode.make(CMARK_NODE_CUSTOM_INLINE)
-                    embed.setCustomHTML(enter: html)
-                    image.replace(with: embed)
-                }
-            }
+            _ = applyEmbeds(embeds, to: root)
             if options.contains(.tables) {
                 PipeTables.apply(to: root, source: source, options: options)
             }
@@ -67,6 +61,84 @@ public enum MarkdownRenderer {
             let headings = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs))
             return RenderedMarkdown(html: root.renderHTML(), headings: headings)
         }
+    }
+
+    /// Keeps the HTML of chunks between renders (a build cache): `lookup` and `store` get the chunk,
+    /// its headings' ids and the embeds it uses.
+    public struct ChunkMemo: Sendable {
+        public var lookup: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String]) -> String?
+        public var store: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String], _ html: String) -> Void
+
+        public init(lookup: @escaping @Sendable (String, [String], [String]) -> String?,
+                    store: @escaping @Sendable (String, [String], [String], String) -> Void) {
+            self.lookup = lookup
+            self.store = store
+        }
+    }
+
+    /// Renders a long document given as consecutive chunks, each starting at a block boundary (a
+    /// report's sections): chunks are parsed and rendered in parallel, heading ids are made unique
+    /// across the whole document, and link reference definitions apply within their chunk. The HTML
+    /// of a chunk whose text, ids and embeds are unchanged can come from `memo`.
+    public static func render(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
+                              memo: ChunkMemo? = nil) -> RenderedMarkdown {
+        // 1. Each chunk's headings (level, text) and the embeds it uses.
+        let outlines = Slots<(headings: [(level: Int, text: String)], embeds: [String])>(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            outlines[index] = CmarkNode.withDocument(parsing: chunks[index]) { root in
+                let used = applyEmbeds(embeds, to: root)
+                let headings = root.descendants(where: { $0.type == CMARK_NODE_HEADING }).map { ($0.headingLevel, $0.plainText.trimmingSpaces()) }
+                return (headings, used)
+            }
+        }
+        // 2. Ids unique over the whole document, in order.
+        var slugs = SlugRegistry()
+        var ids: [[String]] = []
+        var headings: [Heading] = []
+        for index in chunks.indices {
+            let outline = outlines[index]!
+            var chunkIDs: [String] = []
+            for heading in outline.headings {
+                let id = slugs.unique(for: heading.text)
+                chunkIDs.append(id)
+                headings.append(Heading(level: heading.level, text: heading.text, id: id))
+            }
+            ids.append(chunkIDs)
+        }
+        // 3. Each chunk's HTML with those ids.
+        let htmls = Slots<String>(count: chunks.count)
+        let allIDs = ids
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let used = outlines[index]!.embeds.map { embeds[$0] ?? "" }
+            if let memo, let html = memo.lookup(chunks[index], allIDs[index], used) {
+                htmls[index] = html
+                return
+            }
+            let html = CmarkNode.withDocument(parsing: chunks[index]) { root in
+                _ = applyEmbeds(embeds, to: root)
+                if options.contains(.tables) { PipeTables.apply(to: root, source: chunks[index], options: options) }
+                if options.contains(.autolinks) { Autolinker.apply(to: root) }
+                _ = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs), ids: allIDs[index])
+                return root.renderHTML()
+            }
+            htmls[index] = html
+            memo?.store(chunks[index], allIDs[index], used, html)
+        }
+        return RenderedMarkdown(html: (0..<chunks.count).map { htmls[$0] ?? "" }.joined(), headings: headings)
+    }
+
+    /// Replaces images whose destination is a key of `embeds` by that HTML; returns the keys used.
+    private static func applyEmbeds(_ embeds: [String: String], to root: CmarkNode) -> [String] {
+        guard !embeds.isEmpty else { return [] }
+        var used: [String] = []
+        for image in root.descendants(where: { $0.type == CMARK_NODE_IMAGE }) {
+            guard let html = embeds[image.url] else { continue }
+            let embed = CmarkNode.make(CMARK_NODE_CUSTOM_INLINE)
+            embed.setCustomHTML(enter: html)
+            image.replace(with: embed)
+            used.append(image.url)
+        }
+        return used
     }
 
     /// Renders and returns only the HTML fragment.
@@ -125,5 +197,18 @@ public enum MarkdownRenderer {
             if html.hasSuffix("</p>\n") { html.removeLast(5) }
             return html
         }
+    }
+}
+
+/// Values written by concurrent iterations, each index by exactly one of them.
+final class Slots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
     }
 }

@@ -96,9 +96,11 @@ public enum ReportBuilder {
         /// Fills a template and renders its page, embedding the charts it refers to.
         @Sendable func render(_ view: Any, template: String, kind: String, title: String, basePath: String,
                               charts: [String: String], chartPrefix: String) -> RenderedReport? {
-            guard let markdown = templates.render(view, template: template) else { return nil }
+            guard let filled = templates.render(view, template: template) else { return nil }
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
-            let html = page(markdown: markdown, embeds: embeds, kind: kind, title: title, context: context)
+            let html = page(markdown: filled, embeds: embeds, kind: kind, title: title, context: context, cache: cache)
+            // Chunk marks (health-check sections) are for rendering only.
+            let markdown = filled.utf8.contains(chunkMark) ? String(decoding: filled.utf8.filter { $0 != chunkMark }, as: UTF8.self) : filled
             return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: markdown, html: html)
         }
         func missing(_ template: String) {
@@ -125,6 +127,9 @@ public enum ReportBuilder {
             var text = templates.render(section, template: "partials/finding") ?? ""
             // The report template puts each section on a line of its own.
             if text.hasSuffix("\n") { text.removeLast() }
+            // Marks around each section let the page render sections as chunks (in parallel, and
+            // from the build cache when unchanged); they are removed from the Markdown file.
+            text = text.filter { $0 != "\u{1E}" }
             renderedSections[index] = text
             if let cache, let key = view.memoKey {
                 let chart = view.hasMetrics ? view.chart : ""
@@ -132,7 +137,7 @@ public enum ReportBuilder {
             }
         }
         for (index, (category, finding)) in sections.enumerated() {
-            healthCheck.categories[category].findings[finding].rendered = renderedSections[index] ?? ""
+            healthCheck.categories[category].findings[finding].rendered = "\u{1E}" + (renderedSections[index] ?? "") + "\u{1E}"
         }
         if let report = render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
                                title: workspace.engagement.title, basePath: "report/health-check", charts: healthCharts, chartPrefix: "") {
@@ -201,9 +206,29 @@ public enum ReportBuilder {
 
     /// The Markdown rendered through cmark (charts inlined), wrapped in the page layout. The title
     /// block (everything before the first `## ` section) is left to the page's cover.
-    static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext) -> String {
+    /// U+001E (record separator) around each health-check section: where the page's Markdown is
+    /// cut into chunks. (Section texts have it removed, so only the builder's marks remain.)
+    static let chunkMark = UInt8(0x1E)
+
+    static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
+                     cache: BuildCache? = nil) -> String {
         let body = markdown.range(of: "\n## ").map { String(markdown[$0.lowerBound...]) } ?? markdown
-        let rendered = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
+        let rendered: RenderedMarkdown
+        if body.utf8.contains(chunkMark) {
+            let chunks = body.utf8.split(separator: chunkMark, omittingEmptySubsequences: true).map { String(Substring($0)) }
+            let memo = cache.map { cache in
+                let environment = cache.environment
+                @Sendable func key(_ chunk: String, _ ids: [String], _ embeds: [String]) -> String {
+                    BuildCache.key([environment, "page-chunk", chunk] + ["ids"] + ids + ["embeds"] + embeds)
+                }
+                return MarkdownRenderer.ChunkMemo(
+                    lookup: { chunk, ids, embeds in cache.memo(key(chunk, ids, embeds))?.first },
+                    store: { chunk, ids, embeds, html in cache.memoize(key(chunk, ids, embeds), [html]) })
+            }
+            rendered = MarkdownRenderer.render(chunks: chunks, options: .extensions, embeds: embeds, memo: memo)
+        } else {
+            rendered = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
+        }
         let format = context.format
         let engagement = context.engagement
         let classification = context.audience == .internal
