@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
         ),
+        // zlib for the evidence zip (Debian: zlib1g-dev, pkg-config name "zlib").
+        .systemLibrary(
+            name: "DossierZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The only module that imports CCmark.
         .target(name: "Markdown", dependencies: ["CCmark"]),
         // Korean-aware search: tokenizer, index writer, query engine (pure Swift).
@@ -33,7 +39,7 @@ let package = Package(
         .target(
             name: "Dossier",
             dependencies: [
-                "Markdown", "Search", "DossierResources",
+                "Markdown", "Search", "DossierResources", "DossierZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -44,3 +44,33 @@ import Testing
         #expect(sums == ["reports/한글 파일.html": String(repeating: "a", count: 64), "bin.pdf": String(repeating: "b", count: 64)])
     }
 }
+
+/// The pack's zip: deterministic bytes, and entries copied from the previous zip only when they are
+/// the same file.
+@Suite struct PackArchiveTests {
+    static func files(_ extra: String) -> [OutputFile] {
+        [OutputFile(path: "README.md", data: Data(("# 증적 팩\n" + String(repeating: "반복되는 줄\n", count: 200)).utf8)),
+         OutputFile(path: "evidence/로그.txt", data: Data((extra + String(repeating: "ORA-01555 snapshot too old\n", count: 50)).utf8)),
+         OutputFile(path: "reports/tiny.html", data: Data("x".utf8)),
+         OutputFile(path: "reports/empty.txt", data: Data())]
+    }
+
+    @Test func reusedEntriesGiveTheSameBytes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("a.zip"), fresh = folder.appendingPathComponent("b.zip"), reused = folder.appendingPathComponent("c.zip")
+        try PackArchive.write(Self.files(""), root: "pack", to: first)
+        try PackArchive.write(Self.files("changed\n"), root: "pack", to: fresh)
+        // Every file claimed unchanged: the changed one is still compressed again (its CRC differs).
+        try PackArchive.write(Self.files("changed\n"), root: "pack", to: reused, previous: first, unchanged: { _ in true })
+        #expect(try Data(contentsOf: reused) == Data(contentsOf: fresh))
+        try PackArchive.write(Self.files(""), root: "pack", to: reused, previous: first, unchanged: { _ in true })
+        #expect(try Data(contentsOf: reused) == Data(contentsOf: first))
+        #expect(try PackArchive.unsafeEntries(in: first).isEmpty)
+        let extracted = folder.appendingPathComponent("x")
+        try PackArchive.extract(first, to: extracted)
+        #expect(try Data(contentsOf: extracted.appendingPathComponent("pack/evidence/로그.txt")) == Self.files("")[1].data)
+        #expect(try Data(contentsOf: extracted.appendingPathComponent("pack/reports/empty.txt")).isEmpty)
+    }
+}

@@ -218,7 +218,10 @@ public enum BuildPipeline {
                 timings.lap("evidence pack")
                 try folder.write(pack, under: "evidence/")
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
-                try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName))
+                // Entries unchanged since the last build are copied from its zip, still compressed.
+                try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
+                                      previous: folder.isIncremental ? folder.destination.appendingPathComponent(zipName) : nil,
+                                      unchanged: { folder.isUnchanged("evidence/" + $0) })
                 try folder.adopt(zipName)
                 written += pack.map { "evidence/" + $0.path } + [zipName]
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")

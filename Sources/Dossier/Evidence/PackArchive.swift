@@ -1,4 +1,6 @@
+import DossierZlib
 import Foundation
+import Search
 import ZIPFoundation
 
 /// The pack as one zip file: entries sorted, fixed timestamps and permissions, no links, so that
@@ -16,33 +18,117 @@ public enum PackArchive {
     /// is the same whatever the builder's time zone.
     static let fixedDate = Date(timeIntervalSince1970: 946_684_800)
 
-    /// Writes `files` under the folder `root/` in a new zip at `url`.
-    public static func write(_ files: [OutputFile], root: String, to url: URL) throws(Failure) {
-        try? FileManager.default.removeItem(at: url)
-        do {
-            let archive = try Archive(url: url, accessMode: .create)
-            let date = fixedDate
-            var folders: Set<String> = []
-            for file in files.sorted(by: { $0.path < $1.path }) {
-                var folder = (file.path as NSString).deletingLastPathComponent
-                var missing: [String] = []
-                while !folder.isEmpty && !folders.contains(folder) {
-                    missing.append(folder)
-                    folder = (folder as NSString).deletingLastPathComponent
-                }
-                for directory in missing.reversed() {
-                    folders.insert(directory)
-                    try archive.addEntry(with: root + "/" + directory + "/", type: .directory, uncompressedSize: Int64(0),
-                                         modificationDate: date, permissions: 0o755, provider: { (_: Int64, _: Int) in Data() })
-                }
-                let data = file.data
-                try archive.addEntry(with: root + "/" + file.path, type: .file, uncompressedSize: Int64(data.count),
-                                     modificationDate: date, permissions: 0o644, compressionMethod: .deflate,
-                                     provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+    /// Writes `files` under the folder `root/` in a new zip at `url`: directories first in path
+    /// order, files deflated in parallel (stored when deflate does not help), names in UTF-8, the
+    /// fixed time and fixed permissions.
+    ///
+    /// With `previous` (the zip of the last build) an entry whose file `unchanged` says is the same
+    /// is copied from it still compressed — the bytes deflate would give again.
+    public static func write(_ files: [OutputFile], root: String, to url: URL, previous: URL? = nil,
+                             unchanged: (String) -> Bool = { _ in false }) throws(Failure) {
+        let sorted = files.sorted { $0.path < $1.path }
+        var entries: [ZipEntry] = []
+        var folders: Set<String> = []
+        for (index, file) in sorted.enumerated() {
+            var folder = (file.path as NSString).deletingLastPathComponent
+            var missing: [String] = []
+            while !folder.isEmpty && !folders.contains(folder) {
+                missing.append(folder)
+                folder = (folder as NSString).deletingLastPathComponent
             }
-        } catch {
-            throw Failure(description: "cannot write \(url.path): \(error)")
+            for directory in missing.reversed() {
+                folders.insert(directory)
+                entries.append(ZipEntry(name: root + "/" + directory + "/", isDirectory: true))
+            }
+            entries.append(ZipEntry(name: root + "/" + file.path, isDirectory: false, source: index))
         }
+        guard entries.count < 65_535 else {
+            throw Failure(description: "the evidence pack has \(entries.count) entries, more than a zip without ZIP64 holds — cite fewer evidence files")
+        }
+
+        let reusable = previous.flatMap { try? Data(contentsOf: $0) }.map(ZipDirectory.init) ?? nil
+        let compressed = Slots<CompressedEntry>(count: sorted.count)
+        let same = reusable == nil ? [] : sorted.map { unchanged($0.path) }
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
+            let file = sorted[index]
+            let name = root + "/" + file.path
+            if let reusable, same[index], let old = reusable.entry(named: name), old.uncompressedSize == file.data.count,
+               old.crc32 == ZipDirectory.crc32(file.data) {
+                compressed[index] = old
+                return
+            }
+            compressed[index] = CompressedEntry.make(file.data)
+        }
+
+        var output = Data()
+        var central = Data()
+        func little<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+            withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+        }
+        let (time, date) = (UInt16(0), UInt16((2000 - 1980) << 9 | 1 << 5 | 1))
+        for entry in entries {
+            let nameBytes = Data(entry.name.utf8)
+            let body = entry.source.map { compressed[$0]! } ?? CompressedEntry(method: 0, crc32: 0, uncompressedSize: 0, data: Data())
+            guard output.count < Int(UInt32.max) - body.data.count - 1024 else {
+                throw Failure(description: "the evidence pack is larger than 4 GiB, more than a zip without ZIP64 holds")
+            }
+            let offset = UInt32(output.count)
+            little(UInt32(0x0403_4b50), to: &output)
+            little(UInt16(20), to: &output)
+            little(UInt16(0x0800), to: &output)
+            little(body.method, to: &output)
+            little(time, to: &output)
+            little(date, to: &output)
+            little(body.crc32, to: &output)
+            little(UInt32(body.data.count), to: &output)
+            little(UInt32(body.uncompressedSize), to: &output)
+            little(UInt16(nameBytes.count), to: &output)
+            little(UInt16(0), to: &output)
+            output.append(nameBytes)
+            output.append(body.data)
+
+            little(UInt32(0x0201_4b50), to: &central)
+            little(UInt16(3 << 8 | 20), to: &central)
+            little(UInt16(20), to: &central)
+            little(UInt16(0x0800), to: &central)
+            little(body.method, to: &central)
+            little(time, to: &central)
+            little(date, to: &central)
+            little(body.crc32, to: &central)
+            little(UInt32(body.data.count), to: &central)
+            little(UInt32(body.uncompressedSize), to: &central)
+            little(UInt16(nameBytes.count), to: &central)
+            little(UInt16(0), to: &central)
+            little(UInt16(0), to: &central)
+            little(UInt16(0), to: &central)
+            little(UInt16(0), to: &central)
+            little(entry.isDirectory ? UInt32(0o040755) << 16 | 0x10 : UInt32(0o100644) << 16, to: &central)
+            little(offset, to: &central)
+            central.append(nameBytes)
+        }
+        let centralOffset = UInt32(output.count)
+        output.append(central)
+        little(UInt32(0x0605_4b50), to: &output)
+        little(UInt16(0), to: &output)
+        little(UInt16(0), to: &output)
+        little(UInt16(entries.count), to: &output)
+        little(UInt16(entries.count), to: &output)
+        little(UInt32(central.count), to: &output)
+        little(centralOffset, to: &output)
+        little(UInt16(0), to: &output)
+        do {
+            try? FileManager.default.removeItem(at: url)
+            try OutputFolder.writeFile(output, to: url.path)
+        } catch {
+            throw Failure(description: "cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    struct ZipEntry {
+        var name: String
+        var isDirectory: Bool
+        /// The index of the file, for file entries.
+        var source: Int?
     }
 
     /// Problems with the entries of a zip: absolute paths, `..`, links, duplicates.
@@ -87,5 +173,96 @@ public enum PackArchive {
         } catch {
             throw Failure(description: "cannot extract \(url.lastPathComponent): \(error)")
         }
+    }
+}
+
+/// One entry's stored bytes: deflated (method 8) or stored (method 0).
+struct CompressedEntry: Sendable {
+    var method: UInt16
+    var crc32: UInt32
+    var uncompressedSize: Int
+    var data: Data
+
+    /// Raw deflate at zlib's default level; stored when that is not smaller.
+    static func make(_ input: Data) -> CompressedEntry {
+        let crc = ZipDirectory.crc32(input)
+        guard !input.isEmpty else { return CompressedEntry(method: 0, crc32: crc, uncompressedSize: 0, data: Data()) }
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return CompressedEntry(method: 0, crc32: crc, uncompressedSize: input.count, data: input)
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, UInt(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        let status: Int32 = input.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
+            output.withUnsafeMutableBytes { (target: UnsafeMutableRawBufferPointer) in
+                stream.next_in = UnsafeMutablePointer(mutating: source.bindMemory(to: UInt8.self).baseAddress!)
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.bindMemory(to: UInt8.self).baseAddress!
+                stream.avail_out = uInt(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        let written = Int(stream.total_out)
+        guard status == Z_STREAM_END, written < input.count else {
+            return CompressedEntry(method: 0, crc32: crc, uncompressedSize: input.count, data: input)
+        }
+        return CompressedEntry(method: 8, crc32: crc, uncompressedSize: input.count, data: Data(output[..<written]))
+    }
+}
+
+/// The entries of a zip this tool wrote (no ZIP64, no extra fields), read from its central
+/// directory, to copy unchanged entries into the next zip without compressing them again.
+struct ZipDirectory: Sendable {
+    private let entries: [String: CompressedEntry]
+
+    init?(_ zip: Data) {
+        let bytes = [UInt8](zip)
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        guard bytes.count >= 22 else { return nil }
+        let end = bytes.count - 22
+        guard u32(end) == 0x0605_4b50 else { return nil }
+        let count = u16(end + 10)
+        var position = u32(end + 16)
+        var entries: [String: CompressedEntry] = [:]
+        for _ in 0..<count {
+            guard position + 46 <= bytes.count, u32(position) == 0x0201_4b50 else { return nil }
+            let method = u16(position + 10), crc = u32(position + 16), compressedSize = u32(position + 20), size = u32(position + 24)
+            let nameLength = u16(position + 28), extraLength = u16(position + 30), commentLength = u16(position + 32)
+            let local = u32(position + 42)
+            guard position + 46 + nameLength <= bytes.count else { return nil }
+            let name = String(decoding: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
+            guard local + 30 <= bytes.count, u32(local) == 0x0403_4b50 else { return nil }
+            let dataStart = local + 30 + u16(local + 26) + u16(local + 28)
+            guard dataStart + compressedSize <= bytes.count else { return nil }
+            entries[name] = CompressedEntry(method: UInt16(method), crc32: UInt32(crc), uncompressedSize: size,
+                                            data: Data(bytes[dataStart..<(dataStart + compressedSize)]))
+            position += 46 + nameLength + extraLength + commentLength
+        }
+        self.entries = entries
+    }
+
+    func entry(named name: String) -> CompressedEntry? { entries[name] }
+
+    static func crc32(_ data: Data) -> UInt32 {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> UInt32 in
+            guard let base = buffer.bindMemory(to: UInt8.self).baseAddress else { return 0 }
+            return UInt32(DossierZlib.crc32(0, base, uInt(buffer.count)))
+        }
+    }
+}
+
+/// Values written by concurrent iterations, each index by exactly one of them.
+private final class Slots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
     }
 }
