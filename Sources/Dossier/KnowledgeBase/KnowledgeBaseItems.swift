@@ -331,12 +331,19 @@ enum RelatedItems {
             }
             candidates.remove(index)
             let category = categories[index]
+            let ownTerms = sortedTerms[index].map { ($0, vectors[index][$0]!) }
             var scored: [(Int, Double)] = []
             for other in candidates {
-                var score = 3 * Double(tags[index].intersection(tags[other]).count) + 2 * Double(systems[index].intersection(systems[other]).count)
+                // Shared tags and systems counted without building intersections (this runs for
+                // every candidate pair).
+                var sharedTags = 0, sharedSystems = 0
+                for tag in tags[other] where tags[index].contains(tag) { sharedTags += 1 }
+                for system in systems[other] where systems[index].contains(system) { sharedSystems += 1 }
+                var score = 3 * Double(sharedTags) + 2 * Double(sharedSystems)
                 if let category, category == categories[other] { score += 1 }
                 var cosine = 0.0
-                for term in sortedTerms[index] { cosine += vectors[index][term]! * (vectors[other][term] ?? 0) }
+                let otherVector = vectors[other]
+                for (term, weight) in ownTerms { cosine += weight * (otherVector[term] ?? 0) }
                 score += 4 * cosine
                 if links[index]?.contains(other) == true { score += 10 }
                 if score > 1 { scored.append((other, score)) }
