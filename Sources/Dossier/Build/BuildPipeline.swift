@@ -140,7 +140,12 @@ public enum BuildPipeline {
         }
         reportThread.stackSize = 16 << 20
         reportThread.start()
-        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, log: &log, timings: &timings)
+        // Item pages go to the output folder as soon as each is rendered.
+        let itemPages = ItemPageCount()
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { page in
+            try folder.write([page], under: "kb/")
+            itemPages.add("kb/" + page.path)
+        }, log: &log, timings: &timings)
         let (builtReports, reportLog, reportTimings, generatedEvidence) = reportBranch.wait()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")
@@ -197,11 +202,11 @@ public enum BuildPipeline {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
-        written += knowledgeBase.map { "kb/" + $0.path }
+        written += knowledgeBase.map { "kb/" + $0.path } + itemPages.paths
         let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }
         written += keptPages
         timings.lap("kb write")
-        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count + keptPages.count
+        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count + itemPages.paths.count + keptPages.count
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages.count) unchanged" : "")
                 + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
 
@@ -258,6 +263,15 @@ public enum BuildPipeline {
 
 extension Diagnostic {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+}
+
+/// The item pages written while the knowledge base was built.
+final class ItemPageCount: @unchecked Sendable {
+    private var written: [String] = []
+    private let lock = NSLock()
+
+    func add(_ path: String) { lock.withLock { written.append(path) } }
+    var paths: [String] { lock.withLock { written } }
 }
 
 /// The report build's result, handed from its thread to the pipeline.

@@ -16,7 +16,10 @@ enum KnowledgeBaseBuilder {
 
     /// The knowledge base's files. With a build cache, item pages whose key is unchanged since the
     /// previous build are left out (the cache keeps them).
-    static func files(_ contexts: [ReportContext], cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
+    /// `sink`, when given, takes each item page as soon as it is rendered (the build writes it at
+    /// once, so the pages are never all in memory); the pages are then not in the result.
+    static func files(_ contexts: [ReportContext], cache: BuildCache?, sink: (@Sendable (OutputFile) throws -> Void)? = nil,
+                      log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
         guard let first = contexts.first else { return [] }
         let format = first.format
         let templates = first.templates
@@ -145,15 +148,29 @@ enum KnowledgeBaseBuilder {
                 view.hasHistory = !view.history.isEmpty
             }
             if let html = templates.render(view, template: "kb-item") {
-                pages[index] = OutputFile(path: item.url, data: Data(html.utf8))
+                let page = OutputFile(path: item.url, data: Data(html.utf8))
+                if let sink {
+                    do {
+                        try sink(page)
+                    } catch {
+                        failures[index] = "\(error)"
+                        return
+                    }
+                } else {
+                    pages[index] = page
+                }
                 if let cache, let key { cache.record(unit, key: key, paths: ["kb/" + item.url]) }
             } else {
                 failures[index] = "kb-item"
             }
         }
         files += pages.values
-        if !failures.values.isEmpty {
-            log.error("template 'kb-item' is missing", at: SourceLocation(file: "templates/reports/kb-item.mustache", line: 0, column: 0))
+        if let failure = failures.values.first {
+            if failure == "kb-item" {
+                log.error("template 'kb-item' is missing", at: SourceLocation(file: "templates/reports/kb-item.mustache", line: 0, column: 0))
+            } else {
+                log.error(failure, at: SourceLocation(file: "kb/items", line: 0, column: 0))
+            }
         }
 
         timings.lap("kb item pages")
