@@ -39,20 +39,25 @@ public enum IndexWriter {
         }
     }
 
-    /// Tokenizes a document's fields (SPEC.md §1–2).
-    public static func terms(of document: SearchDocument) -> DocumentTerms {
+    /// Tokenizes a document's fields (SPEC.md §1–2). `prose`, when given, also receives the tokens
+    /// of the title and of the summary and body (for callers that compare documents by their words,
+    /// without tokenizing them again).
+    public static func terms(of document: SearchDocument, prose: ((_ tokens: [String]) -> Void)? = nil) -> DocumentTerms {
         let boosts = SearchIndexFormat.boosts
         var tf: [String: Int] = [:]
         var length = 0
-        func add(_ text: String, weight: Int) {
+        @discardableResult
+        func add(_ text: String, weight: Int) -> [String] {
             let tokens = Tokenizer.tokenize(text)
             length += tokens.count * weight
             for token in tokens { tf[token, default: 0] += weight }
+            return tokens
         }
-        add(document.title, weight: boosts.title)
+        let title = add(document.title, weight: boosts.title)
         add(document.tags.joined(separator: " "), weight: boosts.tags)
         add(document.headings.joined(separator: "\n"), weight: boosts.headings)
-        add(document.summary + "\n" + document.body, weight: boosts.body)
+        let body = add(document.summary + "\n" + document.body, weight: boosts.body)
+        prose?(title + body)
         for word in Tokenizer.hangulWords([document.title, document.tags.joined(separator: " "), document.headings.joined(separator: "\n"),
                                            document.summary, document.body].joined(separator: "\n")) {
             tf["~" + word, default: 0] += 1

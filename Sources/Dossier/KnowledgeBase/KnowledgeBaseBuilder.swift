@@ -105,8 +105,8 @@ enum KnowledgeBaseBuilder {
             let text = PlainText.from(html: rendered.html)
             let headings = rendered.headings.map(\.text)
             let document = item.searchDocument(text: text, headings: headings)
-            let terms = IndexWriter.terms(of: document)
-            let counts = RelatedItems.termCounts(item)
+            var counts: [String: Int] = [:]
+            let terms = IndexWriter.terms(of: document) { counts = RelatedItems.termCounts($0) }
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms

@@ -254,7 +254,8 @@ enum PlainText {
 /// The most related other items of each item.
 ///
 /// Score of a pair: 3 per shared tag, 2 per shared system, 1 for the same finding category, plus
-/// 4 × the cosine similarity of the two items' 20 strongest TF-IDF terms, plus 10 when one names
+/// 4 × the cosine similarity of the two items' 20 strongest TF-IDF terms (from the words the search
+/// index reads: title, summary, body text and an incident's fields), plus 10 when one names
 /// the other as related (an incident and the findings behind it). Candidates come from inverted
 /// lists of tags, systems and strong terms — only lists of at most 100 items, since a value that
 /// hundreds of items share says little — never from all pairs; the five best above 1 are shown.
@@ -262,27 +263,24 @@ enum RelatedItems {
     static let shown = 5
     static let maximumListLength = 100
 
-    /// The terms an item is compared by: tokens of its title, summary and body longer than one
-    /// character, with their counts.
-    static func termCounts(_ item: KBItem) -> [String: Int] {
+    /// The terms an item is compared by: the tokens of its search document's title, summary and
+    /// text (what the search index reads) longer than one character, with their counts.
+    static func termCounts(_ tokens: [String]) -> [String: Int] {
         var tf: [String: Int] = [:]
-        for token in Tokenizer.tokenize(item.title + "\n" + item.summary + "\n" + item.body) where token.unicodeScalars.count > 1 {
-            tf[token, default: 0] += 1
-        }
+        for token in tokens where token.unicodeScalars.count > 1 { tf[token, default: 0] += 1 }
         return tf
     }
 
-    /// `termCounts`, when given, holds `termCounts(item)` of every item (a build keeps them).
-    static func compute(_ items: [KBItem], termCounts known: [[String: Int]]? = nil) -> [[Int]] {
+    static func termCounts(_ document: SearchDocument) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        _ = IndexWriter.terms(of: document) { counts = termCounts($0) }
+        return counts
+    }
+
+    /// `termCounts` holds `termCounts(document)` of every item, in order.
+    static func compute(_ items: [KBItem], termCounts counts: [[String: Int]]) -> [[Int]] {
         let count = items.count
-        let counts: [[String: Int]]
-        if let known, known.count == count {
-            counts = known
-        } else {
-            let tokenized = ParallelSlots<[String: Int]>(count: count)
-            DispatchQueue.concurrentPerform(iterations: count) { index in tokenized[index] = termCounts(items[index]) }
-            counts = tokenized.values
-        }
+        precondition(counts.count == count, "one term count per item")
         var documentFrequency: [String: Int] = [:]
         for tf in counts { for term in tf.keys { documentFrequency[term, default: 0] += 1 } }
         let n = Double(max(1, count))
