@@ -2,8 +2,11 @@
 public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'` so the result is safe in text and in quoted attributes.
     public static func escape(_ text: String) -> String {
+        // Most values have nothing to escape: they are returned as they are.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                                          || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var result = ""
-        result.reserveCapacity(text.utf8.count)
+        result.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": result += "&amp;"

@@ -6,6 +6,10 @@ public enum MarkdownText {
     /// inline markup characters are backslash-escaped, block markers at the start are neutralised
     /// and line breaks become spaces.
     public static func escape(_ text: String) -> String {
+        isPlain(text) ? text : escapeEach(text)
+    }
+
+    static func escapeEach(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
         var atStart = true
@@ -32,6 +36,27 @@ public enum MarkdownText {
             result.insert("\\", at: dot)
         }
         return result
+    }
+
+    /// Whether `escape` would return the text unchanged: no character Markdown treats specially,
+    /// no line break, and no `#`, `-`, `+`, `=` or digit where a block could start.
+    static func isPlain(_ text: String) -> Bool {
+        var first: UInt8?
+        for byte in text.utf8 {
+            if first == nil, byte != UInt8(ascii: " ") { first = byte }
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "~"),
+                 UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0xE2:
+                // 0xE2 starts U+2028 and U+2029 (and other characters, which take the careful path).
+                return false
+            default:
+                continue
+            }
+        }
+        guard let first else { return true }
+        return !(first == UInt8(ascii: "#") || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: "=")
+                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first))
     }
 
     /// The document with any code fence or raw HTML block it leaves open closed at its end, so that

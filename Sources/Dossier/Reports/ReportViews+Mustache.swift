@@ -4,110 +4,110 @@ import Mustache
 /// reflection, which dominated the rendering time of large reports.
 
 extension EngagementView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<EngagementView>] = [
-        "id": \EngagementView.id,
-        "title": \EngagementView.title,
-        "client": \EngagementView.client,
-        "provider": \EngagementView.provider,
-        "periodText": \EngagementView.periodText,
-        "consultants": \EngagementView.consultants,
+    static let fields: [String: @Sendable (EngagementView) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "client": { $0.client },
+        "provider": { $0.provider },
+        "periodText": { $0.periodText },
+        "consultants": { $0.consultants },
     ]
 }
 
 extension ConsultantView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<ConsultantView>] = [
-        "name": \ConsultantView.name,
-        "role": \ConsultantView.role,
+    static let fields: [String: @Sendable (ConsultantView) -> Any?] = [
+        "name": { $0.name },
+        "role": { $0.role },
     ]
 }
 
 extension DocumentView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<DocumentView>] = [
-        "number": \DocumentView.number,
-        "version": \DocumentView.version,
-        "date": \DocumentView.date,
-        "authors": \DocumentView.authors,
-        "reviewer": \DocumentView.reviewer,
-        "approver": \DocumentView.approver,
-        "classification": \DocumentView.classification,
-        "independence": \DocumentView.independence,
+    static let fields: [String: @Sendable (DocumentView) -> Any?] = [
+        "number": { $0.number },
+        "version": { $0.version },
+        "date": { $0.date },
+        "authors": { $0.authors },
+        "reviewer": { $0.reviewer },
+        "approver": { $0.approver },
+        "classification": { $0.classification },
+        "independence": { $0.independence },
     ]
 }
 
 extension CountRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<CountRow>] = [
-        "label": \CountRow.label,
-        "count": \CountRow.count,
+    static let fields: [String: @Sendable (CountRow) -> Any?] = [
+        "label": { $0.label },
+        "count": { $0.count },
     ]
 }
 
 extension ScopeRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<ScopeRow>] = [
-        "name": \ScopeRow.name,
-        "count": \ScopeRow.count,
+    static let fields: [String: @Sendable (ScopeRow) -> Any?] = [
+        "name": { $0.name },
+        "count": { $0.count },
     ]
 }
 
 extension FindingRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<FindingRow>] = [
-        "id": \FindingRow.id,
-        "title": \FindingRow.title,
-        "anchor": \FindingRow.anchor,
-        "severity": \FindingRow.severity,
-        "category": \FindingRow.category,
-        "status": \FindingRow.status,
-        "systems": \FindingRow.systems,
-        "due": \FindingRow.due,
-        "owner": \FindingRow.owner,
-        "effort": \FindingRow.effort,
+    static let fields: [String: @Sendable (FindingRow) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "anchor": { $0.anchor },
+        "severity": { $0.severity },
+        "category": { $0.category },
+        "status": { $0.status },
+        "systems": { $0.systems },
+        "due": { $0.due },
+        "owner": { $0.owner },
+        "effort": { $0.effort },
     ]
 }
 
 extension MetricRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<MetricRow>] = [
-        "name": \MetricRow.name,
-        "before": \MetricRow.before,
-        "after": \MetricRow.after,
-        "target": \MetricRow.target,
-        "change": \MetricRow.change,
-        "met": \MetricRow.met,
+    static let fields: [String: @Sendable (MetricRow) -> Any?] = [
+        "name": { $0.name },
+        "before": { $0.before },
+        "after": { $0.after },
+        "target": { $0.target },
+        "change": { $0.change },
+        "met": { $0.met },
     ]
 }
 
 extension EvidenceExcerptView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<EvidenceExcerptView>] = [
-        "file": \EvidenceExcerptView.file,
-        "caption": \EvidenceExcerptView.caption,
-        "hasExcerpt": \EvidenceExcerptView.hasExcerpt,
-        "excerpt": \EvidenceExcerptView.excerpt,
-        "fence": \EvidenceExcerptView.fence,
-        "truncated": \EvidenceExcerptView.truncated,
-        "truncatedNote": \EvidenceExcerptView.truncatedNote,
+    static let fields: [String: @Sendable (EvidenceExcerptView) -> Any?] = [
+        "file": { $0.file },
+        "caption": { $0.caption },
+        "hasExcerpt": { $0.hasExcerpt },
+        "excerpt": { $0.excerpt },
+        "fence": { $0.fence },
+        "truncated": { $0.truncated },
+        "truncatedNote": { $0.truncatedNote },
     ]
 }
 
 extension FindingSectionView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<FindingSectionView>] = [
-        "id": \FindingSectionView.id,
-        "title": \FindingSectionView.title,
-        "severity": \FindingSectionView.severity,
-        "category": \FindingSectionView.category,
-        "status": \FindingSectionView.status,
-        "systems": \FindingSectionView.systems,
-        "owner": \FindingSectionView.owner,
-        "due": \FindingSectionView.due,
-        "effort": \FindingSectionView.effort,
-        "detected": \FindingSectionView.detected,
-        "controls": \FindingSectionView.controls,
-        "summary": \FindingSectionView.summary,
-        "body": \FindingSectionView.body,
-        "hasMetrics": \FindingSectionView.hasMetrics,
-        "metrics": \FindingSectionView.metrics,
-        "chart": \FindingSectionView.chart,
-        "chartTitle": \FindingSectionView.chartTitle,
-        "hasEvidence": \FindingSectionView.hasEvidence,
-        "evidence": \FindingSectionView.evidence,
-        "rendered": \FindingSectionView.rendered,
+    static let fields: [String: @Sendable (FindingSectionView) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "severity": { $0.severity },
+        "category": { $0.category },
+        "status": { $0.status },
+        "systems": { $0.systems },
+        "owner": { $0.owner },
+        "due": { $0.due },
+        "effort": { $0.effort },
+        "detected": { $0.detected },
+        "controls": { $0.controls },
+        "summary": { $0.summary },
+        "body": { $0.body },
+        "hasMetrics": { $0.hasMetrics },
+        "metrics": { $0.metrics },
+        "chart": { $0.chart },
+        "chartTitle": { $0.chartTitle },
+        "hasEvidence": { $0.hasEvidence },
+        "evidence": { $0.evidence },
+        "rendered": { $0.rendered },
     ]
 }
 
@@ -126,248 +126,248 @@ struct FindingSectionContext: MustacheParent {
 }
 
 extension CategorySection: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<CategorySection>] = [
-        "number": \CategorySection.number,
-        "label": \CategorySection.label,
-        "findings": \CategorySection.findings,
+    static let fields: [String: @Sendable (CategorySection) -> Any?] = [
+        "number": { $0.number },
+        "label": { $0.label },
+        "findings": { $0.findings },
     ]
 }
 
 extension RoadmapTerm: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<RoadmapTerm>] = [
-        "label": \RoadmapTerm.label,
-        "hasItems": \RoadmapTerm.hasItems,
-        "items": \RoadmapTerm.items,
+    static let fields: [String: @Sendable (RoadmapTerm) -> Any?] = [
+        "label": { $0.label },
+        "hasItems": { $0.hasItems },
+        "items": { $0.items },
     ]
 }
 
 extension TrendGroup: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<TrendGroup>] = [
-        "label": \TrendGroup.label,
-        "count": \TrendGroup.count,
-        "items": \TrendGroup.items,
+    static let fields: [String: @Sendable (TrendGroup) -> Any?] = [
+        "label": { $0.label },
+        "count": { $0.count },
+        "items": { $0.items },
     ]
 }
 
 extension TrendEntryView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<TrendEntryView>] = [
-        "id": \TrendEntryView.id,
-        "title": \TrendEntryView.title,
-        "severity": \TrendEntryView.severity,
-        "change": \TrendEntryView.change,
+    static let fields: [String: @Sendable (TrendEntryView) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "severity": { $0.severity },
+        "change": { $0.change },
     ]
 }
 
 extension TrendView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<TrendView>] = [
-        "trendSince": \TrendView.trendSince,
-        "scoreChange": \TrendView.scoreChange,
-        "chart": \TrendView.chart,
-        "groups": \TrendView.groups,
-        "hasChronic": \TrendView.hasChronic,
-        "chronic": \TrendView.chronic,
+    static let fields: [String: @Sendable (TrendView) -> Any?] = [
+        "trendSince": { $0.trendSince },
+        "scoreChange": { $0.scoreChange },
+        "chart": { $0.chart },
+        "groups": { $0.groups },
+        "hasChronic": { $0.hasChronic },
+        "chronic": { $0.chronic },
     ]
 }
 
 extension EvidenceIndexRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<EvidenceIndexRow>] = [
-        "file": \EvidenceIndexRow.file,
-        "size": \EvidenceIndexRow.size,
-        "citedBy": \EvidenceIndexRow.citedBy,
+    static let fields: [String: @Sendable (EvidenceIndexRow) -> Any?] = [
+        "file": { $0.file },
+        "size": { $0.size },
+        "citedBy": { $0.citedBy },
     ]
 }
 
 extension RedactionRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<RedactionRow>] = [
-        "kind": \RedactionRow.kind,
-        "count": \RedactionRow.count,
+    static let fields: [String: @Sendable (RedactionRow) -> Any?] = [
+        "kind": { $0.kind },
+        "count": { $0.count },
     ]
 }
 
 extension GlossaryRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<GlossaryRow>] = [
-        "term": \GlossaryRow.term,
-        "meaning": \GlossaryRow.meaning,
+    static let fields: [String: @Sendable (GlossaryRow) -> Any?] = [
+        "term": { $0.term },
+        "meaning": { $0.meaning },
     ]
 }
 
 extension GlossaryArticleView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<GlossaryArticleView>] = [
-        "title": \GlossaryArticleView.title,
-        "body": \GlossaryArticleView.body,
+    static let fields: [String: @Sendable (GlossaryArticleView) -> Any?] = [
+        "title": { $0.title },
+        "body": { $0.body },
     ]
 }
 
 extension HealthCheckView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<HealthCheckView>] = [
-        "t": \HealthCheckView.t,
-        "engagement": \HealthCheckView.engagement,
-        "document": \HealthCheckView.document,
-        "purpose": \HealthCheckView.purpose,
-        "scopeRows": \HealthCheckView.scopeRows,
-        "overall": \HealthCheckView.overall,
-        "score": \HealthCheckView.score,
-        "grade": \HealthCheckView.grade,
-        "severityChart": \HealthCheckView.severityChart,
-        "severityRows": \HealthCheckView.severityRows,
-        "topRisks": \HealthCheckView.topRisks,
-        "trend": \HealthCheckView.trend,
-        "findingsSummaryNumber": \HealthCheckView.findingsSummaryNumber,
-        "findingRows": \HealthCheckView.findingRows,
-        "categories": \HealthCheckView.categories,
-        "roadmap": \HealthCheckView.roadmap,
-        "appendixNumber": \HealthCheckView.appendixNumber,
-        "evidenceIndex": \HealthCheckView.evidenceIndex,
-        "hasRedactions": \HealthCheckView.hasRedactions,
-        "redactions": \HealthCheckView.redactions,
-        "glossary": \HealthCheckView.glossary,
-        "glossaryArticles": \HealthCheckView.glossaryArticles,
+    static let fields: [String: @Sendable (HealthCheckView) -> Any?] = [
+        "t": { $0.t },
+        "engagement": { $0.engagement },
+        "document": { $0.document },
+        "purpose": { $0.purpose },
+        "scopeRows": { $0.scopeRows },
+        "overall": { $0.overall },
+        "score": { $0.score },
+        "grade": { $0.grade },
+        "severityChart": { $0.severityChart },
+        "severityRows": { $0.severityRows },
+        "topRisks": { $0.topRisks },
+        "trend": { $0.trend },
+        "findingsSummaryNumber": { $0.findingsSummaryNumber },
+        "findingRows": { $0.findingRows },
+        "categories": { $0.categories },
+        "roadmap": { $0.roadmap },
+        "appendixNumber": { $0.appendixNumber },
+        "evidenceIndex": { $0.evidenceIndex },
+        "hasRedactions": { $0.hasRedactions },
+        "redactions": { $0.redactions },
+        "glossary": { $0.glossary },
+        "glossaryArticles": { $0.glossaryArticles },
     ]
 }
 
 extension TimelineRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<TimelineRow>] = [
-        "time": \TimelineRow.time,
-        "kind": \TimelineRow.kind,
-        "text": \TimelineRow.text,
-        "by": \TimelineRow.by,
+    static let fields: [String: @Sendable (TimelineRow) -> Any?] = [
+        "time": { $0.time },
+        "kind": { $0.kind },
+        "text": { $0.text },
+        "by": { $0.by },
     ]
 }
 
 extension LabelValue: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<LabelValue>] = [
-        "label": \LabelValue.label,
-        "value": \LabelValue.value,
+    static let fields: [String: @Sendable (LabelValue) -> Any?] = [
+        "label": { $0.label },
+        "value": { $0.value },
     ]
 }
 
 extension ActionRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<ActionRow>] = [
-        "text": \ActionRow.text,
-        "owner": \ActionRow.owner,
-        "due": \ActionRow.due,
-        "status": \ActionRow.status,
+    static let fields: [String: @Sendable (ActionRow) -> Any?] = [
+        "text": { $0.text },
+        "owner": { $0.owner },
+        "due": { $0.due },
+        "status": { $0.status },
     ]
 }
 
 extension RelatedFindingRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<RelatedFindingRow>] = [
-        "id": \RelatedFindingRow.id,
-        "title": \RelatedFindingRow.title,
-        "severity": \RelatedFindingRow.severity,
-        "status": \RelatedFindingRow.status,
+    static let fields: [String: @Sendable (RelatedFindingRow) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "severity": { $0.severity },
+        "status": { $0.status },
     ]
 }
 
 extension IncidentView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<IncidentView>] = [
-        "id": \IncidentView.id,
-        "title": \IncidentView.title,
-        "severity": \IncidentView.severity,
-        "status": \IncidentView.status,
-        "systems": \IncidentView.systems,
-        "controls": \IncidentView.controls,
-        "summary": \IncidentView.summary,
-        "impact": \IncidentView.impact,
-        "rootCause": \IncidentView.rootCause,
-        "zoneNote": \IncidentView.zoneNote,
-        "timeline": \IncidentView.timeline,
-        "chart": \IncidentView.chart,
-        "chartTitle": \IncidentView.chartTitle,
-        "durations": \IncidentView.durations,
-        "verdict": \IncidentView.verdict,
-        "body": \IncidentView.body,
-        "lessons": \IncidentView.lessons,
-        "hasActions": \IncidentView.hasActions,
-        "actions": \IncidentView.actions,
-        "hasRelated": \IncidentView.hasRelated,
-        "related": \IncidentView.related,
+    static let fields: [String: @Sendable (IncidentView) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "severity": { $0.severity },
+        "status": { $0.status },
+        "systems": { $0.systems },
+        "controls": { $0.controls },
+        "summary": { $0.summary },
+        "impact": { $0.impact },
+        "rootCause": { $0.rootCause },
+        "zoneNote": { $0.zoneNote },
+        "timeline": { $0.timeline },
+        "chart": { $0.chart },
+        "chartTitle": { $0.chartTitle },
+        "durations": { $0.durations },
+        "verdict": { $0.verdict },
+        "body": { $0.body },
+        "lessons": { $0.lessons },
+        "hasActions": { $0.hasActions },
+        "actions": { $0.actions },
+        "hasRelated": { $0.hasRelated },
+        "related": { $0.related },
     ]
 }
 
 extension IncidentReportView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<IncidentReportView>] = [
-        "t": \IncidentReportView.t,
-        "engagement": \IncidentReportView.engagement,
-        "document": \IncidentReportView.document,
-        "incident": \IncidentReportView.incident,
+    static let fields: [String: @Sendable (IncidentReportView) -> Any?] = [
+        "t": { $0.t },
+        "engagement": { $0.engagement },
+        "document": { $0.document },
+        "incident": { $0.incident },
     ]
 }
 
 extension PeriodIncidentRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<PeriodIncidentRow>] = [
-        "id": \PeriodIncidentRow.id,
-        "title": \PeriodIncidentRow.title,
-        "severity": \PeriodIncidentRow.severity,
-        "timeToEngage": \PeriodIncidentRow.timeToEngage,
-        "verdict": \PeriodIncidentRow.verdict,
+    static let fields: [String: @Sendable (PeriodIncidentRow) -> Any?] = [
+        "id": { $0.id },
+        "title": { $0.title },
+        "severity": { $0.severity },
+        "timeToEngage": { $0.timeToEngage },
+        "verdict": { $0.verdict },
     ]
 }
 
 extension ProgressRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<ProgressRow>] = [
-        "label": \ProgressRow.label,
-        "opened": \ProgressRow.opened,
-        "resolved": \ProgressRow.resolved,
-        "open": \ProgressRow.open,
+    static let fields: [String: @Sendable (ProgressRow) -> Any?] = [
+        "label": { $0.label },
+        "opened": { $0.opened },
+        "resolved": { $0.resolved },
+        "open": { $0.open },
     ]
 }
 
 extension ImprovementRow: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<ImprovementRow>] = [
-        "id": \ImprovementRow.id,
-        "name": \ImprovementRow.name,
-        "before": \ImprovementRow.before,
-        "after": \ImprovementRow.after,
-        "change": \ImprovementRow.change,
+    static let fields: [String: @Sendable (ImprovementRow) -> Any?] = [
+        "id": { $0.id },
+        "name": { $0.name },
+        "before": { $0.before },
+        "after": { $0.after },
+        "change": { $0.change },
     ]
 }
 
 extension PeriodView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<PeriodView>] = [
-        "attainment": \PeriodView.attainment,
-        "incidentCount": \PeriodView.incidentCount,
-        "opened": \PeriodView.opened,
-        "resolved": \PeriodView.resolved,
-        "open": \PeriodView.open,
-        "manMonths": \PeriodView.manMonths,
-        "manMonthChart": \PeriodView.manMonthChart,
-        "hasIncidents": \PeriodView.hasIncidents,
-        "incidents": \PeriodView.incidents,
-        "incidentsBySeverity": \PeriodView.incidentsBySeverity,
-        "progress": \PeriodView.progress,
-        "hasImprovements": \PeriodView.hasImprovements,
-        "improvements": \PeriodView.improvements,
+    static let fields: [String: @Sendable (PeriodView) -> Any?] = [
+        "attainment": { $0.attainment },
+        "incidentCount": { $0.incidentCount },
+        "opened": { $0.opened },
+        "resolved": { $0.resolved },
+        "open": { $0.open },
+        "manMonths": { $0.manMonths },
+        "manMonthChart": { $0.manMonthChart },
+        "hasIncidents": { $0.hasIncidents },
+        "incidents": { $0.incidents },
+        "incidentsBySeverity": { $0.incidentsBySeverity },
+        "progress": { $0.progress },
+        "hasImprovements": { $0.hasImprovements },
+        "improvements": { $0.improvements },
     ]
 }
 
 extension PeriodReportView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<PeriodReportView>] = [
-        "t": \PeriodReportView.t,
-        "engagement": \PeriodReportView.engagement,
-        "document": \PeriodReportView.document,
-        "period": \PeriodReportView.period,
+    static let fields: [String: @Sendable (PeriodReportView) -> Any?] = [
+        "t": { $0.t },
+        "engagement": { $0.engagement },
+        "document": { $0.document },
+        "period": { $0.period },
     ]
 }
 
 extension PageView: MustacheView {
-    nonisolated(unsafe) static let fields: [String: PartialKeyPath<PageView>] = [
-        "lang": \PageView.lang,
-        "version": \PageView.version,
-        "title": \PageView.title,
-        "css": \PageView.css,
-        "brand": \PageView.brand,
-        "footer": \PageView.footer,
-        "footerCSS": \PageView.footerCSS,
-        "headerCSS": \PageView.headerCSS,
-        "pageLabelCSS": \PageView.pageLabelCSS,
-        "isInternal": \PageView.isInternal,
-        "internalBanner": \PageView.internalBanner,
-        "classification": \PageView.classification,
-        "reportKind": \PageView.reportKind,
-        "coverFacts": \PageView.coverFacts,
-        "contentsLabel": \PageView.contentsLabel,
-        "toc": \PageView.toc,
-        "content": \PageView.content,
+    static let fields: [String: @Sendable (PageView) -> Any?] = [
+        "lang": { $0.lang },
+        "version": { $0.version },
+        "title": { $0.title },
+        "css": { $0.css },
+        "brand": { $0.brand },
+        "footer": { $0.footer },
+        "footerCSS": { $0.footerCSS },
+        "headerCSS": { $0.headerCSS },
+        "pageLabelCSS": { $0.pageLabelCSS },
+        "isInternal": { $0.isInternal },
+        "internalBanner": { $0.internalBanner },
+        "classification": { $0.classification },
+        "reportKind": { $0.reportKind },
+        "coverFacts": { $0.coverFacts },
+        "contentsLabel": { $0.contentsLabel },
+        "toc": { $0.toc },
+        "content": { $0.content },
     ]
 }
