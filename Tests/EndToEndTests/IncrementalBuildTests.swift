@@ -30,7 +30,7 @@ import Testing
         defer { copy.remove() }
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("(full build: no previous build)"))
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(".dossier-cache/state.json").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(".dossier-cache/state").path))
 
         // Nothing changed: the build stops after checking its inputs, and no file is written.
         let untouched = out.appendingPathComponent("kb/items/F-001.html")
@@ -120,11 +120,11 @@ import Testing
         #expect(clean.stdout.contains("(full build: --clean)"), "\(clean.stdout)")
 
         // A build that fails leaves the previous output and its cache as they were.
-        let cache = try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state.json"))
+        let cache = try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state"))
         try copy.replaceLine(in: "findings/F-002-hikaricp-pool-exhaustion.md", startingWith: "severity:", with: "severity: urgent")
         let failed = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path])
         #expect(failed.status == 1)
-        #expect(try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state.json")) == cache)
+        #expect(try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state")) == cache)
         #expect(try String(contentsOf: out.appendingPathComponent("kb/items/F-001.html"), encoding: .utf8).contains("override marker"))
     }
 }

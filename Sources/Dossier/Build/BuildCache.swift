@@ -2,7 +2,7 @@ import Crypto
 import DossierResources
 import Foundation
 
-/// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state.json`).
+/// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state`).
 ///
 /// Two things make a rebuild cheap:
 /// - **Units** — a knowledge-base item page, an incident postmortem (its Markdown, HTML and chart) —
@@ -18,21 +18,21 @@ import Foundation
 /// ignores the cache. Output is byte-identical to a clean build (`BuildCacheTests`, end-to-end).
 public final class BuildCache: @unchecked Sendable {
     static let folder = ".dossier-cache"
-    static let stateFile = ".dossier-cache/state.json"
-    static let format = 1
+    static let stateFile = ".dossier-cache/state"
+    static let format = 2
 
-    struct FileRecord: Codable, Sendable, Equatable {
+    struct FileRecord: Sendable, Equatable {
         var sha256: String
         var size: Int
         var modified: Double
     }
 
-    struct Unit: Codable, Sendable {
+    struct Unit: Sendable, Equatable {
         var key: String
         var paths: [String]
     }
 
-    struct State: Codable, Sendable {
+    struct State: Sendable, Equatable {
         var format: Int
         var environment: String
         /// A digest of every input of the build (see `inputs`): equal means nothing to do.
@@ -98,7 +98,7 @@ public final class BuildCache: @unchecked Sendable {
             coldReason = "no previous build"
             return
         }
-        guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == Self.format else {
+        guard let state = Self.decode(data), state.format == Self.format else {
             previous = nil
             intact = []
             coldReason = "the cache is of another version"
@@ -255,10 +255,56 @@ public final class BuildCache: @unchecked Sendable {
         lock.withLock { State(format: Self.format, environment: environment, inputs: inputs, units: units, files: files) }
     }
 
-    static func encode(_ state: State) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(state)) ?? Data()
+    /// The state as lines of tab-separated fields (tens of thousands of files: JSON was slow to
+    /// write and read):
+    ///
+    ///     dossier-cache  FORMAT
+    ///     environment    KEY
+    ///     inputs         KEY (or -)
+    ///     unit           ID  KEY  PATH…
+    ///     file           PATH  SHA-256  SIZE  MODIFIED
+    ///
+    /// Nil when a path holds a tab or a line break (the next build is then a full one).
+    static func encode(_ state: State) -> Data? {
+        var lines = ["dossier-cache\t\(state.format)", "environment\t\(state.environment)", "inputs\t\(state.inputs ?? "-")"]
+        for id in state.units.keys.sorted() {
+            let unit = state.units[id]!
+            lines.append((["unit", id, unit.key] + unit.paths).joined(separator: "\t"))
+        }
+        for path in state.files.keys.sorted() {
+            let record = state.files[path]!
+            lines.append("file\t\(path)\t\(record.sha256)\t\(record.size)\t\(record.modified)")
+        }
+        let unsafe = state.files.keys.contains { $0.contains("\t") || $0.contains("\n") || $0.contains("\r") }
+            || state.units.contains { $0.key.contains("\t") || $0.key.contains("\n") || $0.key.contains("\r") }
+        return unsafe ? nil : Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    static func decode(_ data: Data) -> State? {
+        var state = State(format: -1, environment: "", inputs: nil, units: [:], files: [:])
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            switch fields.first {
+            case "dossier-cache":
+                guard fields.count == 2, let format = Int(fields[1]) else { return nil }
+                state.format = format
+            case "environment":
+                guard fields.count == 2 else { return nil }
+                state.environment = fields[1]
+            case "inputs":
+                guard fields.count == 2 else { return nil }
+                state.inputs = fields[1] == "-" ? nil : fields[1]
+            case "unit":
+                guard fields.count >= 3 else { return nil }
+                state.units[fields[1]] = Unit(key: fields[2], paths: Array(fields.dropFirst(3)))
+            case "file":
+                guard fields.count == 5, let size = Int(fields[3]), let modified = Double(fields[4]) else { return nil }
+                state.files[fields[1]] = FileRecord(sha256: fields[2], size: size, modified: modified)
+            default:
+                return nil
+            }
+        }
+        return state.format < 0 ? nil : state
     }
 
     // MARK: Hashing

@@ -185,8 +185,11 @@ public struct OutputFolder: Sendable {
             if let cache {
                 let state = cache.state(files: records.finalRecords(in: staging))
                 try fileManager.createDirectory(at: staging.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-                try Self.writeFile(BuildCache.encode(state), to: staging.appendingPathComponent(BuildCache.stateFile).path)
-                try cache.writeMemo(to: staging.appendingPathComponent(BuildCache.memoFile).path)
+                // A state that cannot be written (a path with a tab) leaves the next build a full one.
+                if let encoded = BuildCache.encode(state) {
+                    try Self.writeFile(encoded, to: staging.appendingPathComponent(BuildCache.stateFile).path)
+                    try cache.writeMemo(to: staging.appendingPathComponent(BuildCache.memoFile).path)
+                }
             }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
@@ -236,8 +239,10 @@ public struct OutputFolder: Sendable {
             try cache.writeMemo(to: memo.path + ".partial")
             guard rename(memo.path + ".partial", memo.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
             let temporary = destination.appendingPathComponent(BuildCache.stateFile + ".partial")
-            try Self.writeFile(BuildCache.encode(cache.state(files: final)), to: temporary.path)
-            guard rename(temporary.path, stateURL.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+            if let encoded = BuildCache.encode(cache.state(files: final)) {
+                try Self.writeFile(encoded, to: temporary.path)
+                guard rename(temporary.path, stateURL.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+            }
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")

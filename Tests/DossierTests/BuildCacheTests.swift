@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Dossier
+
+/// The build cache's state file and memo read back exactly what was written.
+struct BuildCacheTests {
+    @Test func stateRoundTrips() throws {
+        let state = BuildCache.State(
+            format: BuildCache.format, environment: "e" + String(repeating: "0", count: 63), inputs: "abc",
+            units: ["kb-item:F-001": .init(key: "k1", paths: ["kb/items/F-001.html"]),
+                    "postmortem:INC-1": .init(key: "k2", paths: ["report/incidents/INC-1.md", "report/incidents/INC-1.html", "report/charts/INC-1-timeline.svg"])],
+            files: ["kb/items/F-001.html": .init(sha256: "ff", size: 12, modified: 1_764_201_600.123456789),
+                    "evidence/로그 파일.txt": .init(sha256: "aa", size: 0, modified: 0)])
+        let data = try #require(BuildCache.encode(state))
+        #expect(BuildCache.decode(data) == state)
+        var noInputs = state
+        noInputs.inputs = nil
+        #expect(BuildCache.decode(try #require(BuildCache.encode(noInputs))) == noInputs)
+    }
+
+    @Test func unsafePathsAndDamagedStatesAreRefused() {
+        var state = BuildCache.State(format: BuildCache.format, environment: "e", inputs: nil, units: [:], files: [:])
+        state.files["a\tb"] = .init(sha256: "x", size: 1, modified: 1)
+        #expect(BuildCache.encode(state) == nil, "a tab in a path: no state, so the next build is a full one")
+        #expect(BuildCache.decode(Data("dossier-cache\t2\nfile\tonly-two-fields\n".utf8)) == nil)
+        #expect(BuildCache.decode(Data("something else\n".utf8)) == nil)
+        #expect(BuildCache.decode(Data()) == nil)
+    }
+
+    @Test func memoRoundTrips() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = BuildCache(output: folder, environment: "e", clean: true)
+        cache.memoize("k1", ["한글 값", "", "second\u{1E}with marks"])
+        cache.memoize("k2", [])
+        let path = folder.appendingPathComponent("memo").path
+        try cache.writeMemo(to: path)
+        let decoded = BuildCache.decodeMemo(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(decoded == ["k1": ["한글 값", "", "second\u{1E}with marks"], "k2": []])
+        #expect(BuildCache.decodeMemo(Data([1, 2, 3])).isEmpty)
+    }
+}
