@@ -282,29 +282,46 @@ public final class BuildCache: @unchecked Sendable {
 
     static func decode(_ data: Data) -> State? {
         var state = State(format: -1, environment: "", inputs: nil, units: [:], files: [:])
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            switch fields.first {
-            case "dossier-cache":
-                guard fields.count == 2, let format = Int(fields[1]) else { return nil }
-                state.format = format
-            case "environment":
-                guard fields.count == 2 else { return nil }
-                state.environment = fields[1]
-            case "inputs":
-                guard fields.count == 2 else { return nil }
-                state.inputs = fields[1] == "-" ? nil : fields[1]
-            case "unit":
-                guard fields.count >= 3 else { return nil }
-                state.units[fields[1]] = Unit(key: fields[2], paths: Array(fields.dropFirst(3)))
-            case "file":
-                guard fields.count == 5, let size = Int(fields[3]), let modified = Double(fields[4]) else { return nil }
-                state.files[fields[1]] = FileRecord(sha256: fields[2], size: size, modified: modified)
-            default:
-                return nil
+        var valid = true
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            state.files.reserveCapacity(bytes.count / 120)
+            var lineStart = 0
+            var fields: [String] = []
+            while lineStart < bytes.count, valid {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                fields.removeAll(keepingCapacity: true)
+                var fieldStart = lineStart
+                for position in lineStart...lineEnd where position == lineEnd || bytes[position] == UInt8(ascii: "\t") {
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<position]), as: UTF8.self))
+                    fieldStart = position + 1
+                }
+                lineStart = lineEnd + 1
+                guard fields.count > 1 || !(fields.first ?? "").isEmpty else { continue }
+                switch fields[0] {
+                case "dossier-cache":
+                    guard fields.count == 2, let format = Int(fields[1]) else { valid = false; return }
+                    state.format = format
+                case "environment":
+                    guard fields.count == 2 else { valid = false; return }
+                    state.environment = fields[1]
+                case "inputs":
+                    guard fields.count == 2 else { valid = false; return }
+                    state.inputs = fields[1] == "-" ? nil : fields[1]
+                case "unit":
+                    guard fields.count >= 3 else { valid = false; return }
+                    state.units[fields[1]] = Unit(key: fields[2], paths: Array(fields.dropFirst(3)))
+                case "file":
+                    guard fields.count == 5, let size = Int(fields[3]), let modified = Double(fields[4]) else { valid = false; return }
+                    state.files[fields[1]] = FileRecord(sha256: fields[2], size: size, modified: modified)
+                default:
+                    valid = false
+                    return
+                }
             }
         }
-        return state.format < 0 ? nil : state
+        return valid && state.format >= 0 ? state : nil
     }
 
     // MARK: Hashing
