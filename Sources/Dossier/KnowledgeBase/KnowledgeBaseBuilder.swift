@@ -116,6 +116,7 @@ enum KnowledgeBaseBuilder {
             }
         }
         timings.lap("kb item text")
+        let lines = listLines.values
         let related = RelatedItems.compute(items, termCounts: relatedTerms.values)
         timings.lap("kb related items")
 
@@ -135,10 +136,13 @@ enum KnowledgeBaseBuilder {
                                 format: format, multi: multi, body: body.html)
             view.related = related[index].map { entry(items[$0], depth: 1) }
             view.hasRelated = !view.related.isEmpty
+            view.relatedLines = related[index].map { lines[$0] }.joined()
             view.behind = behind(index).map { entry(items[$0], depth: 1) }
             view.hasBehind = !view.behind.isEmpty
+            view.behindLines = behind(index).map { lines[$0] }.joined()
             view.caused = caused(index).map { entry(items[$0], depth: 1) }
             view.hasCaused = !view.caused.isEmpty
+            view.causedLines = caused(index).map { lines[$0] }.joined()
             if multi {
                 view.history = history(index).map { other -> KBListEntry in
                     var line = entry(items[other], depth: 1)
@@ -176,7 +180,6 @@ enum KnowledgeBaseBuilder {
         timings.lap("kb item pages")
 
         // List pages.
-        let lines = listLines.values
         // Every list shows the most recent first; the order is computed once (dates are not cheap).
         let dates = items.map(\.date)
         let recency = items.indices.sorted { dates[$0] != dates[$1] ? dates[$0] > dates[$1] : items[$0].displayID < items[$1].displayID }

@@ -110,6 +110,9 @@ extension KBItemView: MustacheView {
         "behind": { $0.behind },
         "hasHistory": { $0.hasHistory },
         "history": { $0.history },
+        "relatedLines": { $0.relatedLines },
+        "causedLines": { $0.causedLines },
+        "behindLines": { $0.behindLines },
     ]
 }
 

@@ -91,6 +91,11 @@ struct KBItemView: Sendable {
     var behind: [KBListEntry]
     var hasHistory: Bool
     var history: [KBListEntry]
+    /// The `related`, `caused` and `behind` lists as their `kb-entry` lines, already rendered for
+    /// the list pages (item pages and list pages are both one level below the root).
+    var relatedLines = ""
+    var causedLines = ""
+    var behindLines = ""
 }
 
 struct KBListView: Sendable {
