@@ -27,6 +27,13 @@ public enum Tokenizer {
 
     static func kind(_ scalar: Unicode.Scalar) -> Kind {
         if (0xAC00...0xD7A3).contains(scalar.value) { return .hangul }
+        if scalar.isASCII {
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9": return .word
+            case "-", "_", ".": return .joiner
+            default: return .separator
+            }
+        }
         switch scalar {
         case "-", "_", ".": return .joiner
         default: break
@@ -43,8 +50,19 @@ public enum Tokenizer {
     /// NFKC, then lower case. Foundation's compatibility mapping on Linux leaves some sequences
     /// uncomposed (half-width ｶﾞ, compatibility jamo ㄷㅣ), so canonical composition is applied again.
     public static func normalize(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+        // Text of ASCII, precomposed Hangul syllables and a few punctuation marks without
+        // decompositions is its own NFKC (nothing in it decomposes or composes): only lower case.
+        if text.unicodeScalars.allSatisfy(isNormalizationStable) { return text.lowercased() }
+        return text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
     }
+
+    /// Code points that NFKC leaves alone and that compose with nothing: ASCII, Hangul syllables,
+    /// and punctuation common in Korean and English prose (· × – — ‘ ’ “ ” → ←).
+    static func isNormalizationStable(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 || (0xAC00...0xD7A3).contains(scalar.value) || stablePunctuation.contains(scalar.value)
+    }
+
+    static let stablePunctuation: Set<UInt32> = [0x00B7, 0x00D7, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2190, 0x2192]
 
     /// Splits normalised text into pieces and identifiers.
     public static func analyze(_ text: String) -> Analysis {

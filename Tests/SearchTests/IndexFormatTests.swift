@@ -234,3 +234,27 @@ struct IndexFolder {
         #expect(plain.map(\.data) == known.map(\.data))
     }
 }
+
+/// The tokenizer skips Foundation's normalization for text it leaves unchanged anyway.
+@Suite struct NormalizationShortcutTests {
+    static func full(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    @Test func stableCodePointsAreTheirOwnNFKC() {
+        var scalars = (0..<0x80).compactMap(Unicode.Scalar.init) + Tokenizer.stablePunctuation.compactMap(Unicode.Scalar.init)
+        scalars += stride(from: 0xAC00, through: 0xD7A3, by: 7).compactMap(Unicode.Scalar.init)
+        for scalar in scalars {
+            #expect(Tokenizer.isNormalizationStable(scalar))
+            let text = "가" + String(scalar) + "a" + String(scalar)
+            #expect(Tokenizer.normalize(text) == Self.full(text), "U+\(String(scalar.value, radix: 16))")
+        }
+    }
+
+    @Test func otherTextTakesTheFullPath() {
+        for text in ["ｶﾞ", "ㄷㅣ스크", "…", "℃", "ﬁ", "Ｆ-００１", "e\u{301}", "가\u{11A8}", "ÅNGSTRÖM", "Ⅻ"] {
+            #expect(Tokenizer.normalize(text) == Self.full(text), "\(text)")
+        }
+        #expect(!Tokenizer.isNormalizationStable("…") && !Tokenizer.isNormalizationStable("\u{11A8}"))
+    }
+}
