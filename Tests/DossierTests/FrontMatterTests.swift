@@ -34,3 +34,12 @@ struct FrontMatterTests {
         #expect(log.diagnostics.count == 3)
     }
 }
+
+/// Values are trimmed of white space only where they have some.
+struct TrimTests {
+    @Test func trimmingMatchesFoundation() {
+        for text in ["커넥션 풀", " 앞", "뒤 ", "\t탭\n", "\u{3000}전각\u{3000}", "\u{00A0}nbsp", "a", "", " ", "x\u{2028}", "\u{85}y", "z\u{200B}"] {
+            #expect(MappingReader.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
+        }
+    }
+}

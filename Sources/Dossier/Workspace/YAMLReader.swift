@@ -105,7 +105,7 @@ struct MappingReader {
             context.error("'\(key)' must be text, not \(Self.describe(value))", at: value.mark)
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.trimmed(scalar.string)
         if text.isEmpty, required {
             context.error("'\(key)' is empty — give it a value", at: value.mark)
             return nil
@@ -113,10 +113,32 @@ struct MappingReader {
         return text
     }
 
+    /// The text without surrounding white space; text that has none at its ends is returned as it is.
+    static func trimmed(_ text: String) -> String {
+        func plain(_ scalar: Unicode.Scalar?) -> Bool {
+            guard let scalar else { return false }
+            // Letters, digits, marks, punctuation and symbols are never trimmed; separators,
+            // controls and format characters (Foundation trims U+200B too) take the full path.
+            switch scalar.properties.generalCategory {
+            case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned:
+                return false
+            default:
+                return true
+            }
+        }
+        if plain(text.unicodeScalars.first), plain(text.unicodeScalars.last) { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// An identifier made of letters, digits, `.`, `_` and `-`.
     func identifier(_ key: String, required: Bool = true) -> String? {
         guard let text = string(key, required: required) else { return nil }
-        let allowed = text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+        let allowed = text.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return true
+            default: return false
+            }
+        }
         guard allowed else {
             context.error("'\(key)' must use only letters, digits, '.', '_' and '-', not '\(text)'", at: node(key)?.mark)
             return nil
@@ -156,6 +178,8 @@ struct MappingReader {
 
     func number(_ key: String, required: Bool = false) -> Double? {
         guard let value = present(key, required: required) else { return nil }
+        // Most numbers read as they are; YAML's other forms (1_000, 0o17, …) go through the tag rules.
+        if case .scalar(let scalar) = value, let number = Double(scalar.string), number.isFinite, abs(number) < 1e15 { return number }
         guard case .scalar(let scalar) = value, scalar.tagName == .int || scalar.tagName == .float || Double(scalar.string) != nil,
               let number = Double(scalar.string.replacingOccurrences(of: "_", with: "")), number.isFinite, abs(number) < 1e15 else {
             context.error("'\(key)' must be a number, not \(Self.describe(value))", at: value.mark)
@@ -227,7 +251,10 @@ struct MappingReader {
 
     static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node else { return false }
-        return scalar.tagName == .null || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
+        // An explicit `!!null`, or a plain scalar the YAML 1.1 null rule matches (no regular
+        // expression: this runs for every value).
+        return scalar.tag.description == Tag.Name.null.rawValue
+            || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string))
     }
 
     static func describe(_ node: Node) -> String {
