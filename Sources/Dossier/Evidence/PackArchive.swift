@@ -47,7 +47,7 @@ public enum PackArchive {
         }
 
         let reusable = previous.flatMap { try? Data(contentsOf: $0) }.map(ZipDirectory.init) ?? nil
-        let compressed = Slots<CompressedEntry>(count: sorted.count)
+        let compressed = ParallelSlots<CompressedEntry>(count: sorted.count)
         let same = reusable == nil ? [] : sorted.map { unchanged($0.path) }
         DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
             let file = sorted[index]
@@ -72,33 +72,29 @@ public enum PackArchive {
             guard output.count < Int(UInt32.max) - body.data.count - 1024 else {
                 throw Failure(description: "the evidence pack is larger than 4 GiB, more than a zip without ZIP64 holds")
             }
+            // The fields the local header and the central directory share: version needed (2.0),
+            // flags (UTF-8 names), method, time, date, CRC-32, sizes, name length, no extra field.
+            func shared(to data: inout Data) {
+                little(UInt16(20), to: &data)
+                little(UInt16(0x0800), to: &data)
+                little(body.method, to: &data)
+                little(time, to: &data)
+                little(date, to: &data)
+                little(body.crc32, to: &data)
+                little(UInt32(body.data.count), to: &data)
+                little(UInt32(body.uncompressedSize), to: &data)
+                little(UInt16(nameBytes.count), to: &data)
+                little(UInt16(0), to: &data)
+            }
             let offset = UInt32(output.count)
             little(UInt32(0x0403_4b50), to: &output)
-            little(UInt16(20), to: &output)
-            little(UInt16(0x0800), to: &output)
-            little(body.method, to: &output)
-            little(time, to: &output)
-            little(date, to: &output)
-            little(body.crc32, to: &output)
-            little(UInt32(body.data.count), to: &output)
-            little(UInt32(body.uncompressedSize), to: &output)
-            little(UInt16(nameBytes.count), to: &output)
-            little(UInt16(0), to: &output)
+            shared(to: &output)
             output.append(nameBytes)
             output.append(body.data)
 
             little(UInt32(0x0201_4b50), to: &central)
             little(UInt16(3 << 8 | 20), to: &central)
-            little(UInt16(20), to: &central)
-            little(UInt16(0x0800), to: &central)
-            little(body.method, to: &central)
-            little(time, to: &central)
-            little(date, to: &central)
-            little(body.crc32, to: &central)
-            little(UInt32(body.data.count), to: &central)
-            little(UInt32(body.uncompressedSize), to: &central)
-            little(UInt16(nameBytes.count), to: &central)
-            little(UInt16(0), to: &central)
+            shared(to: &central)
             little(UInt16(0), to: &central)
             little(UInt16(0), to: &central)
             little(UInt16(0), to: &central)
@@ -251,18 +247,5 @@ struct ZipDirectory: Sendable {
             guard let base = buffer.bindMemory(to: UInt8.self).baseAddress else { return 0 }
             return UInt32(DossierZlib.crc32(0, base, uInt(buffer.count)))
         }
-    }
-}
-
-/// Values written by concurrent iterations, each index by exactly one of them.
-private final class Slots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
     }
 }
