@@ -83,7 +83,11 @@ struct Build: ParsableCommand {
             let kinds = outcome.redactions.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print("Redacted in quoted evidence: \(kinds).")
         }
-        print("\(outcome.written.count) files written.")
+        if let changed = outcome.changed {
+            print("\(outcome.written.count) files; \(changed) written, the rest unchanged since the last build.")
+        } else {
+            print("\(outcome.written.count) files written.")
+        }
         if timings {
             let rows = outcome.timings + [("total", outcome.seconds)]
             for (phase, seconds) in rows { print("  " + phase.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }

@@ -127,4 +127,68 @@ import Testing
         #expect(try Data(contentsOf: out.appendingPathComponent(".dossier-cache/state")) == cache)
         #expect(try String(contentsOf: out.appendingPathComponent("kb/items/F-001.html"), encoding: .utf8).contains("override marker"))
     }
+
+    @Test func pdfRebuildsKeepUnchangedPDFsAndReprintMissingOnes() throws {
+        try #require(FileManager.default.fileExists(atPath: "/usr/bin/chromium") || FileManager.default.fileExists(atPath: "/usr/bin/chromium-browser"),
+                     "Chromium is missing: make test installs it")
+        let (copy, out, first) = try BuildTests.build("northwind-retainer-2026-10", ["--pdf"])
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+        let pdfs = ["report/health-check.pdf", "report/period.pdf"]
+            + (try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("report/incidents").path))
+                .filter { $0.hasSuffix(".pdf") }.map { "report/incidents/" + $0 }
+        #expect(pdfs.count >= 4)
+        let postmortem = out.appendingPathComponent(pdfs[2])
+        let before = try Self.modified(postmortem)
+
+        // An article changes: the postmortems are reused, and so are their PDFs.
+        let article = "articles/KB-001-kafka-consumer-lag-runbook.md"
+        try copy.write(article, try copy.read(article) + "\nOne more line.\n")
+        let rebuilt = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(try Self.modified(postmortem) == before, "an unchanged report's PDF is kept")
+
+        // A PDF deleted by hand is printed again, even when no report changed.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("report/period.pdf"))
+        let repaired = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        for pdf in pdfs { #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(pdf).path), "\(pdf)") }
+    }
+
+    @Test func customTemplatesSeeWholeFindingsInRebuilds() throws {
+        let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        // An older health-check template that renders the sections itself, and lists titles per category.
+        let templates = copy.root.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let builtin = try String(contentsOf: Dossier.packageRoot.appendingPathComponent("Templates/reports/health-check.mustache"), encoding: .utf8)
+        let old = builtin.replacingOccurrences(of: "{{#findings}}\n{{{rendered}}}\n{{/findings}}",
+                                                with: "{{#findings}}\n{{> partials/finding}}\n{{/findings}}\n{{#findings}}- {{id}} {{title}}\n{{/findings}}")
+        #expect(old != builtin)
+        try old.write(to: templates.appendingPathComponent("health-check.mustache"), atomically: true, encoding: .utf8)
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path]).status == 0)
+        let file = "findings/F-003-g1-full-gc-pause.md"
+        try copy.write(file, try copy.read(file) + "\n추가된 문장.\n")
+        let rebuilt = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let markdown = try String(contentsOf: out.appendingPathComponent("report/health-check.md"), encoding: .utf8)
+        #expect(markdown.contains("- F-002 "), "titles of unchanged findings are there")
+        try Self.expectSameAsClean(copy, out, ["--templates", templates.path])
+    }
+
+    @Test func aZipChangedByHandIsNotReused() throws {
+        let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        // Damage the zip's last entry data but keep its size and time, so only its digest tells.
+        let zip = try #require(try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil).first { $0.pathExtension == "zip" })
+        let time = try Self.modified(zip)
+        var bytes = [UInt8](try Data(contentsOf: zip))
+        bytes[40] ^= 0xFF
+        try Data(bytes).write(to: zip)
+        try FileManager.default.setAttributes([.modificationDate: time], ofItemAtPath: zip.path)
+        let file = "findings/F-003-g1-full-gc-pause.md"
+        try copy.write(file, try copy.read(file) + "\n추가된 문장.\n")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        try Self.expectSameAsClean(copy, out)
+    }
 }

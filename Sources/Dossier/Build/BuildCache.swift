@@ -1,5 +1,6 @@
 import Crypto
 import DossierResources
+import DossierZlib
 import Foundation
 
 /// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state`).
@@ -360,10 +361,15 @@ public final class BuildCache: @unchecked Sendable {
     /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
     /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
     static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
-        var parts = ["dossier-cache-\(format)", DossierVersion.current] + options
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // zlib's version too: the zip's deflated bytes come from the system library.
+        var parts = ["dossier-cache-\(format)", DossierVersion.current, "zlib " + String(cString: zlibVersion())] + options
+        let proc = URL(fileURLWithPath: "/proc/self/exe")
+        let executable = (FileManager.default.fileExists(atPath: proc.path) ? proc : Bundle.main.executableURL ?? proc).resolvingSymlinksInPath()
         if let attributes = try? FileManager.default.attributesOfItem(atPath: executable.path) {
             parts.append("\(executable.path) \(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        } else {
+            // Without a way to tell this build of the tool from another, nothing is reused.
+            parts.append(UUID().uuidString)
         }
         for folder in [BuiltinResources.directory, templates].compactMap({ $0 }) {
             parts.append("folder:" + folder.path)

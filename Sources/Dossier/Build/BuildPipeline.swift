@@ -34,6 +34,9 @@ public enum BuildPipeline {
         public var timings: [(phase: String, seconds: Double)] = []
         /// Wall time of the whole build.
         public var seconds: Double = 0
+        /// Files whose bytes this build wrote (the others were already in place); nil for a build
+        /// without a previous one to compare with.
+        public var changed: Int?
         /// Paths written, relative to the output folder; empty when the build failed.
         public var written: [String]
         public var redactions: Redactor.Report
@@ -110,6 +113,7 @@ public enum BuildPipeline {
             let cited = Set(context.findings.flatMap { $0.evidence.map(\.file) } + context.incidents.flatMap { $0.evidence.map(\.file) })
             var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: cited))
             outcome.timings = timings.laps
+            outcome.changed = 0
             let elapsed = ContinuousClock.now - started
             outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             return outcome
@@ -165,6 +169,9 @@ public enum BuildPipeline {
             return fail()
         }
 
+        // The postmortems the cache reused keep their files (recorded before the PDFs, which are
+        // kept too when their report's HTML is unchanged).
+        folder.keep(cache.keptPaths.filter { $0.hasPrefix("report/") })
         if options.pdf {
             guard let browser = PDFPrinter.findBrowser() else {
                 folder.discard()
@@ -181,6 +188,8 @@ public enum BuildPipeline {
                     continue
                 }
                 do {
+                    // Chromium does not create folders; in an incremental build none may be staged yet.
+                    try FileManager.default.createDirectory(at: folder.url(pdf).deletingLastPathComponent(), withIntermediateDirectories: true)
                     try PDFPrinter.print(folder.location(report.basePath + ".html"), to: folder.url(pdf), browser: browser)
                     try? PDFPrinter.fixDates(in: folder.url(pdf), to: workspace.engagement.period.to)
                     try folder.adopt(pdf)
@@ -223,9 +232,14 @@ public enum BuildPipeline {
                 timings.lap("evidence pack")
                 try folder.write(pack, under: "evidence/")
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
-                // Entries unchanged since the last build are copied from its zip, still compressed.
+                // Entries unchanged since the last build are copied from its zip, still compressed —
+                // only when that zip is exactly the one the last build wrote.
+                let previousZip = folder.destination.appendingPathComponent(zipName)
+                let trustedZip = folder.isIncremental && cache.intactRecord(zipName).map { record in
+                    (try? Data(contentsOf: previousZip)).map { BuildCache.digest($0) == record.sha256 } ?? false
+                } ?? false
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
-                                      previous: folder.isIncremental ? folder.destination.appendingPathComponent(zipName) : nil,
+                                      previous: trustedZip ? previousZip : nil,
                                       unchanged: { folder.isUnchanged("evidence/" + $0) })
                 try folder.adopt(zipName)
                 written += pack.map { "evidence/" + $0.path } + [zipName]
@@ -255,6 +269,7 @@ public enum BuildPipeline {
                 + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
         var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
         outcome.timings = timings.laps
+        if folder.isIncremental { outcome.changed = folder.changedCount }
         let elapsed = ContinuousClock.now - started
         outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return outcome

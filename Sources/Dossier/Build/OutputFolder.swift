@@ -224,7 +224,14 @@ public struct OutputFolder: Sendable {
             // Files of the previous build that this one did not produce.
             var emptied: Set<String> = []
             for path in (cache.previous?.files.keys).map(Array.init) ?? [] where final[path] == nil {
-                try? fileManager.removeItem(at: destination.appendingPathComponent(path))
+                let url = destination.appendingPathComponent(path)
+                if fileManager.fileExists(atPath: url.path) {
+                    do {
+                        try fileManager.removeItem(at: url)
+                    } catch {
+                        throw WriteError(description: "cannot remove \(path), which this build no longer makes")
+                    }
+                }
                 emptied.insert((path as NSString).deletingLastPathComponent)
             }
             // Folders left empty go too, deepest first, as a clean build would not have them.

@@ -232,7 +232,7 @@ struct ZipDirectory: Sendable {
             let name = String(decoding: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
             guard local + 30 <= bytes.count, u32(local) == 0x0403_4b50 else { return nil }
             let dataStart = local + 30 + u16(local + 26) + u16(local + 28)
-            guard dataStart + compressedSize <= bytes.count else { return nil }
+            guard dataStart + compressedSize <= bytes.count, method == 0 || method == 8 else { return nil }
             entries[name] = CompressedEntry(method: UInt16(method), crc32: UInt32(crc), uncompressedSize: size,
                                             data: Data(bytes[dataStart..<(dataStart + compressedSize)]))
             position += 46 + nameLength + extraLength + commentLength

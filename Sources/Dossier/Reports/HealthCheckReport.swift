@@ -34,13 +34,13 @@ extension ReportContext {
             let finding = ordered[index]
             // A section the previous build rendered from the same sources comes from the build cache.
             let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
-            if let cache, let key, let hit = cache.memo(key), hit.count == 3 {
-                if !hit[1].isEmpty { sectionCharts[hit[1]] = hit[2] }
-                built[index] = (FindingSectionView.cached(id: finding.id, rendered: hit[0], memoKey: key), sectionCharts)
-                return
-            }
+            // The view is always whole (templates may read any field); the build cache supplies
+            // only the rendered section, and its chart, when the finding is unchanged.
             var section = findingSection(finding, charts: &sectionCharts)
             section.memoKey = key
+            if let cache, let key, let hit = cache.memo(key), hit.count == 3, hit[1] == (section.hasMetrics ? section.chart : "") {
+                section.rendered = hit[0]
+            }
             built[index] = (section, sectionCharts)
         }
         var sections = built.values[...]

@@ -112,15 +112,18 @@ extension FindingSectionView: MustacheView {
 }
 
 /// What `partials/finding` sees when a finding section is rendered on its own: the section, then
-/// its category, then the report's `t` (strings), `engagement` and `document` — not the report's
-/// totals, so that a section depends on its finding alone and the build cache can keep it.
+/// its category's number and label, then the report's `t` (strings), `engagement` and `document` —
+/// not the other findings or the report's totals, so that a section depends on its finding alone
+/// and the build cache can keep it.
 struct FindingSectionContext: MustacheParent {
     var finding: FindingSectionView
     var category: CategorySection
     var report: HealthCheckView
 
     func child(named name: String) -> Any? {
-        if let value = finding.child(named: name) ?? category.child(named: name) { return value }
+        if let value = finding.child(named: name) { return value }
+        // The category's number and label, not its other findings.
+        if name != "findings", let value = category.child(named: name) { return value }
         return ["t", "engagement", "document"].contains(name) ? report.child(named: name) : nil
     }
 }

@@ -93,13 +93,6 @@ struct FindingSectionView {
     var rendered = ""
     /// The build cache's key for the rendered section, when the build has a cache.
     var memoKey: String?
-
-    /// A section taken from the build cache: only its rendered text is used.
-    static func cached(id: String, rendered: String, memoKey: String) -> FindingSectionView {
-        FindingSectionView(id: id, title: "", severity: "", category: "", status: "", systems: "", owner: "", due: "", effort: "",
-                           detected: "", controls: "", summary: nil, body: "", hasMetrics: false, metrics: [], chart: "",
-                           chartTitle: "", hasEvidence: false, evidence: [], rendered: rendered, memoKey: memoKey)
-    }
 }
 
 struct CategorySection {
