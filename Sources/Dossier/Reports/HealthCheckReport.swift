@@ -35,12 +35,13 @@ extension ReportContext {
             // A section the previous build rendered from the same sources comes from the build cache.
             let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
             // The view is always whole (templates may read any field); the build cache supplies
-            // only the rendered section, and its chart, when the finding is unchanged.
-            var section = findingSection(finding, charts: &sectionCharts)
+            // the rendered section and its chart when the finding is unchanged.
+            let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+            let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
+            if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
+            var section = findingSection(finding, charts: &sectionCharts, drawChart: hit == nil)
             section.memoKey = key
-            if let cache, let key, let hit = cache.memo(key), hit.count == 3, hit[1] == (section.hasMetrics ? section.chart : "") {
-                section.rendered = hit[0]
-            }
+            if let hit { section.rendered = hit[0] }
             built[index] = (section, sectionCharts)
         }
         var sections = built.values[...]
@@ -108,11 +109,13 @@ extension ReportContext {
         return BuildCache.key(parts)
     }
 
-    private func findingSection(_ finding: Finding, charts: inout [String: String]) -> FindingSectionView {
+    static func metricsChartPath(_ finding: Finding) -> String { "charts/\(fileSafe(finding.id))-metrics.svg" }
+
+    private func findingSection(_ finding: Finding, charts: inout [String: String], drawChart: Bool = true) -> FindingSectionView {
         let changes = finding.metrics.map(MetricChange.init)
-        let chartPath = "charts/\(Self.fileSafe(finding.id))-metrics.svg"
+        let chartPath = Self.metricsChartPath(finding)
         let chartTitle = format.text("chart_metric", ["name": "\(finding.id) \(finding.title)"])
-        if !changes.isEmpty {
+        if drawChart, !changes.isEmpty {
             charts[chartPath] = Charts.beforeAfter(
                 changes, labels: (format.text("before"), format.text("after"), format.text("target")),
                 format: { format.number($0) }, title: chartTitle, id: finding.id, accent: brand.accentColor ?? "#1f6feb")
@@ -134,7 +137,7 @@ extension ReportContext {
             status: status(finding.status), systems: finding.systems.joined(separator: ", "), owner: finding.owner ?? "—",
             due: day(finding.due), effort: finding.effort?.rawValue ?? "—", detected: day(finding.detected),
             controls: controls(finding.controls), summary: finding.summary,
-            body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks(finding.body), by: 3),
+            sourceBody: finding.body,
             hasMetrics: !changes.isEmpty, metrics: metrics, chart: chartPath, chartTitle: chartTitle,
             hasEvidence: !excerpts.isEmpty, evidence: excerpts)
     }

@@ -1,3 +1,4 @@
+import Markdown
 /// View models the Mustache templates read by reflection: plain structs of already formatted text.
 /// Values are inserted escaped for Markdown (`{{x}}`); only Markdown bodies, chart paths, anchors and
 /// code fences are inserted as they are (`{{{x}}}`).
@@ -81,7 +82,11 @@ struct FindingSectionView {
     var detected: String
     var controls: String
     var summary: String?
-    var body: String
+    /// The finding's body as written; templates read `body`, made from it on demand (open blocks
+    /// closed, headings demoted below the section's), so sections taken from the build cache
+    /// never pay for it.
+    var sourceBody: String
+    var body: String { MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks(sourceBody), by: 3) }
     var hasMetrics: Bool
     var metrics: [MetricRow]
     var chart: String
