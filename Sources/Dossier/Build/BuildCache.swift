@@ -59,11 +59,11 @@ public final class BuildCache: @unchecked Sendable {
         for (path, digest) in workspace.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
         let cited = Set(workspace.findings.flatMap { $0.evidence.map(\.file) } + workspace.incidents.flatMap { $0.evidence.map(\.file) })
         for path in cited.sorted() {
-            parts += ["evidence:" + path, digest((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
+            parts += ["evidence:" + path, Digest.sha256((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
         }
         if let previous {
             parts.append("previous:" + previous.root.path)
-            parts.append(digest((try? Data(contentsOf: previous.root.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()))
+            parts.append(Digest.sha256((try? Data(contentsOf: previous.root.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()))
             for (path, digest) in previous.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
         }
         return key(parts + ["signer"] + signer)
@@ -327,11 +327,6 @@ public final class BuildCache: @unchecked Sendable {
 
     // MARK: Hashing
 
-    /// SHA-256 of `data`, in hex.
-    static func digest(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
-    }
-
     /// A key over several parts; each part is length-prefixed, so no two lists of parts collide.
     static func key(_ parts: [String]) -> String {
         var hasher = SHA256()
@@ -340,17 +335,7 @@ public final class BuildCache: @unchecked Sendable {
             hasher.update(data: Data("\(bytes.count):".utf8))
             hasher.update(data: bytes)
         }
-        return hex(hasher.finalize())
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in digest {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return Digest.hex(hasher.finalize())
     }
 
     static func modified(_ info: stat) -> Double {
@@ -375,14 +360,14 @@ public final class BuildCache: @unchecked Sendable {
             parts.append("folder:" + folder.path)
             for path in filesBelow(folder) {
                 parts.append(path)
-                parts.append(digest((try? Data(contentsOf: folder.appendingPathComponent(path))) ?? Data()))
+                parts.append(Digest.sha256((try? Data(contentsOf: folder.appendingPathComponent(path))) ?? Data()))
             }
         }
         for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
                     workspace.root.appendingPathComponent("dossier.yaml"),
                     workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml"), logo].compactMap({ $0 }) {
             parts.append(url.path)
-            parts.append(digest((try? Data(contentsOf: url)) ?? Data()))
+            parts.append(Digest.sha256((try? Data(contentsOf: url)) ?? Data()))
         }
         return key(parts)
     }

@@ -236,7 +236,7 @@ public enum BuildPipeline {
                 // only when that zip is exactly the one the last build wrote.
                 let previousZip = folder.destination.appendingPathComponent(zipName)
                 let trustedZip = folder.isIncremental && cache.intactRecord(zipName).map { record in
-                    (try? Data(contentsOf: previousZip)).map { BuildCache.digest($0) == record.sha256 } ?? false
+                    (try? Data(contentsOf: previousZip)).map { Digest.sha256($0) == record.sha256 } ?? false
                 } ?? false
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
                                       previous: trustedZip ? previousZip : nil,

@@ -68,7 +68,7 @@ public struct OutputFolder: Sendable {
         let unchanged = ParallelFlags(count: files.count)
         if cache != nil {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                let digest = BuildCache.digest(files[index].data)
+                let digest = Digest.sha256(files[index].data)
                 digests[index] = digest
                 if let old = cache?.intactRecord(prefix + files[index].path), old.sha256 == digest, old.size == files[index].data.count {
                     unchanged.set(index)
@@ -112,7 +112,7 @@ public struct OutputFolder: Sendable {
         guard cache != nil else { return }
         let url = staging.appendingPathComponent(path)
         guard let data = try? Data(contentsOf: url) else { throw Failure(description: "cannot read \(url.path)") }
-        let digest = BuildCache.digest(data)
+        let digest = Digest.sha256(data)
         if let old = cache?.intactRecord(path), old.sha256 == digest, old.size == data.count {
             try? FileManager.default.removeItem(at: url)
             records.set(path, old, staged: false)

@@ -113,7 +113,9 @@ public enum EvidencePack {
         files.append(OutputFile(path: manifestFile, data: try OSCAL.encode(manifest)))
 
         files.sort { $0.path < $1.path }
-        let sums = files.map { "\(hex(SHA256.hash(data: $0.data)))  \($0.path)\n" }.joined()
+        // Every file but the manifest was hashed for the manifest already.
+        let hashed = Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        let sums = files.map { "\(hashed[$0.path] ?? Digest.sha256($0.data))  \($0.path)\n" }.joined()
         files.append(OutputFile(path: sumsFile, data: Data(sums.utf8)))
         if let signer {
             let signature = try SSHSignature.sign(Data(sums.utf8), namespace: namespace, key: signer.key)
@@ -416,12 +418,8 @@ public enum EvidencePack {
     // MARK: Helpers
 
     static func manifestEntry(path: String, data: Data, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
-        ManifestEntry(path: path, sha256: hex(SHA256.hash(data: data)), size: data.count, mediaType: mediaType(path),
+        ManifestEntry(path: path, sha256: Digest.sha256(data), size: data.count, mediaType: mediaType(path),
                       source: source, collectedAt: collectedAt, controls: controls)
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     static func mediaType(_ path: String) -> String {

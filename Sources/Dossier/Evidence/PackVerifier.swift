@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// `dossier verify`: the checks an auditor's `sha256sum -c` and `ssh-keygen -Y verify` make, and more
@@ -69,7 +68,7 @@ public enum PackVerifier {
                 missing.append(path)
                 continue
             }
-            if EvidencePack.hex(SHA256.hash(data: data)) != expected { mismatched.append(path) }
+            if Digest.sha256(data) != expected { mismatched.append(path) }
         }
         checks.append(mismatched.isEmpty
             ? Check(name: "hashes", verdict: .pass, summary: "\(listed.count - missing.count) files match SHA256SUMS", problems: [])
@@ -99,7 +98,7 @@ public enum PackVerifier {
                 problems.append("\(path): in manifest.json but missing")
                 continue
             }
-            if EvidencePack.hex(SHA256.hash(data: content)) != sha256 { problems.append("\(path): sha256 differs from manifest.json") }
+            if Digest.sha256(content) != sha256 { problems.append("\(path): sha256 differs from manifest.json") }
             if let size = entry["size"] as? Int, size != content.count { problems.append("\(path): size differs from manifest.json") }
         }
         let exempt: Set<String> = [EvidencePack.manifestFile, EvidencePack.sumsFile, EvidencePack.signatureFile]

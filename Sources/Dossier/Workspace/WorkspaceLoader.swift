@@ -156,7 +156,7 @@ public enum WorkspaceLoader {
         var log = DiagnosticLog()
         guard let source = SourceFile.read(file.url, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
-        let digest = BuildCache.digest(Data(source.text.utf8))
+        let digest = Digest.sha256(Data(source.text.utf8))
         let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
         var item: DecodedItem?
         var identity: ItemIdentity?

@@ -1,0 +1,21 @@
+import Crypto
+import Foundation
+
+/// SHA-256 digests as lower-case hex, the form `sha256sum` prints: one implementation for the
+/// evidence pack, its verifier and the build cache.
+enum Digest {
+    /// SHA-256 of `data`, in hex.
+    static func sha256(_ data: Data) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
