@@ -2,6 +2,7 @@ import Crypto
 import DossierResources
 import DossierZlib
 import Foundation
+import Search
 
 /// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state`).
 ///
@@ -114,16 +115,16 @@ public final class BuildCache: @unchecked Sendable {
         previous = state
         // One stat per recorded file: a file edited or deleted since is not trusted.
         let paths = Array(state.files.keys)
-        let valid = ParallelFlags(count: paths.count)
+        let valid = ParallelSlots<Bool>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let record = state.files[paths[index]]!
             var info = stat()
             if stat(output.appendingPathComponent(paths[index]).path, &info) == 0,
                Int(info.st_size) == record.size, Self.modified(info) == record.modified {
-                valid.set(index)
+                valid[index] = true
             }
         }
-        intact = Set(paths.indices.filter { valid[$0] }.map { paths[$0] })
+        intact = Set(paths.indices.filter { valid[$0] == true }.map { paths[$0] })
         coldReason = nil
         memoURL = output.appendingPathComponent(Self.memoFile)
     }
@@ -164,17 +165,7 @@ public final class BuildCache: @unchecked Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 20)
         func flush() throws {
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw OutputFolder.WriteError(description: String(cString: strerror(errno)))
-                    }
-                    offset += written
-                }
-            }
+            try bytes.withUnsafeBytes { try OutputFolder.writeAll($0, to: descriptor) }
             bytes.removeAll(keepingCapacity: true)
         }
         func append(_ number: Int) { withUnsafeBytes(of: UInt32(number).littleEndian) { bytes += $0 } }
@@ -379,16 +370,4 @@ public final class BuildCache: @unchecked Sendable {
             return FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }.sorted()
     }
-}
-
-/// Flags set by concurrent iterations.
-final class ParallelFlags: @unchecked Sendable {
-    private var flags: [Bool]
-    private let lock = NSLock()
-
-    init(count: Int) { flags = Array(repeating: false, count: count) }
-
-    func set(_ index: Int) { lock.withLock { flags[index] = true } }
-
-    subscript(index: Int) -> Bool { lock.withLock { flags[index] } }
 }

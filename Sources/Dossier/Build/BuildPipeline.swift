@@ -114,8 +114,7 @@ public enum BuildPipeline {
             var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: cited))
             outcome.timings = timings.laps
             outcome.changed = 0
-            let elapsed = ContinuousClock.now - started
-            outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            outcome.seconds = (ContinuousClock.now - started).seconds
             return outcome
         }
         let folder: OutputFolder
@@ -270,8 +269,7 @@ public enum BuildPipeline {
         var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
         outcome.timings = timings.laps
         if folder.isIncremental { outcome.changed = folder.changedCount }
-        let elapsed = ContinuousClock.now - started
-        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        outcome.seconds = (ContinuousClock.now - started).seconds
         return outcome
     }
 }
@@ -318,8 +316,12 @@ struct PhaseTimer {
 
     mutating func lap(_ phase: String) {
         let now = ContinuousClock.now
-        let elapsed = now - last
-        laps.append((phase, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        laps.append((phase, (now - last).seconds))
         last = now
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -65,17 +65,17 @@ public struct OutputFolder: Sendable {
     /// incremental build a file whose bytes equal the previous build's intact file is not written.
     public func write(_ files: [OutputFile], under prefix: String = "") throws(Failure) {
         let digests = ParallelSlots<String>(count: files.count)
-        let unchanged = ParallelFlags(count: files.count)
+        let unchanged = ParallelSlots<Bool>(count: files.count)
         if cache != nil {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 let digest = Digest.sha256(files[index].data)
                 digests[index] = digest
                 if let old = cache?.intactRecord(prefix + files[index].path), old.sha256 == digest, old.size == files[index].data.count {
-                    unchanged.set(index)
+                    unchanged[index] = true
                 }
             }
         }
-        let toWrite = files.indices.filter { !unchanged[$0] }
+        let toWrite = files.indices.filter { unchanged[$0] != true }
         let directories = Set(toWrite.map { (prefix + files[$0].path as NSString).deletingLastPathComponent })
         do {
             for directory in directories.sorted() {
@@ -98,7 +98,7 @@ public struct OutputFolder: Sendable {
             let all = digests.values
             for index in files.indices {
                 let path = prefix + files[index].path
-                if unchanged[index], let old = cache?.intactRecord(path) {
+                if unchanged[index] == true, let old = cache?.intactRecord(path) {
                     records.set(path, old, staged: false)
                 } else {
                     records.set(path, BuildCache.FileRecord(sha256: all[index], size: files[index].data.count, modified: 0), staged: true)
@@ -158,16 +158,19 @@ public struct OutputFolder: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw WriteError(description: String(cString: strerror(errno)))
-                }
-                offset += written
+        try data.withUnsafeBytes { try writeAll($0, to: descriptor) }
+    }
+
+    /// Writes every byte of `buffer` to an open file, retrying short and interrupted writes.
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(description: String(cString: strerror(errno)))
             }
+            offset += written
         }
     }
 
