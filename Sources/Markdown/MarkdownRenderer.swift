@@ -50,6 +50,12 @@ public enum MarkdownRenderer {
     ///     every image whose destination is a key of the dictionary, so that `![chart](charts/x.svg)`
     ///     in the Markdown becomes the inline chart in a self-contained page.
     public static func render(_ source: String, options: MarkdownOptions = .extensions, embeds: [String: String] = [:]) -> RenderedMarkdown {
+        renderDocument(source, options: options, embeds: embeds, ids: nil)
+    }
+
+    /// Parses `source`, applies the extensions (embeds, tables, autolinks, heading ids — `ids` when
+    /// given, else unique within the document) and renders it.
+    private static func renderDocument(_ source: String, options: MarkdownOptions, embeds: [String: String], ids: [String]?) -> RenderedMarkdown {
         CmarkNode.withDocument(parsing: source) { root in
             _ = applyEmbeds(embeds, to: root)
             if options.contains(.tables) {
@@ -58,7 +64,7 @@ public enum MarkdownRenderer {
             if options.contains(.autolinks) {
                 Autolinker.apply(to: root)
             }
-            let headings = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs))
+            let headings = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs), ids: ids)
             return RenderedMarkdown(html: root.renderHTML(), headings: headings)
         }
     }
@@ -114,13 +120,7 @@ public enum MarkdownRenderer {
                 htmls[index] = html
                 return
             }
-            let html = CmarkNode.withDocument(parsing: chunks[index]) { root in
-                _ = applyEmbeds(embeds, to: root)
-                if options.contains(.tables) { PipeTables.apply(to: root, source: chunks[index], options: options) }
-                if options.contains(.autolinks) { Autolinker.apply(to: root) }
-                _ = HeadingAnchors.apply(to: root, assignIDs: options.contains(.headingIDs), ids: allIDs[index])
-                return root.renderHTML()
-            }
+            let html = renderDocument(chunks[index], options: options, embeds: embeds, ids: allIDs[index]).html
             htmls[index] = html
             memo?.store(chunks[index], allIDs[index], used, html)
         }
