@@ -144,11 +144,8 @@ public enum BuildPipeline {
         reportThread.stackSize = 16 << 20
         reportThread.start()
         // Item pages go to the output folder as soon as each is rendered.
-        let itemPages = ItemPageCount()
-        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { page in
-            try folder.write([page], under: "kb/")
-            itemPages.add("kb/" + page.path)
-        }, log: &log, timings: &timings)
+        let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { try folder.write([$0], under: "kb/") },
+                                                       log: &log, timings: &timings)
         let (builtReports, reportLog, reportTimings, generatedEvidence) = reportBranch.wait()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")
@@ -159,7 +156,6 @@ public enum BuildPipeline {
         }
         let keptReports = reports.reports.filter(\.isKept).count
         step(3, "Fill templates and render HTML (\(reports.reports.count) reports" + (cache.isIncremental ? ", \(keptReports) unchanged since the last build)" : ")"))
-        var written = reports.files.map(\.path)
         do {
             try folder.write(reports.files)
         } catch {
@@ -168,9 +164,9 @@ public enum BuildPipeline {
             return fail()
         }
 
-        // The postmortems the cache reused keep their files (recorded before the PDFs, which are
-        // kept too when their report's HTML is unchanged).
-        folder.keep(cache.keptPaths.filter { $0.hasPrefix("report/") })
+        // The units the cache reused (postmortems, item pages) keep their files; recorded before the
+        // PDFs, which are kept too when their report's HTML is unchanged.
+        folder.keep(cache.keptPaths)
         if options.pdf {
             guard let browser = PDFPrinter.findBrowser() else {
                 folder.discard()
@@ -180,7 +176,6 @@ public enum BuildPipeline {
             step(4, "Print PDF with \(browser.lastPathComponent) (\(reports.reports.count) files)")
             for report in reports.reports {
                 let pdf = report.basePath + ".pdf"
-                written.append(pdf)
                 // The same HTML prints the same PDF: an unchanged report keeps its PDF.
                 if folder.isUnchanged(report.basePath + ".html"), cache.intactRecord(pdf) != nil {
                     folder.keep([pdf])
@@ -210,12 +205,10 @@ public enum BuildPipeline {
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
             return fail()
         }
-        written += knowledgeBase.map { "kb/" + $0.path } + itemPages.paths
-        let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }
-        written += keptPages
         timings.lap("kb write")
-        let pages = knowledgeBase.filter { $0.path.hasSuffix(".html") }.count + itemPages.paths.count + keptPages.count
-        step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages.count) unchanged" : "")
+        let pages = folder.producedPaths.filter { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }.count
+        let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }.count
+        step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
                 + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
 
         if options.reports.audience == .client {
@@ -241,7 +234,6 @@ public enum BuildPipeline {
                                       previous: trustedZip ? previousZip : nil,
                                       unchanged: { folder.isUnchanged("evidence/" + $0) })
                 try folder.adopt(zipName)
-                written += pack.map { "evidence/" + $0.path } + [zipName]
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {
                 folder.discard()
@@ -253,9 +245,7 @@ public enum BuildPipeline {
         }
 
         timings.lap("evidence write, zip")
-        let keptFiles = cache.keptPaths
-        folder.keep(keptFiles)
-        written += keptFiles.filter { !$0.hasPrefix("kb/") }
+        let written = folder.producedPaths
         do {
             try folder.commit()
         } catch {
@@ -266,7 +256,7 @@ public enum BuildPipeline {
         timings.lap("commit")
         step(7, "Write \(written.count) files to \(options.output.path)"
                 + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
-        var outcome = Outcome(diagnostics: log.sorted, written: written.sorted(), redactions: reports.redactions)
+        var outcome = Outcome(diagnostics: log.sorted, written: written, redactions: reports.redactions)
         outcome.timings = timings.laps
         if folder.isIncremental { outcome.changed = folder.changedCount }
         outcome.seconds = (ContinuousClock.now - started).seconds
@@ -276,15 +266,6 @@ public enum BuildPipeline {
 
 extension Diagnostic {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
-}
-
-/// The item pages written while the knowledge base was built.
-final class ItemPageCount: @unchecked Sendable {
-    private var written: [String] = []
-    private let lock = NSLock()
-
-    func add(_ path: String) { lock.withLock { written.append(path) } }
-    var paths: [String] { lock.withLock { written } }
 }
 
 /// The report build's result, handed from its thread to the pipeline.

@@ -143,6 +143,9 @@ public struct OutputFolder: Sendable {
     /// Files written or changed by this build (in an incremental build, those moved into place).
     var changedCount: Int { records.stagedPaths.count }
 
+    /// Every file this build produced, written or kept, sorted (with a build cache).
+    var producedPaths: [String] { records.paths }
+
     /// Whether the file is the same as in the previous build (kept or unchanged).
     func isUnchanged(_ path: String) -> Bool { records.isUnchanged(path) }
 
@@ -278,6 +281,8 @@ public struct OutputFolder: Sendable {
         }
 
         var stagedPaths: [String] { lock.withLock { staged.sorted() } }
+
+        var paths: [String] { lock.withLock { records.keys.sorted() } }
 
         func isUnchanged(_ path: String) -> Bool { lock.withLock { records[path] != nil && !staged.contains(path) } }
 
