@@ -55,10 +55,9 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The digest of a build's inputs: the environment, every item file, every evidence file the
     /// items cite, the previous engagement's items (trends) and the signer.
-    static func inputs(environment: String, workspace: Workspace, previous: Workspace?, signer: [String]) -> String {
+    static func inputs(environment: String, workspace: Workspace, cited: Set<String>, previous: Workspace?, signer: [String]) -> String {
         var parts = [environment]
         for (path, digest) in workspace.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
-        let cited = Set(workspace.findings.flatMap { $0.evidence.map(\.file) } + workspace.incidents.flatMap { $0.evidence.map(\.file) })
         for path in cited.sorted() {
             parts += ["evidence:" + path, Digest.sha256((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
         }

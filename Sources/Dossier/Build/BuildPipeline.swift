@@ -105,13 +105,13 @@ public enum BuildPipeline {
             templates: options.reports.templates, logo: context.brand.logo)
         let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean)
         let signerParts = signer.map { [$0.identity, $0.key.publicKeyLine] } ?? []
-        cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, previous: previous, signer: signerParts)
+        cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
+                                        previous: previous, signer: signerParts)
         timings.lap("cache check")
         if let inputs = cache.inputs, cache.isUpToDate(inputs: inputs), let files = cache.previous?.files {
             // Same inputs, same tool, every file as the last build left it: nothing to write.
             step(7, "Up to date: nothing changed since the last build in \(options.output.path) (\(files.count) files; --clean rebuilds everything)")
-            let cited = Set(context.findings.flatMap { $0.evidence.map(\.file) } + context.incidents.flatMap { $0.evidence.map(\.file) })
-            var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: cited))
+            var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: context.citedEvidence))
             outcome.timings = timings.laps
             outcome.changed = 0
             outcome.seconds = (ContinuousClock.now - started).seconds

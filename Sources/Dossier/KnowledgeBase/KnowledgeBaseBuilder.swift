@@ -298,7 +298,7 @@ enum KnowledgeBaseBuilder {
         var parts = [cache.environment, "kb-item", item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single", own]
         for reference in item.evidenceFiles {
             parts.append("evidence:" + reference)
-            parts.append(Digest.sha256(item.context.evidence.item(reference).redactedData))
+            parts.append(item.context.evidence.item(reference).digest)
         }
         for (label, list) in [("related", related), ("behind", behind), ("caused", caused), ("history", history)] {
             parts.append(label)

@@ -9,6 +9,8 @@ public final class EvidenceStore: @unchecked Sendable {
         public var redactedText: String?
         /// The redacted bytes: the text re-encoded, or the original bytes of a binary file.
         public var redactedData: Data
+        /// SHA-256 (hex) of `redactedData`, made once: what the build cache keys quoting pages on.
+        public var digest: String
         public var report: Redactor.Report
     }
 
@@ -31,13 +33,14 @@ public final class EvidenceStore: @unchecked Sendable {
         let isImage = Self.imageTypes.contains((path as NSString).pathExtension.lowercased())
         if isImage {
             // Screenshots and PDFs cannot be redacted as text; they are quoted as they are.
-            item = Item(path: path, size: data.count, redactedText: nil, redactedData: data, report: Redactor.Report())
+            item = Item(path: path, size: data.count, redactedText: nil, redactedData: data, digest: Digest.sha256(data), report: Redactor.Report())
         } else {
             // Everything else is treated as text, even when it is not valid UTF-8 (EUC-KR logs, stray
             // bytes): decoded with replacement characters and redacted, never copied unredacted.
             let text = String(decoding: data.filter { $0 != 0 }, as: UTF8.self)
             let (redacted, report) = redactor.redact(text)
-            item = Item(path: path, size: data.count, redactedText: redacted, redactedData: Data(redacted.utf8), report: report)
+            let redactedData = Data(redacted.utf8)
+            item = Item(path: path, size: data.count, redactedText: redacted, redactedData: redactedData, digest: Digest.sha256(redactedData), report: report)
         }
         lock.withLock { cache[path] = item }
         return item

@@ -104,7 +104,7 @@ extension ReportContext {
         var parts = [cache.environment, "health-check-section", finding.id, digest, "\(category)", self.category(finding.category)]
         for reference in finding.evidence {
             parts.append(reference.file)
-            parts.append(Digest.sha256(evidence.item(reference.file).redactedData))
+            parts.append(evidence.item(reference.file).digest)
         }
         return BuildCache.key(parts)
     }

@@ -200,8 +200,7 @@ public enum ReportBuilder {
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
         }
-        let cited = Set(context.findings.flatMap { $0.evidence.map(\.file) } + context.incidents.flatMap { $0.evidence.map(\.file) })
-        return Result(reports: reports, files: files, redactions: context.evidence.report(for: cited))
+        return Result(reports: reports, files: files, redactions: context.evidence.report(for: context.citedEvidence))
     }
 
     /// The Markdown rendered through cmark (charts inlined), wrapped in the page layout. The title

@@ -24,6 +24,10 @@ final class ReportContext: @unchecked Sendable {
     let findingsByID: [String: Finding]
 
     var engagement: Engagement { workspace.engagement }
+    /// The evidence files the reports' findings and incidents cite.
+    var citedEvidence: Set<String> {
+        Set(findings.flatMap { $0.evidence.map(\.file) } + incidents.flatMap { $0.evidence.map(\.file) })
+    }
     var t: [String: String] { templates.strings }
 
     init(workspace: Workspace, previous: Workspace?, audience: BuildAudience, templates: TemplateLibrary,
