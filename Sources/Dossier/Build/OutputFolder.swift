@@ -65,17 +65,16 @@ public struct OutputFolder: Sendable {
     /// incremental build a file whose bytes equal the previous build's intact file is not written.
     public func write(_ files: [OutputFile], under prefix: String = "") throws(Failure) {
         let digests = ParallelSlots<String>(count: files.count)
-        let unchanged = ParallelSlots<Bool>(count: files.count)
+        // The previous build's record of each file whose bytes are the same: those are not written.
+        let unchanged = ParallelSlots<BuildCache.FileRecord>(count: files.count)
         if cache != nil {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
                 let digest = Digest.sha256(files[index].data)
                 digests[index] = digest
-                if let old = cache?.intactRecord(prefix + files[index].path), old.sha256 == digest, old.size == files[index].data.count {
-                    unchanged[index] = true
-                }
+                unchanged[index] = sameAsBefore(prefix + files[index].path, sha256: digest, size: files[index].data.count)
             }
         }
-        let toWrite = files.indices.filter { unchanged[$0] != true }
+        let toWrite = files.indices.filter { unchanged[$0] == nil }
         let directories = Set(toWrite.map { (prefix + files[$0].path as NSString).deletingLastPathComponent })
         do {
             for directory in directories.sorted() {
@@ -95,16 +94,21 @@ public struct OutputFolder: Sendable {
         }
         if let failure = failures.values.first { throw Failure(description: failure) }
         if cache != nil {
-            let all = digests.values
             for index in files.indices {
-                let path = prefix + files[index].path
-                if unchanged[index] == true, let old = cache?.intactRecord(path) {
-                    records.set(path, old, staged: false)
-                } else {
-                    records.set(path, BuildCache.FileRecord(sha256: all[index], size: files[index].data.count, modified: 0), staged: true)
-                }
+                settle(prefix + files[index].path, sha256: digests[index] ?? "", size: files[index].data.count, previous: unchanged[index])
             }
         }
+    }
+
+    /// The previous build's record of `path` when the file is intact and the new bytes are the same.
+    private func sameAsBefore(_ path: String, sha256: String, size: Int) -> BuildCache.FileRecord? {
+        guard let old = cache?.intactRecord(path), old.sha256 == sha256, old.size == size else { return nil }
+        return old
+    }
+
+    /// Records a produced file: as the previous build left it, or as new in the staging folder.
+    private func settle(_ path: String, sha256: String, size: Int, previous: BuildCache.FileRecord?) {
+        records.set(path, previous ?? BuildCache.FileRecord(sha256: sha256, size: size, modified: 0), staged: previous == nil)
     }
 
     /// Takes in a file written straight into the staging folder (`url(path)`), such as the zip.
@@ -113,12 +117,9 @@ public struct OutputFolder: Sendable {
         let url = staging.appendingPathComponent(path)
         guard let data = try? Data(contentsOf: url) else { throw Failure(description: "cannot read \(url.path)") }
         let digest = Digest.sha256(data)
-        if let old = cache?.intactRecord(path), old.sha256 == digest, old.size == data.count {
-            try? FileManager.default.removeItem(at: url)
-            records.set(path, old, staged: false)
-        } else {
-            records.set(path, BuildCache.FileRecord(sha256: digest, size: data.count, modified: 0), staged: true)
-        }
+        let previous = sameAsBefore(path, sha256: digest, size: data.count)
+        if previous != nil { try? FileManager.default.removeItem(at: url) }
+        settle(path, sha256: digest, size: data.count, previous: previous)
     }
 
     /// Keeps the files of units the cache reused, as the previous build left them.
