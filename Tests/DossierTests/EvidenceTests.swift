@@ -74,3 +74,57 @@ import Testing
         #expect(try Data(contentsOf: extracted.appendingPathComponent("pack/reports/empty.txt")).isEmpty)
     }
 }
+
+/// `PrettyJSON` must write what Foundation's `JSONEncoder` writes with the options OSCAL used.
+@Suite struct PrettyJSONTests {
+    func foundation<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    struct Mixed: Encodable {
+        var empty: [String] = []
+        var emptyObject: [String: String] = [:]
+        var absent: String? = nil
+        var hostile = "q\"b\\s/n\nr\rt\tb\u{8}f\u{C}\u{0}\u{1}\u{1F}\u{7F}\u{2028}é한\u{1F600}</script>"
+        var nested: [[String: [Int]]] = [["z": [1, -2, 0]], [:], ["a": []]]
+        var flags = [true, false]
+        var small: Int8 = -5
+        var big: UInt64 = .max
+        var keys = ["b": "1", "B": "2", "a-b": "3", "ab": "4", "a_b": "5", "a10": "6", "a9": "7", "": "8", "é": "9", "한": "10"]
+    }
+
+    @Test func matchesFoundation() throws {
+        #expect(try PrettyJSON.encode(Mixed()) == foundation(Mixed()))
+        #expect(try PrettyJSON.encode([String]()) == foundation([String]()))
+        #expect(try PrettyJSON.encode("top") == foundation("top"))
+        #expect(try PrettyJSON.encode(["x": [[String: String]()]]) == foundation(["x": [[String: String]()]]))
+    }
+
+    @Test func matchesFoundationOnOSCALDocuments() throws {
+        let hostile = "F-1 \"<b>\" \\ 한글\n\t/slash"
+        let metadata = OSCAL.Metadata(title: hostile, lastModified: "2026-11-27T00:00:00+09:00", version: "1.0",
+                                      roles: [OSCAL.Role(id: "assessor", title: "Independent assessor")],
+                                      parties: [OSCAL.Party(uuid: "u1", name: hostile)],
+                                      responsibleParties: [OSCAL.ResponsibleParty(roleID: "assessor", partyUUIDs: ["u1"])])
+        let observation = OSCAL.Observation(uuid: "o", title: hostile, description: hostile, props: [OSCAL.Property(name: "label", value: "F-1", ns: "https://x")],
+                                            methods: ["EXAMINE"], types: [], collected: "2026", relevantEvidence: nil)
+        let risk = OSCAL.Risk(uuid: "r", title: hostile, description: "d", statement: "s", props: [], status: "open", deadline: nil)
+        let results = OSCAL.AssessmentResults(
+            uuid: "a", metadata: metadata, importAP: OSCAL.ImportAP(href: "../README.md"),
+            results: [OSCAL.Result(uuid: "res", title: hostile, description: hostile, start: "s", end: "e",
+                                   reviewedControls: OSCAL.ReviewedControls(controlSelections: [OSCAL.ControlSelection(includeControls: nil, includeAll: [:])]),
+                                   observations: [observation, observation], risks: [risk], findings: nil)])
+        #expect(try OSCAL.encode(["assessment-results": results]) == foundation(["assessment-results": results]) + Data("\n".utf8))
+        let poam = OSCAL.POAM(uuid: "p", metadata: metadata, systemID: OSCAL.SystemID(id: "sys"), observations: nil, risks: [risk],
+                              poamItems: [OSCAL.POAMItem(uuid: "i", title: hostile, description: "d", props: [],
+                                                         relatedObservations: [OSCAL.ObservationReference(observationUUID: "o")], relatedRisks: nil)])
+        #expect(try OSCAL.encode(["plan-of-action-and-milestones": poam]) == foundation(["plan-of-action-and-milestones": poam]) + Data("\n".utf8))
+    }
+
+    @Test func refusesFloatingPoint() {
+        #expect(throws: (any Error).self) { try PrettyJSON.encode(["x": 1.5]) }
+        #expect(throws: (any Error).self) { try PrettyJSON.encode([Date()]) }
+    }
+}

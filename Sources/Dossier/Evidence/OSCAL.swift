@@ -200,8 +200,6 @@ enum OSCAL {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value) + Data("\n".utf8)
+        return try PrettyJSON.encode(value) + Data("\n".utf8)
     }
 }
