@@ -11,31 +11,70 @@ public enum IndexWriter {
     /// the tests (the fixture index uses small ones); the knowledge base uses the defaults.
     /// A document's terms: `tf(t, d)` of SPEC.md §2 (field boosts applied; `~` words counted) and `dl(d)`.
     public struct DocumentTerms: Sendable, Equatable {
-        public var tf: [String: Int]
+        /// Each distinct term once, in code-point order, with its count at the same index in `counts`
+        /// (arrays rather than a dictionary: every consumer walks them in full, and a build cache
+        /// reads them back without hashing each term).
+        public private(set) var terms: [String]
+        public private(set) var counts: [Int]
         public var length: Int
 
         public init(tf: [String: Int], length: Int) {
-            self.tf = tf
+            let sorted = tf.sorted { $0.key < $1.key }
+            self.terms = sorted.map(\.key)
+            self.counts = sorted.map(\.value)
             self.length = length
         }
 
-        /// One line of text (terms never hold control characters), for a build cache.
+        private init(terms: [String], counts: [Int], length: Int) {
+            self.terms = terms
+            self.counts = counts
+            self.length = length
+        }
+
+        public var tf: [String: Int] { Dictionary(uniqueKeysWithValues: zip(terms, counts)) }
+
+        /// One line of text (terms never hold control characters), for a build cache:
+        /// `length`, then `RS term US count` for each term in order.
         public var encoded: String {
             var text = String(length)
-            for (term, count) in tf.sorted(by: { $0.key < $1.key }) { text += "\u{1E}" + term + "\u{1F}" + String(count) }
+            for (term, count) in zip(terms, counts) { text += "\u{1E}" + term + "\u{1F}" + String(count) }
             return text
         }
 
         public init?(encoded: String) {
-            let records = encoded.split(separator: "\u{1E}", omittingEmptySubsequences: false)
-            guard let first = records.first, let length = Int(first) else { return nil }
-            var tf: [String: Int] = [:]
-            tf.reserveCapacity(records.count)
-            for record in records.dropFirst() {
-                guard let separator = record.firstIndex(of: "\u{1F}"), let count = Int(record[record.index(after: separator)...]) else { return nil }
-                tf[String(record[..<separator])] = count
+            var encoded = encoded
+            let decoded: DocumentTerms? = encoded.withUTF8 { bytes in
+                /// A decimal number in bytes[from..<to], or nil.
+                func number(_ from: Int, _ to: Int) -> Int? {
+                    guard from < to, to - from <= 18 else { return nil }
+                    var value = 0
+                    for index in from..<to {
+                        let digit = Int(bytes[index]) - 0x30
+                        guard digit >= 0 && digit <= 9 else { return nil }
+                        value = value * 10 + digit
+                    }
+                    return value
+                }
+                var position = 0
+                while position < bytes.count && bytes[position] != 0x1E { position += 1 }
+                guard let length = number(0, position) else { return nil }
+                var terms: [String] = [], counts: [Int] = []
+                while position < bytes.count {
+                    let termStart = position + 1
+                    var separator = termStart
+                    while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
+                    guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
+                    var end = separator + 1
+                    while end < bytes.count && bytes[end] != 0x1E { end += 1 }
+                    guard let count = number(separator + 1, end) else { return nil }
+                    terms.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), as: UTF8.self))
+                    counts.append(count)
+                    position = end
+                }
+                return DocumentTerms(terms: terms, counts: counts, length: length)
             }
-            self.init(tf: tf, length: length)
+            guard let decoded else { return nil }
+            self = decoded
         }
     }
 
@@ -70,16 +109,15 @@ public enum IndexWriter {
     public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
                              docShardSize: Int = IndexWriter.docShardSize, terms known: [DocumentTerms?]? = nil) -> [(name: String, data: Data)] {
         // Tokenizing is per document, so it runs in parallel; postings are then merged in document order.
-        let perDocument = ParallelSlots<(tf: [String: Int], length: Int)>(count: documents.count)
+        let perDocument = ParallelSlots<DocumentTerms>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            let terms = known?[index] ?? Self.terms(of: documents[index])
-            perDocument[index] = (terms.tf, terms.length)
+            perDocument[index] = known?[index] ?? Self.terms(of: documents[index])
         }
         var postings: [String: [(doc: Int, tf: Int)]] = [:]
         var lengths: [Int] = []
         for (index, entry) in perDocument.values.enumerated() {
             lengths.append(entry.length)
-            for (term, count) in entry.tf { postings[term, default: []].append((index, count)) }
+            for (term, count) in zip(entry.terms, entry.counts) { postings[term, default: []].append((index, count)) }
         }
 
         // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.

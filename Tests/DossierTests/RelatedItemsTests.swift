@@ -14,8 +14,8 @@ struct RelatedItemsTests {
         return KnowledgeBaseBuilder.makeItems([context])
     }
 
-    static func counts(_ items: [KBItem]) -> [[String: Int]] {
-        items.map { item in RelatedItems.termCounts(item.searchDocument(MarkdownRenderer.render(item.body))) }
+    static func counts(_ items: [KBItem]) -> [IndexWriter.DocumentTerms] {
+        items.map { item in IndexWriter.DocumentTerms(tf: RelatedItems.termCounts(item.searchDocument(MarkdownRenderer.render(item.body))), length: 0) }
     }
 
     @Test func linkedItemsComeFirstAndListsAreBounded() throws {

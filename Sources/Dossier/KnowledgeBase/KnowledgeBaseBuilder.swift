@@ -82,7 +82,7 @@ enum KnowledgeBaseBuilder {
         // First pass: each item's list line, search document, index terms and term counts for
         // related items — from the build cache's memo when the item's file is unchanged.
         let indexTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
-        let relatedTerms = ParallelSlots<[String: Int]>(count: items.count)
+        let relatedTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
         let bodies = ParallelSlots<RenderedMarkdown>(count: items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
@@ -96,7 +96,7 @@ enum KnowledgeBaseBuilder {
                 listLines[index] = hit[0]
                 searchDocuments[index] = item.searchDocument(text: hit[1], headings: Array(hit[4...]))
                 indexTerms[index] = terms
-                relatedTerms[index] = counts.tf
+                relatedTerms[index] = counts
                 return
             }
             let rendered = MarkdownRenderer.render(item.body)
@@ -107,12 +107,13 @@ enum KnowledgeBaseBuilder {
             let document = item.searchDocument(text: text, headings: headings)
             var counts: [String: Int] = [:]
             let terms = IndexWriter.terms(of: document) { counts = RelatedItems.termCounts($0) }
+            let relatedCounts = IndexWriter.DocumentTerms(tf: counts, length: 0)
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms
-            relatedTerms[index] = counts
+            relatedTerms[index] = relatedCounts
             if let cache, let derivedKey {
-                cache.memoize(derivedKey, [line, text, terms.encoded, IndexWriter.DocumentTerms(tf: counts, length: 0).encoded] + headings)
+                cache.memoize(derivedKey, [line, text, terms.encoded, relatedCounts.encoded] + headings)
             }
         }
         timings.lap("kb item text")

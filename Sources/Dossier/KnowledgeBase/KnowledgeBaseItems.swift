@@ -278,36 +278,42 @@ enum RelatedItems {
     }
 
     /// `termCounts` holds `termCounts(document)` of every item, in order.
-    static func compute(_ items: [KBItem], termCounts counts: [[String: Int]]) -> [[Int]] {
+    static func compute(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms]) -> [[Int]] {
         let count = items.count
         precondition(counts.count == count, "one term count per item")
         var documentFrequency: [String: Int] = [:]
-        for tf in counts { for term in tf.keys { documentFrequency[term, default: 0] += 1 } }
+        documentFrequency.reserveCapacity(counts.count * 4)
+        for terms in counts { for term in terms.terms { documentFrequency[term, default: 0] += 1 } }
         let n = Double(max(1, count))
         let frequencies = documentFrequency
-        let strongVectors = ParallelSlots<[String: Double]>(count: count)
+        // Each item's 20 strongest terms (tf-idf, normalised), in term order.
+        let strongVectors = ParallelSlots<[(term: String, weight: Double)]>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
             var weights: [(String, Double)] = []
-            for (term, occurrences) in counts[index] {
+            for (term, occurrences) in zip(counts[index].terms, counts[index].counts) {
                 let df = Double(frequencies[term] ?? 1)
                 guard df < n || n == 1 else { continue }
                 weights.append((term, (1 + log(Double(occurrences))) * log(1 + n / df)))
             }
             let strongest = weights.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(20)
             let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
-            strongVectors[index] = Dictionary(uniqueKeysWithValues: strongest.map { ($0.0, norm > 0 ? $0.1 / norm : 0) })
+            strongVectors[index] = strongest.map { (term: $0.0, weight: norm > 0 ? $0.1 / norm : 0) }.sorted { $0.term < $1.term }
         }
-        let vectors = strongVectors.values
-        // Summing in a fixed order keeps the scores, and so the ranking, the same on every build.
-        let sortedTerms = vectors.map { $0.keys.sorted() }
+        // Terms become numbers in term order, so that comparing two items is a merge of two short
+        // sorted arrays, summed in the same (term) order on every build.
+        let termVectors = strongVectors.values
+        var numbers: [String: Int32] = [:]
+        for term in Set(termVectors.lazy.flatMap { $0.map(\.term) }).sorted() { numbers[term] = Int32(numbers.count) }
+        let vectors = termVectors.map { vector in vector.map { (term: numbers[$0.term]!, weight: $0.weight) } }
         let tags = items.map { Set($0.tags) }
         let categories = items.map(\.category)
         let systems = items.map { Set($0.systems) }
-        var byKey: [String: [Int]] = [:]
+        var byTag: [String: [Int]] = [:], bySystem: [String: [Int]] = [:]
+        var byTerm = [[Int]](repeating: [], count: numbers.count)
         for index in items.indices {
-            for tag in tags[index] { byKey["t:" + tag, default: []].append(index) }
-            for system in systems[index] { byKey["s:" + system, default: []].append(index) }
-            for term in vectors[index].keys { byKey["w:" + term, default: []].append(index) }
+            for tag in tags[index] { byTag[tag, default: []].append(index) }
+            for system in systems[index] { bySystem[system, default: []].append(index) }
+            for entry in vectors[index] { byTerm[Int(entry.term)].append(index) }
         }
         let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
         var linked: [Int: Set<Int>] = [:]
@@ -319,17 +325,20 @@ enum RelatedItems {
             }
         }
         let results = ParallelSlots<[Int]>(count: count)
-        let (links, lists) = (linked, byKey)
+        let (links, tagLists, systemLists, termLists) = (linked, byTag, bySystem, byTerm)
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            var candidates: Set<Int> = links[index] ?? []
-            let keys = tags[index].map { "t:" + $0 } + systems[index].map { "s:" + $0 } + vectors[index].keys.map { "w:" + $0 }
-            for key in keys {
-                guard let list = lists[key], list.count <= maximumListLength else { continue }
+            let ownLinks = links[index]
+            var candidates: Set<Int> = ownLinks ?? []
+            func add(_ list: [Int]?) {
+                guard let list, list.count <= maximumListLength else { return }
                 candidates.formUnion(list)
             }
+            for tag in tags[index] { add(tagLists[tag]) }
+            for system in systems[index] { add(systemLists[system]) }
+            for entry in vectors[index] { add(termLists[Int(entry.term)]) }
             candidates.remove(index)
             let category = categories[index]
-            let ownTerms = sortedTerms[index].map { ($0, vectors[index][$0]!) }
+            let own = vectors[index]
             var scored: [(Int, Double)] = []
             for other in candidates {
                 // Shared tags and systems counted without building intersections (this runs for
@@ -340,10 +349,14 @@ enum RelatedItems {
                 var score = 3 * Double(sharedTags) + 2 * Double(sharedSystems)
                 if let category, category == categories[other] { score += 1 }
                 var cosine = 0.0
-                let otherVector = vectors[other]
-                for (term, weight) in ownTerms { cosine += weight * (otherVector[term] ?? 0) }
+                let theirs = vectors[other]
+                var position = 0
+                for entry in own {
+                    while position < theirs.count && theirs[position].term < entry.term { position += 1 }
+                    if position < theirs.count && theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
+                }
                 score += 4 * cosine
-                if links[index]?.contains(other) == true { score += 10 }
+                if ownLinks?.contains(other) == true { score += 10 }
                 if score > 1 { scored.append((other, score)) }
             }
             results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(shown).map(\.0)
