@@ -98,6 +98,17 @@ let article = "articles/KB-001-pool-exhaustion-runbook.md"
                 try FileManager.default.createSymbolicLink(atPath: scratch.url.appendingPathComponent("evidence/link.txt").path, withDestinationPath: "/etc/hostname")
                 try scratch.edit(finding, replacing: "evidence/explain-orders.txt", with: "evidence/link.txt")
              }, "\(finding):18:12: error: evidence file 'evidence/link.txt' is a link pointing outside the workspace"),
+            ("item file linked from outside", { scratch in
+                let outside = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-outside-\(UUID().uuidString).md")
+                try Data(try scratch.read(finding).utf8).write(to: outside)
+                try FileManager.default.createSymbolicLink(atPath: scratch.url.appendingPathComponent("findings/F-900.md").path, withDestinationPath: outside.path)
+             }, "findings/F-900.md: error: this file is a link pointing outside the workspace"),
+            ("item folder linked from outside", { scratch in
+                let outside = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-outside-\(UUID().uuidString)")
+                try FileManager.default.copyItem(at: scratch.url.appendingPathComponent("findings"), to: outside)
+                try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("findings"))
+                try FileManager.default.createSymbolicLink(atPath: scratch.url.appendingPathComponent("findings").path, withDestinationPath: outside.path)
+             }, "\(finding): error: this file is a link pointing outside the workspace"),
             ("evidence too large", { scratch in
                 try scratch.edit("engagement.yaml", replacing: "classification: confidential", with: "classification: confidential\nlimits: {evidence_max_bytes: 100}")
              }, "\(finding):18:12: error: evidence file 'evidence/explain-orders.txt' is 556 bytes, over the limit of 100 bytes"),
