@@ -133,6 +133,8 @@ public final class BuildCache: @unchecked Sendable {
     /// Intermediate results of the previous build by key (a finding's section of the health
     /// check, …), and the ones this build used or made: only those are kept for the next build.
     static let memoFile = ".dossier-cache/memo"
+    /// The items this build parsed or reused, written beside the memo for the next build.
+    var parsedItems: ParsedItemCache?
     private var memoURL: URL?
     private var memoIn: [String: [String]]?
     private var memoOut: [String: [String]] = [:]
@@ -337,7 +339,21 @@ public final class BuildCache: @unchecked Sendable {
     /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
     static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
         // zlib's version too: the zip's deflated bytes come from the system library.
-        var parts = ["dossier-cache-\(format)", DossierVersion.current, "zlib " + String(cString: zlibVersion())] + options
+        var parts = ["dossier-cache-\(format)", "zlib " + String(cString: zlibVersion())] + options + tool
+        if let templates { parts += folderParts(templates) }
+        for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
+                    workspace.root.appendingPathComponent("dossier.yaml"),
+                    workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml"), logo].compactMap({ $0 }) {
+            parts.append(url.path)
+            parts.append(Digest.sha256((try? Data(contentsOf: url)) ?? Data()))
+        }
+        return key(parts)
+    }
+
+    /// This build of the tool: its version, the executable (its size and time stand for its code)
+    /// and the built-in templates, strings and catalogs.
+    static let tool: [String] = {
+        var parts = [DossierVersion.current]
         let proc = URL(fileURLWithPath: "/proc/self/exe")
         let executable = (FileManager.default.fileExists(atPath: proc.path) ? proc : Bundle.main.executableURL ?? proc).resolvingSymlinksInPath()
         if let attributes = try? FileManager.default.attributesOfItem(atPath: executable.path) {
@@ -346,20 +362,17 @@ public final class BuildCache: @unchecked Sendable {
             // Without a way to tell this build of the tool from another, nothing is reused.
             parts.append(UUID().uuidString)
         }
-        for folder in [BuiltinResources.directory, templates].compactMap({ $0 }) {
-            parts.append("folder:" + folder.path)
-            for path in filesBelow(folder) {
-                parts.append(path)
-                parts.append(Digest.sha256((try? Data(contentsOf: folder.appendingPathComponent(path))) ?? Data()))
-            }
+        return parts + folderParts(BuiltinResources.directory)
+    }()
+
+    /// A folder's files, each with its digest.
+    private static func folderParts(_ folder: URL) -> [String] {
+        var parts = ["folder:" + folder.path]
+        for path in filesBelow(folder) {
+            parts.append(path)
+            parts.append(Digest.sha256((try? Data(contentsOf: folder.appendingPathComponent(path))) ?? Data()))
         }
-        for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
-                    workspace.root.appendingPathComponent("dossier.yaml"),
-                    workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml"), logo].compactMap({ $0 }) {
-            parts.append(url.path)
-            parts.append(Digest.sha256((try? Data(contentsOf: url)) ?? Data()))
-        }
-        return key(parts)
+        return parts
     }
 
     private static func filesBelow(_ folder: URL) -> [String] {

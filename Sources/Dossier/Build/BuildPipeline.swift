@@ -53,9 +53,11 @@ public enum BuildPipeline {
         func step(_ number: Int, _ text: String) { progress("[\(number)/\(stepCount)] \(text)") }
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], redactions: Redactor.Report()) }
 
-        let loaded = WorkspaceLoader.load(options.workspace)
+        let parsedItems = ParsedItemCache(output: options.output.standardizedFileURL, workspace: options.workspace, clean: options.clean)
+        let loaded = WorkspaceLoader.load(options.workspace, parsed: parsedItems)
         timings.lap("load")
-        step(1, "Load and check workspace (\(loaded.fileCount) files)")
+        let reusedItems = parsedItems.reused
+        step(1, "Load and check workspace (\(loaded.fileCount) files" + (reusedItems > 0 ? "; \(reusedItems) unchanged since the last build)" : ")"))
         for diagnostic in loaded.diagnostics {
             if diagnostic.severity == .error { log.error(diagnostic.message, at: diagnostic.location) } else { log.warning(diagnostic.message, at: diagnostic.location) }
         }
@@ -104,6 +106,7 @@ public enum BuildPipeline {
             workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
             templates: options.reports.templates, logo: context.brand.logo)
         let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean)
+        cache.parsedItems = parsedItems
         let signerParts = signer.map { [$0.identity, $0.key.publicKeyLine] } ?? []
         cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
                                         previous: previous, signer: signerParts)

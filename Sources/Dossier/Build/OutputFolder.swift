@@ -196,6 +196,7 @@ public struct OutputFolder: Sendable {
                 if let encoded = BuildCache.encode(state) {
                     try Self.writeFile(encoded, to: staging.appendingPathComponent(BuildCache.stateFile).path)
                     try cache.writeMemo(to: staging.appendingPathComponent(BuildCache.memoFile).path)
+                    try cache.parsedItems?.write(to: staging.appendingPathComponent(ParsedItemCache.file).path)
                 }
             }
             if fileManager.fileExists(atPath: destination.path) {
@@ -252,6 +253,11 @@ public struct OutputFolder: Sendable {
             let memo = destination.appendingPathComponent(BuildCache.memoFile)
             try cache.writeMemo(to: memo.path + ".partial")
             guard rename(memo.path + ".partial", memo.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+            if let parsedItems = cache.parsedItems {
+                let items = destination.appendingPathComponent(ParsedItemCache.file)
+                try parsedItems.write(to: items.path + ".partial")
+                guard rename(items.path + ".partial", items.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+            }
             let temporary = destination.appendingPathComponent(BuildCache.stateFile + ".partial")
             if let encoded = BuildCache.encode(cache.state(files: final)) {
                 try Self.writeFile(encoded, to: temporary.path)

@@ -62,6 +62,8 @@ public struct DiagnosticLog: Sendable {
 
     public init() {}
 
+    init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

@@ -18,7 +18,9 @@ public enum WorkspaceLoader {
     public static let engagementFile = "engagement.yaml"
     static let itemFolders = ["findings", "incidents", "articles"]
 
-    public static func load(_ folder: URL) -> WorkspaceLoadResult {
+    /// `parsed`, when given, supplies items an earlier build parsed from unchanged files, and keeps
+    /// what this load parses for the next one.
+    public static func load(_ folder: URL, parsed: ParsedItemCache? = nil) -> WorkspaceLoadResult {
         var log = DiagnosticLog()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -41,7 +43,7 @@ public enum WorkspaceLoader {
             evidence: EvidencePolicy(root: root, maxBytes: engagement?.limits.evidenceMaxBytes ?? Engagement.Limits.defaultEvidenceMaxBytes))
 
         let files = itemFiles(root: root, log: &log)
-        let decoded = decodeInParallel(files, root: root, environment: environment)
+        let decoded = decodeInParallel(files, root: root, environment: environment, cache: parsed)
         var findings: [Finding] = [], incidents: [Incident] = [], articles: [Article] = []
         var references: [ItemReference] = []
         var identities: [ItemIdentity] = []
@@ -132,10 +134,27 @@ public enum WorkspaceLoader {
         return files
     }
 
-    enum DecodedItem: Sendable {
+    enum DecodedItem: Sendable, Codable {
         case finding(Finding)
         case incident(Incident, [ItemReference])
         case article(Article, [ItemReference])
+
+        /// The item with another body (the parsed-item cache stores items without theirs).
+        func with(body: String) -> DecodedItem {
+            switch self {
+            case .finding(var finding): finding.body = body; return .finding(finding)
+            case .incident(var incident, let references): incident.body = body; return .incident(incident, references)
+            case .article(var article, let references): article.body = body; return .article(article, references)
+            }
+        }
+
+        var evidence: [EvidenceReference] {
+            switch self {
+            case .finding(let finding): finding.evidence
+            case .incident(let incident, _): incident.evidence
+            case .article: []
+            }
+        }
     }
 
     struct DecodedFile: Sendable {
@@ -147,26 +166,32 @@ public enum WorkspaceLoader {
         var log: DiagnosticLog
     }
 
-    struct ItemIdentity: Sendable {
+    struct ItemIdentity: Sendable, Codable {
         var id: String
         /// finding, incident or article.
         var kind: String
         var location: SourceLocation
     }
 
-    private static func decodeInParallel(_ files: [ItemFile], root: URL, environment: DecodingEnvironment) -> [DecodedFile] {
+    private static func decodeInParallel(_ files: [ItemFile], root: URL, environment: DecodingEnvironment, cache: ParsedItemCache?) -> [DecodedFile] {
         let results = ParallelSlots<DecodedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results[index] = decode(files[index], environment: environment)
+            results[index] = decode(files[index], environment: environment, cache: cache)
         }
         return results.values
     }
 
-    static func decode(_ file: ItemFile, environment: DecodingEnvironment) -> DecodedFile {
+    static func decode(_ file: ItemFile, environment: DecodingEnvironment, cache: ParsedItemCache? = nil) -> DecodedFile {
         var log = DiagnosticLog()
         guard let source = SourceFile.read(file.url, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
         let digest = Digest.sha256(Data(source.text.utf8))
+        // An unchanged file's item from an earlier build, unless an evidence file it cites has
+        // since gone wrong (parsing it again reports that).
+        if let cache, let parsed = cache.lookup(file.path, digest: digest), let item = parsed.item,
+           item.evidence.allSatisfy({ environment.evidence.problems(with: $0.file).isEmpty }) {
+            return DecodedFile(item: item.with(body: front.body), digest: digest, identity: parsed.identity, log: DiagnosticLog(parsed.diagnostics))
+        }
         let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
         var item: DecodedItem?
         var identity: ItemIdentity?
@@ -189,6 +214,9 @@ public enum WorkspaceLoader {
             context.error("front matter is empty — add the keys id, title, …", at: nil)
         }
         log.append(contentsOf: context.log)
+        if let cache, let item, !log.hasErrors {
+            cache.keep(ParsedItemCache.Parsed(item: item.with(body: ""), identity: identity, diagnostics: log.diagnostics), path: file.path, digest: digest)
+        }
         return DecodedFile(item: item, digest: digest, identity: identity, log: log)
     }
 

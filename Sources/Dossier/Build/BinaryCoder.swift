@@ -1,0 +1,536 @@
+import Foundation
+
+/// A compact binary form of `Codable` values, for the build cache's parsed items: reading an item
+/// back this way is several times cheaper than parsing its YAML front matter again. It is not an
+/// interchange format: only the build of the tool that wrote it reads it (the cache's key holds the
+/// executable), and anything unexpected reads as an error, which the cache treats as a miss.
+///
+/// Each value is a tag byte and its payload: nil; false; true; a signed or unsigned integer
+/// (LEB128, signed ones zigzagged); a double (its 8 bytes); a string (length, UTF-8); an array or an
+/// object (the byte length of the rest as 4 bytes, the element count, then the elements, each of an
+/// object's preceded by its key as a string payload).
+enum BinaryCoder {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = Encoder(codingPath: [])
+        try value.encode(to: encoder)
+        var output: [UInt8] = []
+        write(encoder.node ?? .null, to: &output)
+        return output
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        let reader = Reader(bytes)
+        guard !bytes.isEmpty, try reader.end(of: 0) == bytes.count else { throw Failure(description: "truncated or trailing bytes") }
+        return try T(from: Decoder(reader: reader, offset: 0, codingPath: []))
+    }
+
+    // MARK: Tags
+
+    fileprivate enum Tag: UInt8 {
+        case null = 0, no, yes, signed, unsigned, double, string, array, object
+    }
+
+    // MARK: Encoding (a small tree, then bytes: containers need their lengths first)
+
+    fileprivate final class ArrayNode { var items: [Node] = [] }
+    fileprivate final class ObjectNode { var members: [(String, Node)] = [] }
+
+    fileprivate enum Node {
+        case null, bool(Bool), signed(Int64), unsigned(UInt64), double(Double), string(String)
+        case array(ArrayNode), object(ObjectNode)
+        case pending(Encoder)
+
+        var resolved: Node {
+            if case .pending(let encoder) = self { return encoder.node?.resolved ?? .null }
+            return self
+        }
+    }
+
+    private static func varint(_ value: UInt64, to output: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            output.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        output.append(UInt8(value))
+    }
+
+    private static func write(_ node: Node, to output: inout [UInt8]) {
+        switch node.resolved {
+        case .null: output.append(Tag.null.rawValue)
+        case .bool(let value): output.append(value ? Tag.yes.rawValue : Tag.no.rawValue)
+        case .signed(let value):
+            output.append(Tag.signed.rawValue)
+            varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &output)
+        case .unsigned(let value):
+            output.append(Tag.unsigned.rawValue)
+            varint(value, to: &output)
+        case .double(let value):
+            output.append(Tag.double.rawValue)
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { output.append(contentsOf: $0) }
+        case .string(let value):
+            output.append(Tag.string.rawValue)
+            writeString(value, to: &output)
+        case .array(let array):
+            writeContainer(.array, count: array.items.count, to: &output) { output in
+                for item in array.items { write(item, to: &output) }
+            }
+        case .object(let object):
+            writeContainer(.object, count: object.members.count, to: &output) { output in
+                for (key, value) in object.members {
+                    writeString(key, to: &output)
+                    write(value, to: &output)
+                }
+            }
+        case .pending: preconditionFailure("resolved above")
+        }
+    }
+
+    private static func writeString(_ value: String, to output: inout [UInt8]) {
+        varint(UInt64(value.utf8.count), to: &output)
+        output.append(contentsOf: value.utf8)
+    }
+
+    private static func writeContainer(_ tag: Tag, count: Int, to output: inout [UInt8], body: (inout [UInt8]) -> Void) {
+        output.append(tag.rawValue)
+        let lengthAt = output.count
+        output.append(contentsOf: [0, 0, 0, 0])
+        varint(UInt64(count), to: &output)
+        body(&output)
+        let length = UInt32(output.count - lengthAt - 4)
+        withUnsafeBytes(of: length.littleEndian) { bytes in
+            for index in 0..<4 { output[lengthAt + index] = bytes[index] }
+        }
+    }
+
+    fileprivate final class Encoder: Swift.Encoder {
+        let codingPath: [any CodingKey]
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+        var node: Node?
+
+        init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+            let object: ObjectNode
+            if case .object(let existing) = node { object = existing } else { object = ObjectNode(); node = .object(object) }
+            return KeyedEncodingContainer(KeyedEncoding<Key>(object: object, codingPath: codingPath))
+        }
+
+        func unkeyedContainer() -> any UnkeyedEncodingContainer {
+            let array: ArrayNode
+            if case .array(let existing) = node { array = existing } else { array = ArrayNode(); node = .array(array) }
+            return UnkeyedEncoding(array: array, codingPath: codingPath)
+        }
+
+        func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueEncoding(encoder: self) }
+
+        static func node<T: Encodable>(for value: T, at path: [any CodingKey]) throws -> Node {
+            if let string = value as? String { return .string(string) }
+            let nested = Encoder(codingPath: path)
+            try value.encode(to: nested)
+            return nested.node ?? .null
+        }
+    }
+
+    fileprivate struct KeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let object: ObjectNode
+        let codingPath: [any CodingKey]
+
+        private func add(_ key: Key, _ node: Node) { object.members.append((key.stringValue, node)) }
+        mutating func encodeNil(forKey key: Key) { add(key, .null) }
+        mutating func encode(_ value: Bool, forKey key: Key) { add(key, .bool(value)) }
+        mutating func encode(_ value: String, forKey key: Key) { add(key, .string(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) { add(key, .double(value)) }
+        mutating func encode(_ value: Float, forKey key: Key) { add(key, .double(Double(value))) }
+        mutating func encode(_ value: Int, forKey key: Key) { add(key, .signed(Int64(value))) }
+        mutating func encode(_ value: Int8, forKey key: Key) { add(key, .signed(Int64(value))) }
+        mutating func encode(_ value: Int16, forKey key: Key) { add(key, .signed(Int64(value))) }
+        mutating func encode(_ value: Int32, forKey key: Key) { add(key, .signed(Int64(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) { add(key, .signed(value)) }
+        mutating func encode(_ value: UInt, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt8, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt16, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt32, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) { add(key, .unsigned(value)) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            add(key, try Encoder.node(for: value, at: codingPath + [key]))
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            let nested = ObjectNode()
+            add(key, .object(nested))
+            return KeyedEncodingContainer(KeyedEncoding<NestedKey>(object: nested, codingPath: codingPath + [key]))
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            let nested = ArrayNode()
+            add(key, .array(nested))
+            return UnkeyedEncoding(array: nested, codingPath: codingPath + [key])
+        }
+
+        mutating func superEncoder() -> any Swift.Encoder {
+            let nested = Encoder(codingPath: codingPath)
+            object.members.append(("super", .pending(nested)))
+            return nested
+        }
+
+        mutating func superEncoder(forKey key: Key) -> any Swift.Encoder {
+            let nested = Encoder(codingPath: codingPath + [key])
+            add(key, .pending(nested))
+            return nested
+        }
+    }
+
+    fileprivate struct UnkeyedEncoding: UnkeyedEncodingContainer {
+        let array: ArrayNode
+        let codingPath: [any CodingKey]
+        var count: Int { array.items.count }
+
+        private func add(_ node: Node) { array.items.append(node) }
+        mutating func encodeNil() { add(.null) }
+        mutating func encode(_ value: Bool) { add(.bool(value)) }
+        mutating func encode(_ value: String) { add(.string(value)) }
+        mutating func encode(_ value: Double) { add(.double(value)) }
+        mutating func encode(_ value: Float) { add(.double(Double(value))) }
+        mutating func encode(_ value: Int) { add(.signed(Int64(value))) }
+        mutating func encode(_ value: Int8) { add(.signed(Int64(value))) }
+        mutating func encode(_ value: Int16) { add(.signed(Int64(value))) }
+        mutating func encode(_ value: Int32) { add(.signed(Int64(value))) }
+        mutating func encode(_ value: Int64) { add(.signed(value)) }
+        mutating func encode(_ value: UInt) { add(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt8) { add(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt16) { add(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt32) { add(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt64) { add(.unsigned(value)) }
+        mutating func encode<T: Encodable>(_ value: T) throws { add(try Encoder.node(for: value, at: codingPath)) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            let nested = ObjectNode()
+            add(.object(nested))
+            return KeyedEncodingContainer(KeyedEncoding<NestedKey>(object: nested, codingPath: codingPath))
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            let nested = ArrayNode()
+            add(.array(nested))
+            return UnkeyedEncoding(array: nested, codingPath: codingPath)
+        }
+
+        mutating func superEncoder() -> any Swift.Encoder {
+            let nested = Encoder(codingPath: codingPath)
+            add(.pending(nested))
+            return nested
+        }
+    }
+
+    fileprivate struct SingleValueEncoding: SingleValueEncodingContainer {
+        let encoder: Encoder
+        var codingPath: [any CodingKey] { encoder.codingPath }
+
+        mutating func encodeNil() { encoder.node = .null }
+        mutating func encode(_ value: Bool) { encoder.node = .bool(value) }
+        mutating func encode(_ value: String) { encoder.node = .string(value) }
+        mutating func encode(_ value: Double) { encoder.node = .double(value) }
+        mutating func encode(_ value: Float) { encoder.node = .double(Double(value)) }
+        mutating func encode(_ value: Int) { encoder.node = .signed(Int64(value)) }
+        mutating func encode(_ value: Int8) { encoder.node = .signed(Int64(value)) }
+        mutating func encode(_ value: Int16) { encoder.node = .signed(Int64(value)) }
+        mutating func encode(_ value: Int32) { encoder.node = .signed(Int64(value)) }
+        mutating func encode(_ value: Int64) { encoder.node = .signed(value) }
+        mutating func encode(_ value: UInt) { encoder.node = .unsigned(UInt64(value)) }
+        mutating func encode(_ value: UInt8) { encoder.node = .unsigned(UInt64(value)) }
+        mutating func encode(_ value: UInt16) { encoder.node = .unsigned(UInt64(value)) }
+        mutating func encode(_ value: UInt32) { encoder.node = .unsigned(UInt64(value)) }
+        mutating func encode(_ value: UInt64) { encoder.node = .unsigned(value) }
+        mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try Encoder.node(for: value, at: codingPath) }
+    }
+
+    // MARK: Decoding (straight from the bytes)
+
+    fileprivate final class Reader {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        func failure(_ what: String, at offset: Int) -> Failure { Failure(description: "\(what) at byte \(offset)") }
+
+        func tag(at offset: Int) throws -> Tag {
+            guard offset < bytes.count, let tag = Tag(rawValue: bytes[offset]) else { throw failure("no value", at: offset) }
+            return tag
+        }
+
+        /// A LEB128 number at `offset`, and the offset after it.
+        func varint(at offset: Int) throws -> (value: UInt64, next: Int) {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            var position = offset
+            while true {
+                guard position < bytes.count, shift < 64 else { throw failure("bad number", at: offset) }
+                let byte = bytes[position]
+                value |= UInt64(byte & 0x7F) << shift
+                position += 1
+                if byte < 0x80 { return (value, position) }
+                shift += 7
+            }
+        }
+
+        /// The string payload at `offset` (length and bytes), and the offset after it.
+        func string(at offset: Int) throws -> (value: String, next: Int) {
+            let (length, start) = try varint(at: offset)
+            guard length <= UInt64(bytes.count - start) else { throw failure("string past the end", at: offset) }
+            let end = start + Int(length)
+            let value = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            return (value, end)
+        }
+
+        /// The offset just after the value at `offset`.
+        func end(of offset: Int) throws -> Int {
+            switch try tag(at: offset) {
+            case .null, .no, .yes: return offset + 1
+            case .signed, .unsigned: return try varint(at: offset + 1).next
+            case .double:
+                guard offset + 9 <= bytes.count else { throw failure("double past the end", at: offset) }
+                return offset + 9
+            case .string:
+                let (length, start) = try varint(at: offset + 1)
+                guard length <= UInt64(bytes.count - start) else { throw failure("string past the end", at: offset) }
+                return start + Int(length)
+            case .array, .object:
+                guard offset + 5 <= bytes.count else { throw failure("container past the end", at: offset) }
+                var length: UInt32 = 0
+                for index in 0..<4 { length |= UInt32(bytes[offset + 1 + index]) << (8 * UInt32(index)) }
+                guard Int(length) <= bytes.count - offset - 5 else { throw failure("container past the end", at: offset) }
+                return offset + 5 + Int(length)
+            }
+        }
+
+        /// The container at `offset`: its element count and the offset of its first element.
+        func container(_ expected: Tag, at offset: Int) throws -> (count: Int, first: Int) {
+            guard try tag(at: offset) == expected else { throw failure("expected \(expected)", at: offset) }
+            _ = try end(of: offset)
+            let (count, first) = try varint(at: offset + 5)
+            return (Int(count), first)
+        }
+
+        func integer<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) throws -> T {
+            switch try tag(at: offset) {
+            case .signed:
+                let raw = try varint(at: offset + 1).value
+                let value = Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+                guard let result = T(exactly: value) else { throw failure("\(value) does not fit \(T.self)", at: offset) }
+                return result
+            case .unsigned:
+                let value = try varint(at: offset + 1).value
+                guard let result = T(exactly: value) else { throw failure("\(value) does not fit \(T.self)", at: offset) }
+                return result
+            default: throw failure("expected an integer", at: offset)
+            }
+        }
+
+        func double(at offset: Int) throws -> Double {
+            guard try tag(at: offset) == .double else { throw failure("expected a double", at: offset) }
+            _ = try end(of: offset)
+            var bits: UInt64 = 0
+            for index in 0..<8 { bits |= UInt64(bytes[offset + 1 + index]) << (8 * UInt64(index)) }
+            return Double(bitPattern: bits)
+        }
+
+        func bool(at offset: Int) throws -> Bool {
+            switch try tag(at: offset) {
+            case .yes: return true
+            case .no: return false
+            default: throw failure("expected a boolean", at: offset)
+            }
+        }
+
+        func text(at offset: Int) throws -> String {
+            guard try tag(at: offset) == .string else { throw failure("expected a string", at: offset) }
+            return try string(at: offset + 1).value
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, at offset: Int, path: [any CodingKey]) throws -> T {
+            if T.self == String.self { return try text(at: offset) as! T }
+            return try T(from: Decoder(reader: self, offset: offset, codingPath: path))
+        }
+    }
+
+    fileprivate struct Decoder: Swift.Decoder {
+        let reader: Reader
+        let offset: Int
+        let codingPath: [any CodingKey]
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+            KeyedDecodingContainer(try KeyedDecoding<Key>(reader: reader, offset: offset, codingPath: codingPath))
+        }
+
+        func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            try UnkeyedDecoding(reader: reader, offset: offset, codingPath: codingPath)
+        }
+
+        func singleValueContainer() throws -> any SingleValueDecodingContainer {
+            SingleValueDecoding(reader: reader, offset: offset, codingPath: codingPath)
+        }
+    }
+
+    fileprivate struct KeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let reader: Reader
+        let codingPath: [any CodingKey]
+        /// Each member's key and the offset of its value, in the order written.
+        private let members: [(key: String, offset: Int)]
+
+        init(reader: Reader, offset: Int, codingPath: [any CodingKey]) throws {
+            self.reader = reader
+            self.codingPath = codingPath
+            let (count, first) = try reader.container(.object, at: offset)
+            var members: [(key: String, offset: Int)] = []
+            members.reserveCapacity(count)
+            var position = first
+            for _ in 0..<count {
+                let (key, valueOffset) = try reader.string(at: position)
+                members.append((key, valueOffset))
+                position = try reader.end(of: valueOffset)
+            }
+            self.members = members
+        }
+
+        var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
+
+        func contains(_ key: Key) -> Bool { members.contains { $0.key == key.stringValue } }
+
+        private func offset(_ key: Key) throws -> Int {
+            let name = key.stringValue
+            guard let member = members.first(where: { $0.key == name }) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(name)"))
+            }
+            return member.offset
+        }
+
+        func decodeNil(forKey key: Key) throws -> Bool { try reader.tag(at: offset(key)) == .null }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try reader.bool(at: offset(key)) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try reader.text(at: offset(key)) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try reader.double(at: offset(key)) }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try reader.double(at: offset(key))) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try reader.integer(type, at: offset(key)) }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try reader.integer(type, at: offset(key)) }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try reader.decode(type, at: offset(key), path: codingPath + [key])
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: offset(key), codingPath: codingPath + [key]))
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            try UnkeyedDecoding(reader: reader, offset: offset(key), codingPath: codingPath + [key])
+        }
+
+        func superDecoder() throws -> any Swift.Decoder {
+            guard let member = members.first(where: { $0.key == "super" }) else { throw Failure(description: "no super value") }
+            return Decoder(reader: reader, offset: member.offset, codingPath: codingPath)
+        }
+
+        func superDecoder(forKey key: Key) throws -> any Swift.Decoder {
+            Decoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key])
+        }
+    }
+
+    fileprivate struct UnkeyedDecoding: UnkeyedDecodingContainer {
+        let reader: Reader
+        let codingPath: [any CodingKey]
+        let count: Int?
+        private(set) var currentIndex = 0
+        private var position: Int
+
+        init(reader: Reader, offset: Int, codingPath: [any CodingKey]) throws {
+            self.reader = reader
+            self.codingPath = codingPath
+            let (count, first) = try reader.container(.array, at: offset)
+            self.count = count
+            self.position = first
+        }
+
+        var isAtEnd: Bool { currentIndex >= count ?? 0 }
+
+        /// The offset of the next element, moving past it.
+        private mutating func next() throws -> Int {
+            guard !isAtEnd else {
+                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "no more elements"))
+            }
+            let offset = position
+            position = try reader.end(of: offset)
+            currentIndex += 1
+            return offset
+        }
+
+        mutating func decodeNil() throws -> Bool {
+            guard !isAtEnd, try reader.tag(at: position) == .null else { return false }
+            _ = try next()
+            return true
+        }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try reader.bool(at: next()) }
+        mutating func decode(_ type: String.Type) throws -> String { try reader.text(at: next()) }
+        mutating func decode(_ type: Double.Type) throws -> Double { try reader.double(at: next()) }
+        mutating func decode(_ type: Float.Type) throws -> Float { Float(try reader.double(at: next())) }
+        mutating func decode(_ type: Int.Type) throws -> Int { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: next()) }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: next()) }
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let offset = try next()
+            return try reader.decode(type, at: offset, path: codingPath)
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: try next(), codingPath: codingPath))
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            try UnkeyedDecoding(reader: reader, offset: try next(), codingPath: codingPath)
+        }
+
+        mutating func superDecoder() throws -> any Swift.Decoder {
+            Decoder(reader: reader, offset: try next(), codingPath: codingPath)
+        }
+    }
+
+    fileprivate struct SingleValueDecoding: SingleValueDecodingContainer {
+        let reader: Reader
+        let offset: Int
+        let codingPath: [any CodingKey]
+
+        func decodeNil() -> Bool { (try? reader.tag(at: offset)) == .null }
+        func decode(_ type: Bool.Type) throws -> Bool { try reader.bool(at: offset) }
+        func decode(_ type: String.Type) throws -> String { try reader.text(at: offset) }
+        func decode(_ type: Double.Type) throws -> Double { try reader.double(at: offset) }
+        func decode(_ type: Float.Type) throws -> Float { Float(try reader.double(at: offset)) }
+        func decode(_ type: Int.Type) throws -> Int { try reader.integer(type, at: offset) }
+        func decode(_ type: Int8.Type) throws -> Int8 { try reader.integer(type, at: offset) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try reader.integer(type, at: offset) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try reader.integer(type, at: offset) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try reader.integer(type, at: offset) }
+        func decode(_ type: UInt.Type) throws -> UInt { try reader.integer(type, at: offset) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try reader.integer(type, at: offset) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try reader.integer(type, at: offset) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: offset) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: offset) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try reader.decode(type, at: offset, path: codingPath) }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Items an earlier build parsed, by file: a rebuild reads an unchanged file's item from here
+/// instead of parsing its YAML front matter again (`OUT/.dossier-cache/items`).
+///
+/// An entry is used only when the file's SHA-256 is the same and the build's key is: this build of
+/// the tool (executable, built-in catalogs), the workspace's place and its `engagement.yaml` (scope,
+/// evidence limit), everything else an item's decoding reads. The one outside input, the evidence
+/// files an item cites, is checked again on every build: an item whose evidence now has a problem is
+/// parsed again, which reports it. Only items parsed without errors are kept. The body is not
+/// stored; it is taken from the file, which is read anyway for its digest.
+public final class ParsedItemCache: @unchecked Sendable {
+    static let file = ".dossier-cache/items"
+    static let format = 1
+    private static let magic = Array("dossier-items\n".utf8)
+
+    struct Entry {
+        var digest: String
+        var payload: [UInt8]
+    }
+
+    /// What is stored of a parsed file.
+    struct Parsed: Codable {
+        var item: WorkspaceLoader.DecodedItem?
+        var identity: WorkspaceLoader.ItemIdentity?
+        var diagnostics: [Diagnostic]
+    }
+
+    let key: String
+    private let previous: [String: Entry]
+    private var kept: [String: Entry] = [:]
+    private let lock = NSLock()
+    private var reusedCount = 0
+
+    /// The cache of the build writing into `output`; `clean` starts it empty.
+    public init(output: URL, workspace: URL, clean: Bool) {
+        let engagement = (try? Data(contentsOf: workspace.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()
+        let key = BuildCache.key(["items-\(Self.format)"] + BuildCache.tool + [workspace.standardizedFileURL.path, Digest.sha256(engagement)])
+        self.key = key
+        let url = output.appendingPathComponent(Self.file)
+        previous = clean ? [:] : (try? Data(contentsOf: url)).flatMap { Self.decode($0, key: key) } ?? [:]
+    }
+
+    /// How many items came from the cache.
+    public var reused: Int { lock.withLock { reusedCount } }
+
+    /// The item parsed from `path` when its text had this digest, if this cache has it.
+    func lookup(_ path: String, digest: String) -> Parsed? {
+        guard let entry = previous[path], entry.digest == digest,
+              let parsed = try? BinaryCoder.decode(Parsed.self, from: entry.payload) else { return nil }
+        lock.withLock {
+            kept[path] = entry
+            reusedCount += 1
+        }
+        return parsed
+    }
+
+    /// Keeps what was parsed from `path` for the next build.
+    func keep(_ parsed: Parsed, path: String, digest: String) {
+        guard let payload = try? BinaryCoder.encode(parsed) else { return }
+        lock.withLock { kept[path] = Entry(digest: digest, payload: payload) }
+    }
+
+    /// Writes the entries this build used or made: the magic line, the key line, then per entry the
+    /// path, the digest and the payload, each preceded by its length (4 bytes, little-endian).
+    func write(to path: String) throws {
+        var bytes = Self.magic + Array((key + "\n").utf8)
+        func append(_ count: Int) { withUnsafeBytes(of: UInt32(count).littleEndian) { bytes += $0 } }
+        let entries = lock.withLock { kept }
+        for path in entries.keys.sorted() {
+            let entry = entries[path]!
+            append(path.utf8.count)
+            bytes += path.utf8
+            append(entry.digest.utf8.count)
+            bytes += entry.digest.utf8
+            append(entry.payload.count)
+            bytes += entry.payload
+        }
+        try OutputFolder.writeFile(Data(bytes), to: path)
+    }
+
+    static func decode(_ data: Data, key: String) -> [String: Entry]? {
+        let bytes = [UInt8](data)
+        let header = magic + Array((key + "\n").utf8)
+        guard bytes.count >= header.count, Array(bytes[0..<header.count]) == header else { return nil }
+        var offset = header.count
+        func count() -> Int? {
+            guard offset + 4 <= bytes.count else { return nil }
+            var value = 0
+            for index in 0..<4 { value |= Int(bytes[offset + index]) << (8 * index) }
+            offset += 4
+            return offset + value <= bytes.count ? value : nil
+        }
+        func chunk() -> ArraySlice<UInt8>? {
+            guard let length = count() else { return nil }
+            defer { offset += length }
+            return bytes[offset..<(offset + length)]
+        }
+        var entries: [String: Entry] = [:]
+        while offset < bytes.count {
+            guard let path = chunk(), let digest = chunk(), let payload = chunk() else { return nil }
+            entries[String(decoding: path, as: UTF8.self)] = Entry(digest: String(decoding: digest, as: UTF8.self), payload: Array(payload))
+        }
+        return entries
+    }
+}
