@@ -36,9 +36,15 @@ public enum IndexWriter {
         /// One line of text (terms never hold control characters), for a build cache:
         /// `length`, then `RS term US count` for each term in order.
         public var encoded: String {
-            var text = String(length)
-            for (term, count) in zip(terms, counts) { text += "\u{1E}" + term + "\u{1F}" + String(count) }
-            return text
+            var bytes = Array(String(length).utf8)
+            bytes.reserveCapacity(terms.reduce(bytes.count) { $0 + $1.utf8.count + 8 })
+            for (term, count) in zip(terms, counts) {
+                bytes.append(0x1E)
+                bytes.append(contentsOf: term.utf8)
+                bytes.append(0x1F)
+                bytes.append(contentsOf: String(count).utf8)
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         public init?(encoded: String) {
@@ -85,9 +91,14 @@ public enum IndexWriter {
         let boosts = SearchIndexFormat.boosts
         var tf: [String: Int] = [:]
         var length = 0
+        // Each field is analysed once, for its tokens and its Hangul words (SPEC.md §2 reads the
+        // words from the fields joined by line breaks, which end every piece: the same words).
+        var hangulWords: [String] = []
         @discardableResult
         func add(_ text: String, weight: Int) -> [String] {
-            let tokens = Tokenizer.tokenize(text)
+            let analysis = Tokenizer.analyze(text)
+            let tokens = Tokenizer.tokens(of: analysis)
+            hangulWords += Tokenizer.hangulWords(of: analysis)
             length += tokens.count * weight
             for token in tokens { tf[token, default: 0] += weight }
             return tokens
@@ -97,10 +108,7 @@ public enum IndexWriter {
         add(document.headings.joined(separator: "\n"), weight: boosts.headings)
         let body = add(document.summary + "\n" + document.body, weight: boosts.body)
         prose?(title + body)
-        for word in Tokenizer.hangulWords([document.title, document.tags.joined(separator: " "), document.headings.joined(separator: "\n"),
-                                           document.summary, document.body].joined(separator: "\n")) {
-            tf["~" + word, default: 0] += 1
-        }
+        for word in hangulWords { tf["~" + word, default: 0] += 1 }
         return DocumentTerms(tf: tf, length: length)
     }
 

@@ -125,7 +125,11 @@ public enum Tokenizer {
 
     /// The tokens of `text`, in order, duplicates kept.
     public static func tokenize(_ text: String) -> [String] {
-        let analysis = analyze(text)
+        tokens(of: analyze(text))
+    }
+
+    /// `tokenize`'s tokens from an analysis already made.
+    public static func tokens(of analysis: Analysis) -> [String] {
         var tokens: [String] = []
         for (index, piece) in analysis.pieces.enumerated() {
             switch piece.script {
@@ -150,7 +154,12 @@ public enum Tokenizer {
 
     /// Hangul pieces of two or more syllables (indexed as `~word` for the adjacency bonus).
     public static func hangulWords(_ text: String) -> [String] {
-        analyze(text).pieces.map(\.text).filter { piece in
+        hangulWords(of: analyze(text))
+    }
+
+    /// `hangulWords`' words from an analysis already made.
+    public static func hangulWords(of analysis: Analysis) -> [String] {
+        analysis.pieces.map(\.text).filter { piece in
             let count = piece.unicodeScalars.count
             return count >= 2 && count <= maximumTokenLength && Self.kind(piece.unicodeScalars.first!) == .hangul
         }
