@@ -54,17 +54,32 @@ struct KBTimelineRow: Sendable {
     var by: String
 }
 
-/// What every page shares: language, brand, breadcrumbs, the path back to the site root.
-struct KBPage: Sendable {
-    var lang: String
-    var title: String
-    var siteTitle: String
-    var root: String
-    var brand: KBBrand
-    var breadcrumbs: [KBCrumb]
-    var footer: String
-    var isInternal: Bool
-    var t: [String: String]
+/// What every page shares: language, brand, breadcrumbs, the path back to the site root. A class:
+/// templates read `page.…` dozens of times per page, and swift-mustache receives each field value
+/// as `Any`, which for a struct this size means a new box and a copy of every field each time.
+final class KBPage: Sendable {
+    let lang: String
+    let title: String
+    let siteTitle: String
+    let root: String
+    let brand: KBBrand
+    let breadcrumbs: [KBCrumb]
+    let footer: String
+    let isInternal: Bool
+    let t: [String: String]
+
+    init(lang: String, title: String, siteTitle: String, root: String, brand: KBBrand, breadcrumbs: [KBCrumb], footer: String,
+         isInternal: Bool, t: [String: String]) {
+        self.lang = lang
+        self.title = title
+        self.siteTitle = siteTitle
+        self.root = root
+        self.brand = brand
+        self.breadcrumbs = breadcrumbs
+        self.footer = footer
+        self.isInternal = isInternal
+        self.t = t
+    }
 }
 
 struct KBItemView: Sendable {
