@@ -107,6 +107,23 @@ import Testing
         #expect(try load(scratch, output: output, clean: true).reused == 0)
     }
 
+    @Test func internalItemsAreNeverKept() throws {
+        let scratch = try ScratchWorkspace()
+        let output = scratch.url.deletingLastPathComponent().appendingPathComponent("out-\(UUID().uuidString)")
+        defer { scratch.remove(); try? FileManager.default.removeItem(at: output) }
+        try scratch.write("findings/F-099-internal.md", try scratch.read(finding)
+            .replacingOccurrences(of: "id: F-001", with: "id: F-099\naudience: internal")
+            .replacingOccurrences(of: "Order lookup scans", with: "Internal-only title scans"))
+        let (first, _) = try load(scratch, output: output)
+        #expect(first.workspace?.findings.contains { $0.id == "F-099" } == true)
+        let cached = try Data(contentsOf: output.appendingPathComponent(ParsedItemCache.file))
+        #expect(!String(decoding: cached, as: UTF8.self).contains("F-099"))
+        #expect(!String(decoding: cached, as: UTF8.self).contains("Internal-only"))
+        let (second, reused) = try load(scratch, output: output)
+        #expect(reused == 3)
+        #expect(same(second, scratch.load()))
+    }
+
     @Test func evidenceIsCheckedAgainOnEveryLoad() throws {
         let scratch = try ScratchWorkspace()
         let output = scratch.url.deletingLastPathComponent().appendingPathComponent("out-\(UUID().uuidString)")

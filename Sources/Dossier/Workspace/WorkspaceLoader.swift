@@ -148,6 +148,14 @@ public enum WorkspaceLoader {
             }
         }
 
+        var audience: Audience {
+            switch self {
+            case .finding(let finding): finding.audience
+            case .incident(let incident, _): incident.audience
+            case .article(let article, _): article.audience
+            }
+        }
+
         var evidence: [EvidenceReference] {
             switch self {
             case .finding(let finding): finding.evidence
@@ -214,7 +222,8 @@ public enum WorkspaceLoader {
             context.error("front matter is empty — add the keys id, title, …", at: nil)
         }
         log.append(contentsOf: context.log)
-        if let cache, let item, !log.hasErrors {
+        // Internal items are never kept: the cache lives in the output folder, which a client may be given.
+        if let cache, let item, !log.hasErrors, item.audience != .internal {
             cache.keep(ParsedItemCache.Parsed(item: item.with(body: ""), identity: identity, diagnostics: log.diagnostics), path: file.path, digest: digest)
         }
         return DecodedFile(item: item, digest: digest, identity: identity, log: log)
