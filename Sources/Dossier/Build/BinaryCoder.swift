@@ -15,10 +15,8 @@ enum BinaryCoder {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = Encoder(codingPath: [])
-        try value.encode(to: encoder)
         var output: [UInt8] = []
-        write(encoder.node ?? .null, to: &output)
+        write(try EncodedTree.encode(value, writer: "BinaryCoder") ?? .null, to: &output)
         return output
     }
 
@@ -34,21 +32,9 @@ enum BinaryCoder {
         case null = 0, no, yes, signed, unsigned, double, string, array, object
     }
 
-    // MARK: Encoding (a small tree, then bytes: containers need their lengths first)
+    // MARK: Encoding (the tree, then bytes: containers need their lengths first)
 
-    fileprivate final class ArrayNode { var items: [Node] = [] }
-    fileprivate final class ObjectNode { var members: [(String, Node)] = [] }
-
-    fileprivate enum Node {
-        case null, bool(Bool), signed(Int64), unsigned(UInt64), double(Double), string(String)
-        case array(ArrayNode), object(ObjectNode)
-        case pending(Encoder)
-
-        var resolved: Node {
-            if case .pending(let encoder) = self { return encoder.node?.resolved ?? .null }
-            return self
-        }
-    }
+    private typealias Node = EncodedTree.Node
 
     private static func varint(_ value: UInt64, to output: inout [UInt8]) {
         var value = value
@@ -60,7 +46,7 @@ enum BinaryCoder {
     }
 
     private static func write(_ node: Node, to output: inout [UInt8]) {
-        switch node.resolved {
+        switch node.resolved(unset: .null) {
         case .null: output.append(Tag.null.rawValue)
         case .bool(let value): output.append(value ? Tag.yes.rawValue : Tag.no.rawValue)
         case .signed(let value):
@@ -105,148 +91,6 @@ enum BinaryCoder {
         withUnsafeBytes(of: length.littleEndian) { bytes in
             for index in 0..<4 { output[lengthAt + index] = bytes[index] }
         }
-    }
-
-    fileprivate final class Encoder: Swift.Encoder {
-        let codingPath: [any CodingKey]
-        var userInfo: [CodingUserInfoKey: Any] { [:] }
-        var node: Node?
-
-        init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
-
-        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-            let object: ObjectNode
-            if case .object(let existing) = node { object = existing } else { object = ObjectNode(); node = .object(object) }
-            return KeyedEncodingContainer(KeyedEncoding<Key>(object: object, codingPath: codingPath))
-        }
-
-        func unkeyedContainer() -> any UnkeyedEncodingContainer {
-            let array: ArrayNode
-            if case .array(let existing) = node { array = existing } else { array = ArrayNode(); node = .array(array) }
-            return UnkeyedEncoding(array: array, codingPath: codingPath)
-        }
-
-        func singleValueContainer() -> any SingleValueEncodingContainer { SingleValueEncoding(encoder: self) }
-
-        static func node<T: Encodable>(for value: T, at path: [any CodingKey]) throws -> Node {
-            if let string = value as? String { return .string(string) }
-            let nested = Encoder(codingPath: path)
-            try value.encode(to: nested)
-            return nested.node ?? .null
-        }
-    }
-
-    fileprivate struct KeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let object: ObjectNode
-        let codingPath: [any CodingKey]
-
-        private func add(_ key: Key, _ node: Node) { object.members.append((key.stringValue, node)) }
-        mutating func encodeNil(forKey key: Key) { add(key, .null) }
-        mutating func encode(_ value: Bool, forKey key: Key) { add(key, .bool(value)) }
-        mutating func encode(_ value: String, forKey key: Key) { add(key, .string(value)) }
-        mutating func encode(_ value: Double, forKey key: Key) { add(key, .double(value)) }
-        mutating func encode(_ value: Float, forKey key: Key) { add(key, .double(Double(value))) }
-        mutating func encode(_ value: Int, forKey key: Key) { add(key, .signed(Int64(value))) }
-        mutating func encode(_ value: Int8, forKey key: Key) { add(key, .signed(Int64(value))) }
-        mutating func encode(_ value: Int16, forKey key: Key) { add(key, .signed(Int64(value))) }
-        mutating func encode(_ value: Int32, forKey key: Key) { add(key, .signed(Int64(value))) }
-        mutating func encode(_ value: Int64, forKey key: Key) { add(key, .signed(value)) }
-        mutating func encode(_ value: UInt, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt8, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt16, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt32, forKey key: Key) { add(key, .unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) { add(key, .unsigned(value)) }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            add(key, try Encoder.node(for: value, at: codingPath + [key]))
-        }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectNode()
-            add(key, .object(nested))
-            return KeyedEncodingContainer(KeyedEncoding<NestedKey>(object: nested, codingPath: codingPath + [key]))
-        }
-
-        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            let nested = ArrayNode()
-            add(key, .array(nested))
-            return UnkeyedEncoding(array: nested, codingPath: codingPath + [key])
-        }
-
-        mutating func superEncoder() -> any Swift.Encoder {
-            let nested = Encoder(codingPath: codingPath)
-            object.members.append(("super", .pending(nested)))
-            return nested
-        }
-
-        mutating func superEncoder(forKey key: Key) -> any Swift.Encoder {
-            let nested = Encoder(codingPath: codingPath + [key])
-            add(key, .pending(nested))
-            return nested
-        }
-    }
-
-    fileprivate struct UnkeyedEncoding: UnkeyedEncodingContainer {
-        let array: ArrayNode
-        let codingPath: [any CodingKey]
-        var count: Int { array.items.count }
-
-        private func add(_ node: Node) { array.items.append(node) }
-        mutating func encodeNil() { add(.null) }
-        mutating func encode(_ value: Bool) { add(.bool(value)) }
-        mutating func encode(_ value: String) { add(.string(value)) }
-        mutating func encode(_ value: Double) { add(.double(value)) }
-        mutating func encode(_ value: Float) { add(.double(Double(value))) }
-        mutating func encode(_ value: Int) { add(.signed(Int64(value))) }
-        mutating func encode(_ value: Int8) { add(.signed(Int64(value))) }
-        mutating func encode(_ value: Int16) { add(.signed(Int64(value))) }
-        mutating func encode(_ value: Int32) { add(.signed(Int64(value))) }
-        mutating func encode(_ value: Int64) { add(.signed(value)) }
-        mutating func encode(_ value: UInt) { add(.unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt8) { add(.unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt16) { add(.unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt32) { add(.unsigned(UInt64(value))) }
-        mutating func encode(_ value: UInt64) { add(.unsigned(value)) }
-        mutating func encode<T: Encodable>(_ value: T) throws { add(try Encoder.node(for: value, at: codingPath)) }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectNode()
-            add(.object(nested))
-            return KeyedEncodingContainer(KeyedEncoding<NestedKey>(object: nested, codingPath: codingPath))
-        }
-
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            let nested = ArrayNode()
-            add(.array(nested))
-            return UnkeyedEncoding(array: nested, codingPath: codingPath)
-        }
-
-        mutating func superEncoder() -> any Swift.Encoder {
-            let nested = Encoder(codingPath: codingPath)
-            add(.pending(nested))
-            return nested
-        }
-    }
-
-    fileprivate struct SingleValueEncoding: SingleValueEncodingContainer {
-        let encoder: Encoder
-        var codingPath: [any CodingKey] { encoder.codingPath }
-
-        mutating func encodeNil() { encoder.node = .null }
-        mutating func encode(_ value: Bool) { encoder.node = .bool(value) }
-        mutating func encode(_ value: String) { encoder.node = .string(value) }
-        mutating func encode(_ value: Double) { encoder.node = .double(value) }
-        mutating func encode(_ value: Float) { encoder.node = .double(Double(value)) }
-        mutating func encode(_ value: Int) { encoder.node = .signed(Int64(value)) }
-        mutating func encode(_ value: Int8) { encoder.node = .signed(Int64(value)) }
-        mutating func encode(_ value: Int16) { encoder.node = .signed(Int64(value)) }
-        mutating func encode(_ value: Int32) { encoder.node = .signed(Int64(value)) }
-        mutating func encode(_ value: Int64) { encoder.node = .signed(value) }
-        mutating func encode(_ value: UInt) { encoder.node = .unsigned(UInt64(value)) }
-        mutating func encode(_ value: UInt8) { encoder.node = .unsigned(UInt64(value)) }
-        mutating func encode(_ value: UInt16) { encoder.node = .unsigned(UInt64(value)) }
-        mutating func encode(_ value: UInt32) { encoder.node = .unsigned(UInt64(value)) }
-        mutating func encode(_ value: UInt64) { encoder.node = .unsigned(value) }
-        mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try Encoder.node(for: value, at: codingPath) }
     }
 
     // MARK: Decoding (straight from the bytes)

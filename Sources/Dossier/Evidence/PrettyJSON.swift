@@ -8,186 +8,18 @@ import Foundation
 /// throws, so a model that grows one fails loudly in tests instead of writing different JSON.
 enum PrettyJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = TreeEncoder(codingPath: [])
-        try value.encode(to: encoder)
+        // Foundation writes these in forms of its own (numbers with its own formatting, base64,
+        // absolute strings): refused rather than written differently.
+        let node = try EncodedTree.encode(value, writer: "PrettyJSON (strings, booleans, integers, arrays and objects only)") { type in
+            type == Double.self || type == Float.self || type == Date.self || type == Data.self || type == URL.self || type == Decimal.self
+        }
         var output: [UInt8] = []
         output.reserveCapacity(1 << 16)
-        write(encoder.node ?? .object(ObjectNode()), indent: 0, to: &output)
+        write(node ?? .object(EncodedTree.ObjectNode()), indent: 0, to: &output)
         return Data(output)
     }
 
-    // MARK: Tree
-
-    fileprivate final class ArrayNode { var items: [Node] = [] }
-    fileprivate final class ObjectNode { var members: [(key: String, value: Node)] = [] }
-
-    fileprivate enum Node {
-        case string(String)
-        case literal(String)
-        case array(ArrayNode)
-        case object(ObjectNode)
-        /// A value a nested encoder has yet to set (it becomes `{}` if nothing is encoded, as in Foundation).
-        case pending(TreeEncoder)
-
-        var resolved: Node {
-            if case .pending(let encoder) = self { return encoder.node?.resolved ?? .object(ObjectNode()) }
-            return self
-        }
-    }
-
-    fileprivate struct Unsupported: Error, CustomStringConvertible {
-        var type: Any.Type
-        var description: String { "PrettyJSON cannot encode \(type) (strings, booleans, integers, arrays and objects only)" }
-    }
-
-    fileprivate final class TreeEncoder: Encoder {
-        let codingPath: [any CodingKey]
-        var userInfo: [CodingUserInfoKey: Any] { [:] }
-        var node: Node?
-
-        init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
-
-        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-            let object: ObjectNode
-            if case .object(let existing) = node { object = existing } else { object = ObjectNode(); node = .object(object) }
-            return KeyedEncodingContainer(KeyedContainer<Key>(object: object, codingPath: codingPath))
-        }
-
-        func unkeyedContainer() -> any UnkeyedEncodingContainer {
-            let array: ArrayNode
-            if case .array(let existing) = node { array = existing } else { array = ArrayNode(); node = .array(array) }
-            return UnkeyedContainer(array: array, codingPath: codingPath)
-        }
-
-        func singleValueContainer() -> any SingleValueEncodingContainer { SingleValue(encoder: self) }
-
-        /// The node for a nested value: strings directly, everything else through its `encode(to:)`.
-        static func node<T: Encodable>(for value: T, at path: [any CodingKey]) throws -> Node {
-            if let string = value as? String { return .string(string) }
-            try checkSupported(T.self)
-            let nested = TreeEncoder(codingPath: path)
-            try value.encode(to: nested)
-            return nested.node ?? .object(ObjectNode())
-        }
-
-        static func checkSupported(_ type: Any.Type) throws {
-            if type == Double.self || type == Float.self || type == Date.self || type == Data.self || type == URL.self || type == Decimal.self {
-                throw Unsupported(type: type)
-            }
-        }
-    }
-
-    fileprivate struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-        let object: ObjectNode
-        let codingPath: [any CodingKey]
-
-        mutating func encodeNil(forKey key: Key) { object.members.append((key.stringValue, .literal("null"))) }
-        mutating func encode(_ value: Bool, forKey key: Key) { object.members.append((key.stringValue, .literal(value ? "true" : "false"))) }
-        mutating func encode(_ value: String, forKey key: Key) { object.members.append((key.stringValue, .string(value))) }
-        mutating func encode(_ value: Int, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: Int8, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: Int16, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: Int32, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: Int64, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: UInt, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: UInt8, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: UInt16, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: UInt32, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: UInt64, forKey key: Key) { object.members.append((key.stringValue, .literal(String(value)))) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { throw Unsupported(type: Double.self) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { throw Unsupported(type: Float.self) }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            object.members.append((key.stringValue, try TreeEncoder.node(for: value, at: codingPath + [key])))
-        }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectNode()
-            object.members.append((key.stringValue, .object(nested)))
-            return KeyedEncodingContainer(KeyedContainer<NestedKey>(object: nested, codingPath: codingPath + [key]))
-        }
-
-        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            let nested = ArrayNode()
-            object.members.append((key.stringValue, .array(nested)))
-            return UnkeyedContainer(array: nested, codingPath: codingPath + [key])
-        }
-
-        mutating func superEncoder() -> any Encoder { superEncoder(forKey: "super") }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(forKey: key.stringValue) }
-
-        private func superEncoder(forKey key: String) -> any Encoder {
-            let nested = TreeEncoder(codingPath: codingPath)
-            object.members.append((key, .pending(nested)))
-            return nested
-        }
-    }
-
-    fileprivate struct UnkeyedContainer: UnkeyedEncodingContainer {
-        let array: ArrayNode
-        let codingPath: [any CodingKey]
-        var count: Int { array.items.count }
-
-        mutating func encodeNil() { array.items.append(.literal("null")) }
-        mutating func encode(_ value: Bool) { array.items.append(.literal(value ? "true" : "false")) }
-        mutating func encode(_ value: String) { array.items.append(.string(value)) }
-        mutating func encode(_ value: Int) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: Int8) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: Int16) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: Int32) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: Int64) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: UInt) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: UInt8) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: UInt16) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: UInt32) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: UInt64) { array.items.append(.literal(String(value))) }
-        mutating func encode(_ value: Double) throws { throw Unsupported(type: Double.self) }
-        mutating func encode(_ value: Float) throws { throw Unsupported(type: Float.self) }
-        mutating func encode<T: Encodable>(_ value: T) throws {
-            array.items.append(try TreeEncoder.node(for: value, at: codingPath))
-        }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            let nested = ObjectNode()
-            array.items.append(.object(nested))
-            return KeyedEncodingContainer(KeyedContainer<NestedKey>(object: nested, codingPath: codingPath))
-        }
-
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            let nested = ArrayNode()
-            array.items.append(.array(nested))
-            return UnkeyedContainer(array: nested, codingPath: codingPath)
-        }
-
-        mutating func superEncoder() -> any Encoder {
-            let nested = TreeEncoder(codingPath: codingPath)
-            array.items.append(.pending(nested))
-            return nested
-        }
-    }
-
-    fileprivate struct SingleValue: SingleValueEncodingContainer {
-        let encoder: TreeEncoder
-        var codingPath: [any CodingKey] { encoder.codingPath }
-
-        mutating func encodeNil() { encoder.node = .literal("null") }
-        mutating func encode(_ value: Bool) { encoder.node = .literal(value ? "true" : "false") }
-        mutating func encode(_ value: String) { encoder.node = .string(value) }
-        mutating func encode(_ value: Int) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: Int8) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: Int16) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: Int32) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: Int64) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: UInt) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: UInt8) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: UInt16) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: UInt32) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: UInt64) { encoder.node = .literal(String(value)) }
-        mutating func encode(_ value: Double) throws { throw Unsupported(type: Double.self) }
-        mutating func encode(_ value: Float) throws { throw Unsupported(type: Float.self) }
-        mutating func encode<T: Encodable>(_ value: T) throws {
-            encoder.node = try TreeEncoder.node(for: value, at: codingPath)
-        }
-    }
+    private typealias Node = EncodedTree.Node
 
     // MARK: Writing
 
@@ -196,10 +28,14 @@ enum PrettyJSON {
         output.append(contentsOf: repeatElement(0x20, count: indent))
     }
 
-    fileprivate static func write(_ node: Node, indent: Int, to output: inout [UInt8]) {
-        switch node.resolved {
+    private static func write(_ node: Node, indent: Int, to output: inout [UInt8]) {
+        switch node.resolved(unset: .object(EncodedTree.ObjectNode())) {
         case .string(let string): writeString(string, to: &output)
-        case .literal(let text): output.append(contentsOf: text.utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .signed(let value): output.append(contentsOf: String(value).utf8)
+        case .unsigned(let value): output.append(contentsOf: String(value).utf8)
+        case .double: preconditionFailure("refused while encoding")
         case .array(let array):
             output.append(UInt8(ascii: "["))
             if array.items.isEmpty { output.append(0x0A) }
