@@ -55,6 +55,14 @@ import Testing
         #expect(throws: (any Error).self) { try BinaryCoder.decode(Sample.self, from: flipped) }
         #expect(throws: (any Error).self) { try BinaryCoder.decode(Int8.self, from: BinaryCoder.encode(300)) }
         #expect(throws: (any Error).self) { try BinaryCoder.decode(String.self, from: BinaryCoder.encode(3)) }
+        // Element counts larger than their container (2^40, and 2^64 − 1).
+        #expect(throws: (any Error).self) {
+            try BinaryCoder.decode(ParsedItemCache.Parsed.self, from: [0x08, 0x06, 0, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])
+        }
+        #expect(throws: (any Error).self) {
+            try BinaryCoder.decode(ParsedItemCache.Parsed.self, from: [0x08, 0x0A, 0, 0, 0] + Array(repeating: 0xFF, count: 9) + [0x01])
+        }
+        #expect(throws: (any Error).self) { try BinaryCoder.decode([String].self, from: [0x07, 0x01, 0, 0, 0, 0x05]) }
         // Every other byte value in every position: never a crash.
         for position in bytes.indices {
             for value: UInt8 in [0, 1, 7, 8, 0x7F, 0x80, 0xFF] {
@@ -122,6 +130,14 @@ import Testing
         let (second, reused) = try load(scratch, output: output)
         #expect(reused == 3)
         #expect(same(second, scratch.load()))
+
+        // Nor an item that names an internal one: the article's related list would show its id.
+        try scratch.edit(article, replacing: "related: [", with: "related: [F-099, ")
+        let (third, _) = try load(scratch, output: output)
+        #expect(third.errorCount == 0)
+        let named = try Data(contentsOf: output.appendingPathComponent(ParsedItemCache.file))
+        #expect(!String(decoding: named, as: UTF8.self).contains("F-099"))
+        #expect(try load(scratch, output: output).reused == 2)
     }
 
     @Test func evidenceIsCheckedAgainOnEveryLoad() throws {
@@ -130,7 +146,8 @@ import Testing
         defer { scratch.remove(); try? FileManager.default.removeItem(at: output) }
         _ = try load(scratch, output: output)
         try FileManager.default.removeItem(at: scratch.url.appendingPathComponent("evidence/explain-orders.txt"))
-        let (result, _) = try load(scratch, output: output)
+        let (result, reused) = try load(scratch, output: output)
+        #expect(reused == 2, "the finding whose evidence went missing is parsed again, not counted as unchanged")
         #expect(result.workspace == nil)
         #expect(result.diagnostics.map { $0.formatted() }.contains { $0.hasPrefix("\(finding):18:12: error: evidence file 'evidence/explain-orders.txt' not found") })
         #expect(same(result, scratch.load()))

@@ -152,10 +152,16 @@ enum BinaryCoder {
         }
 
         /// The container at `offset`: its element count and the offset of its first element.
+        /// The container at `offset`: its element count and the offset of its first element. The
+        /// count is checked against the container's bytes (an element takes at least one, an
+        /// object's member at least two), so a damaged count is an error, not a huge allocation.
         func container(_ expected: Tag, at offset: Int) throws -> (count: Int, first: Int) {
             guard try tag(at: offset) == expected else { throw failure("expected \(expected)", at: offset) }
-            _ = try end(of: offset)
+            let end = try end(of: offset)
             let (count, first) = try varint(at: offset + 5)
+            guard first <= end, count <= UInt64(end - first) / (expected == .object ? 2 : 1) else {
+                throw failure("element count past the container", at: offset)
+            }
             return (Int(count), first)
         }
 

@@ -8,8 +8,8 @@ import Foundation
 /// evidence limit), everything else an item's decoding reads. The one outside input, the evidence
 /// files an item cites, is checked again on every build: an item whose evidence now has a problem is
 /// parsed again, which reports it. Only items parsed without errors are kept, and never an item
-/// for the internal audience (the cache is in the output folder, which a client may be given: no
-/// trace of an internal item may be there). The body is not stored; it is taken from the file,
+/// for the internal audience or one that names an internal item (the cache is in the output
+/// folder, which a client may be given: no trace of an internal item may be there). The body is not stored; it is taken from the file,
 /// which is read anyway for its digest.
 public final class ParsedItemCache: @unchecked Sendable {
     static let file = ".dossier-cache/items"
@@ -19,6 +19,8 @@ public final class ParsedItemCache: @unchecked Sendable {
     struct Entry {
         var digest: String
         var payload: [UInt8]
+        /// The ids the item names (related items), which decide whether it may be written.
+        var names: Set<String> = []
     }
 
     /// What is stored of a parsed file.
@@ -26,6 +28,9 @@ public final class ParsedItemCache: @unchecked Sendable {
         var item: WorkspaceLoader.DecodedItem?
         var identity: WorkspaceLoader.ItemIdentity?
         var diagnostics: [Diagnostic]
+
+        /// The ids of other items this one names.
+        var names: Set<String> { Set(item?.references.map(\.id) ?? []) }
     }
 
     let key: String
@@ -46,10 +51,12 @@ public final class ParsedItemCache: @unchecked Sendable {
     /// How many items came from the cache.
     public var reused: Int { lock.withLock { reusedCount } }
 
-    /// The item parsed from `path` when its text had this digest, if this cache has it.
-    func lookup(_ path: String, digest: String) -> Parsed? {
-        guard let entry = previous[path], entry.digest == digest,
-              let parsed = try? BinaryCoder.decode(Parsed.self, from: entry.payload) else { return nil }
+    /// The item parsed from `path` when its text had this digest, if this cache has it and
+    /// `usable` accepts it (the caller's checks of what may have changed outside the file).
+    func lookup(_ path: String, digest: String, usable: (Parsed) -> Bool) -> Parsed? {
+        guard var entry = previous[path], entry.digest == digest,
+              let parsed = try? BinaryCoder.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
+        entry.names = parsed.names
         lock.withLock {
             kept[path] = entry
             reusedCount += 1
@@ -60,7 +67,14 @@ public final class ParsedItemCache: @unchecked Sendable {
     /// Keeps what was parsed from `path` for the next build.
     func keep(_ parsed: Parsed, path: String, digest: String) {
         guard let payload = try? BinaryCoder.encode(parsed) else { return }
-        lock.withLock { kept[path] = Entry(digest: digest, payload: payload) }
+        lock.withLock { kept[path] = Entry(digest: digest, payload: payload, names: parsed.names) }
+    }
+
+    /// Drops the items that name any of `ids` (internal items: not a trace of them may be in the
+    /// output folder, not even an id in another item's related list).
+    func forget(itemsNaming ids: Set<String>) {
+        guard !ids.isEmpty else { return }
+        lock.withLock { kept = kept.filter { $0.value.names.isDisjoint(with: ids) } }
     }
 
     /// Writes the entries this build used or made: the magic line, the key line, then per entry the

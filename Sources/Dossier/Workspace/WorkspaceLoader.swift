@@ -60,6 +60,8 @@ public enum WorkspaceLoader {
             }
         }
         checkIdentifiers(identities, references: references, log: &log)
+        parsed?.forget(itemsNaming: Set(findings.filter { $0.audience == .internal }.map(\.id)
+            + incidents.filter { $0.audience == .internal }.map(\.id) + articles.filter { $0.audience == .internal }.map(\.id)))
 
         let workspace = engagement.flatMap { engagement -> Workspace? in
             guard !log.hasErrors else { return nil }
@@ -156,6 +158,14 @@ public enum WorkspaceLoader {
             }
         }
 
+        /// The other items this one names (`related`).
+        var references: [ItemReference] {
+            switch self {
+            case .finding: []
+            case .incident(_, let references), .article(_, let references): references
+            }
+        }
+
         var evidence: [EvidenceReference] {
             switch self {
             case .finding(let finding): finding.evidence
@@ -196,8 +206,9 @@ public enum WorkspaceLoader {
         let digest = Digest.sha256(Data(source.text.utf8))
         // An unchanged file's item from an earlier build, unless an evidence file it cites has
         // since gone wrong (parsing it again reports that).
-        if let cache, let parsed = cache.lookup(file.path, digest: digest), let item = parsed.item,
-           item.evidence.allSatisfy({ environment.evidence.problems(with: $0.file).isEmpty }) {
+        if let cache, let parsed = cache.lookup(file.path, digest: digest, usable: { parsed in
+               parsed.item?.evidence.allSatisfy { environment.evidence.problems(with: $0.file).isEmpty } ?? false
+           }), let item = parsed.item {
             return DecodedFile(item: item.with(body: front.body), digest: digest, identity: parsed.identity, log: DiagnosticLog(parsed.diagnostics))
         }
         let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
