@@ -53,6 +53,7 @@ public enum BuildPipeline {
         func step(_ number: Int, _ text: String) { progress("[\(number)/\(stepCount)] \(text)") }
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], redactions: Redactor.Report()) }
 
+        let prefetch = options.clean ? nil : BuildCache.Prefetch(output: options.output.standardizedFileURL)
         let parsedItems = ParsedItemCache(output: options.output.standardizedFileURL, workspace: options.workspace, clean: options.clean)
         let loaded = WorkspaceLoader.load(options.workspace, parsed: parsedItems)
         timings.lap("load")
@@ -105,7 +106,7 @@ public enum BuildPipeline {
         let environment = BuildCache.environment(
             workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
             templates: options.reports.templates, logo: context.brand.logo)
-        let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean)
+        let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean, prefetch: prefetch)
         cache.parsedItems = parsedItems
         let signerParts = signer.map { [$0.identity, $0.key.publicKeyLine] } ?? []
         cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
