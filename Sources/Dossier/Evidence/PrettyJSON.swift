@@ -3,9 +3,10 @@ import Foundation
 /// JSON exactly as Foundation's `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys,
 /// .withoutEscapingSlashes]`, for values made of strings, booleans, integers, arrays and objects
 /// (the OSCAL documents). Foundation's encoder boxes and type-checks every value and took most of
-/// the OSCAL phase (32 MB of JSON for 10,000 findings); this one builds a small tree and writes
-/// bytes. Floating-point numbers, `Data`, `Date` and `URL` are outside its scope: encoding them
-/// throws, so a model that grows one fails loudly in tests instead of writing different JSON.
+/// the OSCAL phase (32 MB of JSON for 10,000 findings); this one gathers the value with
+/// `EncodedTree` and writes bytes. Floating-point numbers, `Data`, `Date`, `URL` and `Decimal` are
+/// outside its scope: encoding them throws, so a model that grows one fails loudly in tests
+/// instead of writing different JSON.
 enum PrettyJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
         // Foundation writes these in forms of its own (numbers with its own formatting, base64,
