@@ -30,16 +30,18 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Results of parallel loops, shared by the modules below.
+        .target(name: "Parallel"),
         // The only module that imports CCmark.
-        .target(name: "Markdown", dependencies: ["CCmark"]),
+        .target(name: "Markdown", dependencies: ["CCmark", "Parallel"]),
         // Korean-aware search: tokenizer, index writer, query engine (pure Swift).
-        .target(name: "Search", exclude: ["SPEC.md"]),
+        .target(name: "Search", dependencies: ["Parallel"], exclude: ["SPEC.md"]),
         // Built-in templates, starter workspaces and control catalogs, found through Bundle.module.
         .target(name: "DossierResources", path: "Templates", resources: [.copy("init"), .copy("catalogs"), .copy("reports"), .copy("kb")]),
         .target(
             name: "Dossier",
             dependencies: [
-                "Markdown", "Search", "DossierResources", "DossierZlib",
+                "Markdown", "Search", "Parallel", "DossierResources", "DossierZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,6 @@
 import CCmark
 import Foundation
+import Parallel
 
 /// Extensions applied on top of CommonMark.
 public struct MarkdownOptions: OptionSet, Sendable, Hashable {
@@ -89,7 +90,7 @@ public enum MarkdownRenderer {
     public static func render(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
                               memo: ChunkMemo? = nil) -> RenderedMarkdown {
         // 1. Each chunk's headings (level, text) and the embeds it uses.
-        let outlines = Slots<(headings: [(level: Int, text: String)], embeds: [String])>(count: chunks.count)
+        let outlines = ParallelSlots<(headings: [(level: Int, text: String)], embeds: [String])>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             outlines[index] = CmarkNode.withDocument(parsing: chunks[index]) { root in
                 let used = applyEmbeds(embeds, to: root)
@@ -112,7 +113,7 @@ public enum MarkdownRenderer {
             ids.append(chunkIDs)
         }
         // 3. Each chunk's HTML with those ids.
-        let htmls = Slots<String>(count: chunks.count)
+        let htmls = ParallelSlots<String>(count: chunks.count)
         let allIDs = ids
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let used = outlines[index]!.embeds.map { embeds[$0] ?? "" }
@@ -197,18 +198,5 @@ public enum MarkdownRenderer {
             if html.hasSuffix("</p>\n") { html.removeLast(5) }
             return html
         }
-    }
-}
-
-/// Values written by concurrent iterations, each index by exactly one of them.
-final class Slots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
     }
 }

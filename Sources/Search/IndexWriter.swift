@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Builds the search index files of SPEC.md §2–3 from documents.
 public enum IndexWriter {
@@ -224,20 +225,4 @@ public enum IndexWriter {
         var seen: Set<String> = []
         return values.filter { seen.insert($0).inserted }
     }
-}
-
-/// Slots written by concurrent iterations, each index by exactly one of them.
-public final class ParallelSlots<Value: Sendable>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
-
-    public init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    public subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-
-    /// The values set, in index order.
-    public var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
 }

@@ -2,7 +2,7 @@ import Crypto
 import DossierResources
 import DossierZlib
 import Foundation
-import Search
+import Parallel
 
 /// The incremental build cache, kept in the output folder (`OUT/.dossier-cache/state`).
 ///

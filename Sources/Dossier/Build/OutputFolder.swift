@@ -1,5 +1,5 @@
 import Foundation
-import Search
+import Parallel
 
 /// Writes a build into a temporary folder beside the destination and moves it into place only when
 /// everything succeeded, so a failed build never leaves a half-written output folder.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Markdown
-import Search
+import Parallel
 
 /// The evidence pack auditors receive: client reports, redacted evidence, OSCAL, a control coverage
 /// matrix, a manifest, `SHA256SUMS` over every file and an SSH signature of it — all checkable with

@@ -1,6 +1,6 @@
 import DossierZlib
 import Foundation
-import Search
+import Parallel
 import ZIPFoundation
 
 /// The pack as one zip file: entries sorted, fixed timestamps and permissions, no links, so that

@@ -1,6 +1,7 @@
 import DossierResources
 import Foundation
 import Markdown
+import Parallel
 import Search
 
 /// The knowledge base: a static site of the client-visible findings, incidents and articles of one

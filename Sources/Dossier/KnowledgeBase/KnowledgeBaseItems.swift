@@ -1,5 +1,6 @@
 import Foundation
 import Markdown
+import Parallel
 import Search
 
 /// One item of the knowledge base, whatever its kind, with where its page lives.

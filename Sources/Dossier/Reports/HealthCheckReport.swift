@@ -1,6 +1,6 @@
 import Foundation
 import Markdown
-import Search
+import Parallel
 
 /// The health-check report's view and charts.
 extension ReportContext {

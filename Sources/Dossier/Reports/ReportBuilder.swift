@@ -1,5 +1,5 @@
 import Foundation
-import Search
+import Parallel
 import Markdown
 
 /// A file a build produces, relative to the output folder.

@@ -1,5 +1,5 @@
 import Foundation
-import Search
+import Parallel
 
 /// The outcome of loading a workspace: the model when nothing is in error, and every diagnostic.
 public struct WorkspaceLoadResult: Sendable {
