@@ -205,54 +205,32 @@ public final class BuildCache: @unchecked Sendable {
         lock.withLock { memoOut[key] = value }
     }
 
-    /// Writes the memo to `path`: per entry the key, the number of values and each value, each
-    /// string preceded by its UTF-8 length (4 bytes, little-endian). Written in pieces, so the
-    /// whole memo is never one more copy in memory.
+    /// Writes the memo to `path` (`LengthPrefixedWriter`): per entry the key, the number of values
+    /// and each value. Written in pieces, so the whole memo is never one more copy in memory.
     func writeMemo(to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 20)
-        func flush() throws {
-            try bytes.withUnsafeBytes { try OutputFolder.writeAll($0, to: descriptor) }
-            bytes.removeAll(keepingCapacity: true)
-        }
-        func append(_ number: Int) { withUnsafeBytes(of: UInt32(number).littleEndian) { bytes += $0 } }
-        func append(_ text: String) {
-            append(text.utf8.count)
-            bytes += text.utf8
-        }
+        var writer = LengthPrefixedWriter(reserving: 1 << 20)
         let entries = lock.withLock { memoOut }
         for key in entries.keys.sorted() {
-            append(key)
-            append(entries[key]!.count)
-            for value in entries[key]! { append(value) }
-            if bytes.count >= 1 << 20 { try flush() }
+            writer.field(key)
+            writer.number(entries[key]!.count)
+            for value in entries[key]! { writer.field(value) }
+            if writer.bytes.count >= 1 << 20 { try writer.drain { try OutputFolder.writeAll($0, to: descriptor) } }
         }
-        try flush()
+        try writer.drain { try OutputFolder.writeAll($0, to: descriptor) }
     }
 
     static func decodeMemo(_ data: Data) -> [String: [String]] {
         var result: [String: [String]] = [:]
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            func number() -> Int? {
-                guard offset + 4 <= buffer.count else { return nil }
-                let value = buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
-                offset += 4
-                return Int(value)
-            }
-            func text() -> String? {
-                guard let count = number(), offset + count <= buffer.count else { return nil }
-                defer { offset += count }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)]), as: UTF8.self)
-            }
-            while offset < buffer.count {
-                guard let key = text(), let count = number(), count < 1 << 20 else { return }
+        data.withUnsafeBytes { buffer in
+            var reader = LengthPrefixedReader(buffer)
+            while !reader.isAtEnd {
+                guard let key = reader.text(), let count = reader.number(), count < 1 << 20 else { return }
                 var values: [String] = []
                 for _ in 0..<count {
-                    guard let value = text() else { return }
+                    guard let value = reader.text() else { return }
                     values.append(value)
                 }
                 result[key] = values

@@ -78,45 +78,31 @@ public final class ParsedItemCache: @unchecked Sendable {
     }
 
     /// Writes the entries this build used or made: the magic line, the key line, then per entry the
-    /// path, the digest and the payload, each preceded by its length (4 bytes, little-endian).
+    /// path, the digest and the payload (`LengthPrefixedWriter`).
     func write(to path: String) throws {
-        var bytes = Self.magic + Array((key + "\n").utf8)
-        func append(_ count: Int) { withUnsafeBytes(of: UInt32(count).littleEndian) { bytes += $0 } }
+        var writer = LengthPrefixedWriter()
+        writer.append(raw: Self.magic + Array((key + "\n").utf8))
         let entries = lock.withLock { kept }
         for path in entries.keys.sorted() {
             let entry = entries[path]!
-            append(path.utf8.count)
-            bytes += path.utf8
-            append(entry.digest.utf8.count)
-            bytes += entry.digest.utf8
-            append(entry.payload.count)
-            bytes += entry.payload
+            writer.field(path)
+            writer.field(entry.digest)
+            writer.field(entry.payload)
         }
-        try OutputFolder.writeFile(Data(bytes), to: path)
+        try OutputFolder.writeFile(Data(writer.bytes), to: path)
     }
 
     static func decode(_ data: Data, key: String) -> [String: Entry]? {
-        let bytes = [UInt8](data)
         let header = magic + Array((key + "\n").utf8)
-        guard bytes.count >= header.count, Array(bytes[0..<header.count]) == header else { return nil }
-        var offset = header.count
-        func count() -> Int? {
-            guard offset + 4 <= bytes.count else { return nil }
-            var value = 0
-            for index in 0..<4 { value |= Int(bytes[offset + index]) << (8 * index) }
-            offset += 4
-            return offset + value <= bytes.count ? value : nil
+        guard data.count >= header.count, data.prefix(header.count).elementsEqual(header) else { return nil }
+        return data.withUnsafeBytes { buffer -> [String: Entry]? in
+            var reader = LengthPrefixedReader(buffer, from: header.count)
+            var entries: [String: Entry] = [:]
+            while !reader.isAtEnd {
+                guard let path = reader.text(), let digest = reader.text(), let payload = reader.field() else { return nil }
+                entries[path] = Entry(digest: digest, payload: Array(payload))
+            }
+            return entries
         }
-        func chunk() -> ArraySlice<UInt8>? {
-            guard let length = count() else { return nil }
-            defer { offset += length }
-            return bytes[offset..<(offset + length)]
-        }
-        var entries: [String: Entry] = [:]
-        while offset < bytes.count {
-            guard let path = chunk(), let digest = chunk(), let payload = chunk() else { return nil }
-            entries[String(decoding: path, as: UTF8.self)] = Entry(digest: String(decoding: digest, as: UTF8.self), payload: Array(payload))
-        }
-        return entries
     }
 }
