@@ -189,16 +189,7 @@ public struct OutputFolder: Sendable {
         }
         let fileManager = FileManager.default
         do {
-            if let cache {
-                let state = cache.state(files: records.finalRecords(in: staging))
-                try fileManager.createDirectory(at: staging.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-                // A state that cannot be written (a path with a tab) leaves the next build a full one.
-                if let encoded = BuildCache.encode(state) {
-                    try Self.writeFile(encoded, to: staging.appendingPathComponent(BuildCache.stateFile).path)
-                    try cache.writeMemo(to: staging.appendingPathComponent(BuildCache.memoFile).path)
-                    try cache.parsedItems?.write(to: staging.appendingPathComponent(ParsedItemCache.file).path)
-                }
-            }
+            if let cache { try Self.writeCacheFiles(cache, files: records.finalRecords(in: staging), in: staging) }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                 try fileManager.moveItem(at: destination, to: old)
@@ -249,23 +240,27 @@ public struct OutputFolder: Sendable {
                     current = (current as NSString).deletingLastPathComponent
                 }
             }
-            try fileManager.createDirectory(at: destination.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-            let memo = destination.appendingPathComponent(BuildCache.memoFile)
-            try cache.writeMemo(to: memo.path + ".partial")
-            guard rename(memo.path + ".partial", memo.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-            if let parsedItems = cache.parsedItems {
-                let items = destination.appendingPathComponent(ParsedItemCache.file)
-                try parsedItems.write(to: items.path + ".partial")
-                guard rename(items.path + ".partial", items.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-            }
-            let temporary = destination.appendingPathComponent(BuildCache.stateFile + ".partial")
-            if let encoded = BuildCache.encode(cache.state(files: final)) {
-                try Self.writeFile(encoded, to: temporary.path)
-                guard rename(temporary.path, stateURL.path) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-            }
+            try Self.writeCacheFiles(cache, files: final, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
+        }
+    }
+
+    /// Writes the build cache into `folder`'s `.dossier-cache/`: the memo and the parsed items, then
+    /// the state last, each whole (written beside and renamed into place). A state that cannot be
+    /// written (a path with a tab) leaves the next build a full one.
+    private static func writeCacheFiles(_ cache: BuildCache, files: [String: BuildCache.FileRecord], in folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+        func replace(_ file: String, writing: (String) throws -> Void) throws {
+            let target = folder.appendingPathComponent(file).path
+            try writing(target + ".partial")
+            guard rename(target + ".partial", target) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        }
+        try replace(BuildCache.memoFile, writing: cache.writeMemo(to:))
+        if let parsedItems = cache.parsedItems { try replace(ParsedItemCache.file, writing: parsedItems.write(to:)) }
+        if let encoded = BuildCache.encode(cache.state(files: files)) {
+            try replace(BuildCache.stateFile) { try writeFile(encoded, to: $0) }
         }
     }
 
