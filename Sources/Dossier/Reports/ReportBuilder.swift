@@ -100,12 +100,21 @@ public enum ReportBuilder {
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
             let html = page(markdown: filled, embeds: embeds, kind: kind, title: title, context: context, cache: cache)
             // Chunk marks (health-check sections) are for rendering only.
-            let markdown = filled.utf8.contains(chunkMark) ? String(decoding: filled.utf8.filter { $0 != chunkMark }, as: UTF8.self) : filled
-            return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: markdown, html: html)
+            return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: removingChunkMarks(filled), html: html)
         }
         func missing(_ template: String) {
             log.error("template '\(template)' is missing — restore it or remove the override",
                       at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
+        }
+        /// A report of the whole engagement (health check, period report) and its charts.
+        func addEngagementReport(_ view: Any, template: String, kind: String, basePath: String, charts reportCharts: [String: String]) {
+            if let report = render(view, template: template, kind: context.format.text(kind), title: workspace.engagement.title,
+                                   basePath: basePath, charts: reportCharts, chartPrefix: "") {
+                reports.append(report)
+            } else {
+                missing(template)
+            }
+            charts.merge(reportCharts) { first, _ in first }
         }
 
         var healthCharts: [String: String] = [:]
@@ -128,24 +137,19 @@ public enum ReportBuilder {
             // The report template puts each section on a line of its own.
             if text.hasSuffix("\n") { text.removeLast() }
             // Marks around each section let the page render sections as chunks (in parallel, and
-            // from the build cache when unchanged); they are removed from the Markdown file.
-            text = text.filter { $0 != "\u{1E}" }
+            // from the build cache when unchanged); a section's own text may not hold any.
+            text = removingChunkMarks(text)
             renderedSections[index] = text
             if let cache, let key = view.memoKey {
                 let chart = view.hasMetrics ? view.chart : ""
                 cache.memoize(key, [text, chart, chart.isEmpty ? "" : sectionCharts[chart] ?? ""])
             }
         }
+        let mark = String(UnicodeScalar(chunkMark))
         for (index, (category, finding)) in sections.enumerated() {
-            healthCheck.categories[category].findings[finding].rendered = "\u{1E}" + (renderedSections[index] ?? "") + "\u{1E}"
+            healthCheck.categories[category].findings[finding].rendered = mark + (renderedSections[index] ?? "") + mark
         }
-        if let report = render(healthCheck, template: "health-check", kind: context.format.text("report_health_check"),
-                               title: workspace.engagement.title, basePath: "report/health-check", charts: healthCharts, chartPrefix: "") {
-            reports.append(report)
-        } else {
-            missing("health-check")
-        }
-        charts.merge(healthCharts) { first, _ in first }
+        addEngagementReport(healthCheck, template: "health-check", kind: "report_health_check", basePath: "report/health-check", charts: healthCharts)
         timings.lap("report health check")
 
         // Postmortems are independent of each other: rendered in parallel.
@@ -183,13 +187,7 @@ public enum ReportBuilder {
         timings.lap("report postmortems")
         var periodCharts: [String: String] = [:]
         let period = context.periodView(charts: &periodCharts)
-        if let report = render(period, template: "period", kind: context.format.text("report_period"),
-                               title: workspace.engagement.title, basePath: "report/period", charts: periodCharts, chartPrefix: "") {
-            reports.append(report)
-        } else {
-            missing("period")
-        }
-        charts.merge(periodCharts) { first, _ in first }
+        addEngagementReport(period, template: "period", kind: "report_period", basePath: "report/period", charts: periodCharts)
 
         timings.lap("report period")
         var files: [OutputFile] = []
@@ -208,6 +206,12 @@ public enum ReportBuilder {
     /// U+001E (record separator) around each health-check section: where the page's Markdown is
     /// cut into chunks. (Section texts have it removed, so only the builder's marks remain.)
     static let chunkMark = UInt8(0x1E)
+
+    /// `text` without chunk marks (a control character: a grapheme of its own, so removing the
+    /// bytes removes exactly those characters).
+    static func removingChunkMarks(_ text: String) -> String {
+        text.utf8.contains(chunkMark) ? String(decoding: text.utf8.filter { $0 != chunkMark }, as: UTF8.self) : text
+    }
 
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
                      cache: BuildCache? = nil) -> String {
