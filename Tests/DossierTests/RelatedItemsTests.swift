@@ -15,7 +15,7 @@ struct RelatedItemsTests {
     }
 
     static func counts(_ items: [KBItem]) -> [IndexWriter.DocumentTerms] {
-        items.map { item in IndexWriter.DocumentTerms(tf: RelatedItems.termCounts(item.searchDocument(MarkdownRenderer.render(item.body))), length: 0) }
+        items.map { item in RelatedItems.termCounts(item.searchDocument(MarkdownRenderer.render(item.body))) }
     }
 
     @Test func linkedItemsComeFirstAndListsAreBounded() throws {
@@ -37,6 +37,6 @@ struct RelatedItemsTests {
     }
 
     @Test func termCountsSkipSingleCharacters() {
-        #expect(RelatedItems.termCounts(["풀", "커넥", "커넥", "a", "ora-01555"]) == ["커넥": 2, "ora-01555": 1])
+        #expect(RelatedItems.termCounts(["풀", "커넥", "커넥", "a", "ora-01555"]).tf == ["커넥": 2, "ora-01555": 1])
     }
 }

@@ -106,9 +106,8 @@ enum KnowledgeBaseBuilder {
             let text = PlainText.from(html: rendered.html)
             let headings = rendered.headings.map(\.text)
             let document = item.searchDocument(text: text, headings: headings)
-            var counts: [String: Int] = [:]
-            let terms = IndexWriter.terms(of: document) { counts = RelatedItems.termCounts($0) }
-            let relatedCounts = IndexWriter.DocumentTerms(tf: counts, length: 0)
+            var relatedCounts = IndexWriter.DocumentTerms(tf: [:], length: 0)
+            let terms = IndexWriter.terms(of: document) { relatedCounts = RelatedItems.termCounts($0) }
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms
@@ -125,9 +124,10 @@ enum KnowledgeBaseBuilder {
         // Second pass: the item pages.
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
+            let (behindItems, causedItems, historyItems) = (behind(index), caused(index), multi ? history(index) : [])
             let key = cache.flatMap { cache in
-                itemPageKey(item, index: index, items: items, related: related[index], behind: behind(index), caused: caused(index),
-                            history: multi ? history(index) : [], multi: multi, cache: cache)
+                itemPageKey(item, index: index, items: items, related: related[index], behind: behindItems, caused: causedItems,
+                            history: historyItems, multi: multi, cache: cache)
             }
             let unit = "kb-item:" + item.slug
             if let cache, let key, cache.reuse(unit, key: key) { return }
@@ -136,17 +136,18 @@ enum KnowledgeBaseBuilder {
             let kindCrumb = KBCrumb(label: kindLabel(item, format, plural: true), url: "../kinds/\(item.kind).html")
             var view = itemView(item, page: page("\(item.displayID) \(item.title)", depth: 1, crumbs: [kindCrumb, KBCrumb(label: item.displayID, url: nil)]),
                                 format: format, multi: multi, body: body.html)
-            view.related = related[index].map { entry(items[$0], depth: 1) }
+            // Each list as entries (for custom templates) and as the list lines already rendered.
+            func links(_ members: [Int]) -> (entries: [KBListEntry], lines: String) {
+                (members.map { entry(items[$0], depth: 1) }, members.map { lines[$0] }.joined())
+            }
+            (view.related, view.relatedLines) = links(related[index])
             view.hasRelated = !view.related.isEmpty
-            view.relatedLines = related[index].map { lines[$0] }.joined()
-            view.behind = behind(index).map { entry(items[$0], depth: 1) }
+            (view.behind, view.behindLines) = links(behindItems)
             view.hasBehind = !view.behind.isEmpty
-            view.behindLines = behind(index).map { lines[$0] }.joined()
-            view.caused = caused(index).map { entry(items[$0], depth: 1) }
+            (view.caused, view.causedLines) = links(causedItems)
             view.hasCaused = !view.caused.isEmpty
-            view.causedLines = caused(index).map { lines[$0] }.joined()
             if multi {
-                view.history = history(index).map { other -> KBListEntry in
+                view.history = historyItems.map { other -> KBListEntry in
                     var line = entry(items[other], depth: 1)
                     line.title = "\(items[other].engagement.title) — \(items[other].title)"
                     return line

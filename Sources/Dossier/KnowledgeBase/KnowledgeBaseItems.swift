@@ -266,14 +266,14 @@ enum RelatedItems {
 
     /// The terms an item is compared by: the tokens of its search document's title, summary and
     /// text (what the search index reads) longer than one character, with their counts.
-    static func termCounts(_ tokens: [String]) -> [String: Int] {
+    static func termCounts(_ tokens: [String]) -> IndexWriter.DocumentTerms {
         var tf: [String: Int] = [:]
         for token in tokens where token.unicodeScalars.count > 1 { tf[token, default: 0] += 1 }
-        return tf
+        return IndexWriter.DocumentTerms(tf: tf, length: 0)
     }
 
-    static func termCounts(_ document: SearchDocument) -> [String: Int] {
-        var counts: [String: Int] = [:]
+    static func termCounts(_ document: SearchDocument) -> IndexWriter.DocumentTerms {
+        var counts = IndexWriter.DocumentTerms(tf: [:], length: 0)
         _ = IndexWriter.terms(of: document) { counts = termCounts($0) }
         return counts
     }
