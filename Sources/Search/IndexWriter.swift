@@ -218,7 +218,7 @@ public enum IndexWriter {
     }
 
     static func severityOrder(_ severity: String) -> Int {
-        ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].firstIndex(of: severity) ?? 99
+        SearchIndexFormat.severities.firstIndex(of: severity) ?? 99
     }
 
     static func uniqueInOrder(_ values: [String]) -> [String] {

@@ -43,6 +43,8 @@ public enum SearchIndexFormat {
     public static let snippetTextLength = 800
     /// Word-term postings hold the weight in these units (SPEC.md §3): `w = q / weightScale`.
     public static let weightScale = 10000.0
+    /// Severity facet values, most severe first: findings' levels, then incidents'.
+    public static let severities = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"]
 
     /// Code point order (SPEC.md §3): the order of the UTF-8 bytes, not Swift's `<` on `String`
     /// (which compares canonically equivalent forms as equal).

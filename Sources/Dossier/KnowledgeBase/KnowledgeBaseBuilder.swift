@@ -229,7 +229,7 @@ enum KnowledgeBaseBuilder {
             let label = format.text("kind_\(kind)")
             list(label, path: "kinds/\(kind).html", crumbs: [KBCrumb(label: label, url: nil)], members: byKind[kind] ?? [])
         }
-        let severities: [String] = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].filter { bySeverity[$0] != nil }
+        let severities = SearchIndexFormat.severities.filter { bySeverity[$0] != nil }
         for level in severities {
             let label = format.text("severity_\(level)")
             list(label, path: "severity/\(level).html", crumbs: [KBCrumb(label: format.text("kb_by_severity"), url: "../index.html"), KBCrumb(label: label, url: nil)],
@@ -284,7 +284,7 @@ enum KnowledgeBaseBuilder {
         }
         let stringKeys = ["results_count", "no_results", "loading", "index_error", "facet_kind", "facet_system", "facet_severity", "facet_engagement",
                           "kind_finding", "kind_incident", "kind_article", "clear_filters", "more_results"]
-            + ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"].map { "severity_\($0)" }
+            + SearchIndexFormat.severities.map { "severity_\($0)" }
         let strings = stringKeys.map { "  \(ScriptJSON.string($0)): \(ScriptJSON.string(format.text($0)))" }.joined(separator: ",\n")
         files.append(OutputFile(path: "assets/strings.js", data: Data("window.DossierKBStrings = {\n\(strings)\n};\n".utf8)))
         let primary = first.brand.primaryColor ?? "#1f3a5f", accent = first.brand.accentColor ?? "#1f6feb"
