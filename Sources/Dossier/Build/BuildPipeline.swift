@@ -230,12 +230,11 @@ public enum BuildPipeline {
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 // Entries unchanged since the last build are copied from its zip, still compressed —
                 // only when that zip is exactly the one the last build wrote.
-                let previousZip = folder.destination.appendingPathComponent(zipName)
-                let trustedZip = folder.isIncremental && cache.intactRecord(zipName).map { record in
-                    (try? Data(contentsOf: previousZip)).map { Digest.sha256($0) == record.sha256 } ?? false
-                } ?? false
+                let trustedZip = folder.isIncremental ? cache.intactRecord(zipName).flatMap { record in
+                    (try? Data(contentsOf: folder.destination.appendingPathComponent(zipName))).flatMap { Digest.sha256($0) == record.sha256 ? $0 : nil }
+                } : nil
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
-                                      previous: trustedZip ? previousZip : nil,
+                                      previous: trustedZip,
                                       unchanged: { folder.isUnchanged("evidence/" + $0) })
                 try folder.adopt(zipName)
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")

@@ -22,9 +22,9 @@ public enum PackArchive {
     /// order, files deflated in parallel (stored when deflate does not help), names in UTF-8, the
     /// fixed time and fixed permissions.
     ///
-    /// With `previous` (the zip of the last build) an entry whose file `unchanged` says is the same
-    /// is copied from it still compressed — the bytes deflate would give again.
-    public static func write(_ files: [OutputFile], root: String, to url: URL, previous: URL? = nil,
+    /// With `previous` (the bytes of the last build's zip) an entry whose file `unchanged` says is
+    /// the same is copied from it still compressed — the bytes deflate would give again.
+    public static func write(_ files: [OutputFile], root: String, to url: URL, previous: Data? = nil,
                              unchanged: (String) -> Bool = { _ in false }) throws(Failure) {
         let sorted = files.sorted { $0.path < $1.path }
         var entries: [ZipEntry] = []
@@ -46,7 +46,7 @@ public enum PackArchive {
             throw Failure(description: "the evidence pack has \(entries.count) entries, more than a zip without ZIP64 holds — cite fewer evidence files")
         }
 
-        let reusable = previous.flatMap { try? Data(contentsOf: $0) }.map(ZipDirectory.init) ?? nil
+        let reusable = previous.flatMap(ZipDirectory.init)
         let compressed = ParallelSlots<CompressedEntry>(count: sorted.count)
         let same = reusable == nil ? [] : sorted.map { unchanged($0.path) }
         DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
