@@ -111,16 +111,40 @@ import Testing
         let observation = OSCAL.Observation(uuid: "o", title: hostile, description: hostile, props: [OSCAL.Property(name: "label", value: "F-1", ns: "https://x")],
                                             methods: ["EXAMINE"], types: [], collected: "2026", relevantEvidence: nil)
         let risk = OSCAL.Risk(uuid: "r", title: hostile, description: "d", statement: "s", props: [], status: "open", deadline: nil)
-        let results = OSCAL.AssessmentResults(
-            uuid: "a", metadata: metadata, importAP: OSCAL.ImportAP(href: "../README.md"),
-            results: [OSCAL.Result(uuid: "res", title: hostile, description: hostile, start: "s", end: "e",
-                                   reviewedControls: OSCAL.ReviewedControls(controlSelections: [OSCAL.ControlSelection(includeControls: nil, includeAll: [:])]),
-                                   observations: [observation, observation], risks: [risk], findings: nil)])
-        #expect(try OSCAL.encode(["assessment-results": results]) == foundation(["assessment-results": results]) + Data("\n".utf8))
-        let poam = OSCAL.POAM(uuid: "p", metadata: metadata, systemID: OSCAL.SystemID(id: "sys"), observations: nil, risks: [risk],
-                              poamItems: [OSCAL.POAMItem(uuid: "i", title: hostile, description: "d", props: [],
-                                                         relatedObservations: [OSCAL.ObservationReference(observationUUID: "o")], relatedRisks: nil)])
-        #expect(try OSCAL.encode(["plan-of-action-and-milestones": poam]) == foundation(["plan-of-action-and-milestones": poam]) + Data("\n".utf8))
+        let item = OSCAL.POAMItem(uuid: "i", title: hostile, description: "d", props: [],
+                                  relatedObservations: [OSCAL.ObservationReference(observationUUID: "o")], relatedRisks: nil)
+        func results(_ observations: [JSONPart<OSCAL.Observation>], _ risks: [JSONPart<OSCAL.Risk>]) -> OSCAL.AssessmentResults {
+            OSCAL.AssessmentResults(
+                uuid: "a", metadata: metadata, importAP: OSCAL.ImportAP(href: "../README.md"),
+                results: [OSCAL.Result(uuid: "res", title: hostile, description: hostile, start: "s", end: "e",
+                                       reviewedControls: OSCAL.ReviewedControls(controlSelections: [OSCAL.ControlSelection(includeControls: nil, includeAll: [:])]),
+                                       observations: observations, risks: risks, findings: nil)])
+        }
+        func poam(_ risks: [JSONPart<OSCAL.Risk>], _ items: [JSONPart<OSCAL.POAMItem>]) -> OSCAL.POAM {
+            OSCAL.POAM(uuid: "p", metadata: metadata, systemID: OSCAL.SystemID(id: "sys"), observations: nil, risks: risks, poamItems: items)
+        }
+        let plain = results([.value(observation), .value(observation)], [.value(risk)])
+        let expected = try foundation(["assessment-results": plain]) + Data("\n".utf8)
+        #expect(try OSCAL.encode(["assessment-results": plain]) == expected)
+        // Entries from the build cache: written at the outermost level, placed at their depth.
+        let fromCache = results([.encoded(try PrettyJSON.fragment(observation)), .value(observation)], [.encoded(try PrettyJSON.fragment(risk))])
+        #expect(try OSCAL.encode(["assessment-results": fromCache]) == expected)
+        let expectedPOAM = try foundation(["plan-of-action-and-milestones": poam([.value(risk)], [.value(item)])]) + Data("\n".utf8)
+        #expect(try OSCAL.encode(["plan-of-action-and-milestones": poam([.value(risk)], [.value(item)])]) == expectedPOAM)
+        #expect(try OSCAL.encode(["plan-of-action-and-milestones": poam([.encoded(try PrettyJSON.fragment(risk))],
+                                                                        [.encoded(try PrettyJSON.fragment(item))])]) == expectedPOAM)
+    }
+
+    /// A fragment keeps empty containers, nested objects and hostile strings as a direct encoding
+    /// would write them, at any depth; only PrettyJSON can write one.
+    @Test func fragmentsWriteAsTheirValues() throws {
+        let mixed = try PrettyJSON.fragment(Mixed())
+        #expect(try PrettyJSON.encode(["a": ["b": [JSONPart<Mixed>.encoded(mixed)]]]) == foundation(["a": ["b": [Mixed()]]]))
+        #expect(try PrettyJSON.encode([JSONPart<Mixed>.encoded(mixed)]) == foundation([Mixed()]))
+        #expect(try PrettyJSON.encode(JSONPart<Mixed>.encoded(mixed)) == foundation(Mixed()))
+        #expect(try PrettyJSON.encode(["x": JSONPart<[String]>.encoded(try PrettyJSON.fragment([String]()))]) == foundation(["x": [String]()]))
+        #expect(throws: (any Error).self) { try self.foundation([JSONPart<Mixed>.encoded(mixed)]) }
+        #expect(throws: (any Error).self) { try BinaryCoder.encode([mixed]) }
     }
 
     @Test func refusesFloatingPoint() {

@@ -72,6 +72,7 @@ enum BinaryCoder {
                     write(value, to: &output)
                 }
             }
+        case .encoded: preconditionFailure("BinaryCoder's rules refuse fragments")
         case .pending: preconditionFailure("resolved above")
         }
     }

@@ -140,7 +140,7 @@ public enum BuildPipeline {
             // The pack's OSCAL and coverage files need the context only: made here too.
             var generated: Result<[OutputFile], any Error> = .success([])
             if options.reports.audience == .client {
-                generated = Result { try EvidencePack.generatedFiles(context) }
+                generated = Result { try EvidencePack.generatedFiles(context, cache: cache) }
                 branchTimings.lap("evidence OSCAL, coverage")
             }
             reportBranch.finish(result, branchLog, branchTimings, generated)

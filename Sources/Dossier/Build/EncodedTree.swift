@@ -10,12 +10,21 @@ enum EncodedTree {
     enum Node {
         case null, bool(Bool), signed(Int64), unsigned(UInt64), double(Double), string(String)
         case array(ArrayNode), object(ObjectNode)
+        /// A value already written in the writer's own format (`JSONFragment`), for writers whose
+        /// rules allow it.
+        case encoded(String)
         /// A value a nested encoder (`superEncoder`) has yet to set, or never set.
         case pending(Encoder)
 
         /// The node, with a nested encoder's value in place of `pending` (`unset` if it set none).
         func resolved(unset: @autoclosure () -> Node) -> Node {
             if case .pending(let encoder) = self { return encoder.node?.resolved(unset: unset()) ?? unset() }
+            return self
+        }
+
+        /// The node of a whole value: a top-level value that encoded nothing is nil.
+        var resolvedOrNil: Node? {
+            if case .pending(let encoder) = self { return encoder.node?.resolvedOrNil }
             return self
         }
     }
@@ -31,10 +40,13 @@ enum EncodedTree {
     final class Rules {
         let writer: String
         let refuse: (Any.Type) -> Bool
+        /// Whether a `JSONFragment` becomes an `encoded` node (else its own encoding refuses it).
+        let takesFragments: Bool
 
-        init(writer: String, refuse: @escaping (Any.Type) -> Bool) {
+        init(writer: String, refuse: @escaping (Any.Type) -> Bool, takesFragments: Bool = false) {
             self.writer = writer
             self.refuse = refuse
+            self.takesFragments = takesFragments
         }
 
         func check(_ type: Any.Type) throws {
@@ -43,11 +55,10 @@ enum EncodedTree {
     }
 
     /// The tree of `value`; nil when it encodes nothing. Throws `Refused` for a refused type anywhere in it.
-    static func encode<T: Encodable>(_ value: T, writer: String, refusing refuse: @escaping (Any.Type) -> Bool = { _ in false }) throws -> Node? {
-        let encoder = Encoder(codingPath: [], rules: Rules(writer: writer, refuse: refuse))
-        try encoder.rules.check(T.self)
-        try value.encode(to: encoder)
-        return encoder.node
+    static func encode<T: Encodable>(_ value: T, writer: String, takesFragments: Bool = false,
+                                     refusing refuse: @escaping (Any.Type) -> Bool = { _ in false }) throws -> Node? {
+        let rules = Rules(writer: writer, refuse: refuse, takesFragments: takesFragments)
+        return try Encoder.node(for: value, at: [], rules: rules).resolvedOrNil
     }
 
     final class Encoder: Swift.Encoder {
@@ -78,6 +89,7 @@ enum EncodedTree {
         /// The node of a nested value: a string directly, anything else through its `encode(to:)`.
         static func node<T: Encodable>(for value: T, at path: [any CodingKey], rules: Rules) throws -> Node {
             if let string = value as? String { return .string(string) }
+            if rules.takesFragments, let fragment = value as? JSONFragment { return .encoded(fragment.text) }
             try rules.check(T.self)
             let nested = Encoder(codingPath: path, rules: rules)
             try value.encode(to: nested)

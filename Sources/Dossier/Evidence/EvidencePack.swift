@@ -64,8 +64,8 @@ public enum EvidencePack {
 
     /// The OSCAL documents and the coverage matrix: they depend on the context only, so a build
     /// makes them while other work runs.
-    static func generatedFiles(_ context: ReportContext) throws -> [OutputFile] {
-        try oscalFiles(context, zone: timeZoneOffset(context)) + coverageFiles(context)
+    static func generatedFiles(_ context: ReportContext, cache: BuildCache? = nil) throws -> [OutputFile] {
+        try oscalFiles(context, zone: timeZoneOffset(context), cache: cache) + coverageFiles(context)
     }
 
     static func files(context: ReportContext, reports: [OutputFile], signer: Signer?, generated: [OutputFile]) throws -> [OutputFile] {
@@ -167,7 +167,85 @@ public enum EvidencePack {
 
     // MARK: OSCAL
 
-    static func oscalFiles(_ context: ReportContext, zone: Int) throws -> [OutputFile] {
+    /// One finding's or incident's entries in the two OSCAL documents, written as JSON: an
+    /// observation, then (findings only) a risk, the POA&M item ("" when resolved) and one finding
+    /// entry per target. They depend on the item's file and the build's environment only, so the
+    /// build cache keeps them and a rebuild writes unchanged items' entries as they were.
+    private static func oscalEntries(_ context: ReportContext, zone: Int, cache: BuildCache?) throws -> [[JSONFragment]] {
+        let engagement = context.engagement
+        let id = engagement.id
+        @Sendable func uuid(_ name: String) -> String { StableUUID.make("dossier:\(id):\(name)") }
+        let reportDate = isoDate(engagement.period.to, offset: zone)
+        let findings = context.findings
+        let incidents = context.incidents
+        @Sendable func key(_ kind: String, _ itemID: String, _ file: String) -> String? {
+            guard let cache, let digest = context.workspace.sourceDigests[file] else { return nil }
+            return BuildCache.key([cache.environment, kind, itemID, digest])
+        }
+        @Sendable func findingEntries(_ finding: Finding) throws -> [JSONFragment] {
+            let observationUUID = uuid("observation:\(finding.id)")
+            let riskUUID = uuid("risk:\(finding.id)")
+            var entries = [
+                try PrettyJSON.fragment(OSCAL.Observation(
+                    uuid: observationUUID, title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    props: [OSCAL.Property(name: "label", value: finding.id)], methods: ["EXAMINE", "TEST"], types: ["finding"],
+                    collected: finding.detected.map { isoDate($0, offset: zone) } ?? reportDate,
+                    relevantEvidence: finding.evidence.isEmpty ? nil : finding.evidence.map {
+                        OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file)
+                    })),
+                try PrettyJSON.fragment(OSCAL.Risk(
+                    uuid: riskUUID, title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    statement: "Severity \(finding.severity.rawValue), category \(finding.category.rawValue), systems \(finding.systems.joined(separator: ", ")).",
+                    props: [OSCAL.Property(name: "label", value: finding.id)],
+                    status: riskStatus(finding.status), deadline: finding.due.map { isoDate($0, offset: zone) })),
+                finding.status == .resolved ? JSONFragment(text: "") : try PrettyJSON.fragment(OSCAL.POAMItem(
+                    uuid: uuid("poam-item:\(finding.id)"), title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    props: [OSCAL.Property(name: "label", value: finding.id)],
+                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observationUUID)],
+                    relatedRisks: [OSCAL.RiskReference(riskUUID: riskUUID)])),
+            ]
+            let targets = finding.controls.isEmpty ? ["dossier-" + finding.id.lowercased()] : finding.controls.map(OSCAL.token)
+            for target in targets {
+                entries.append(try PrettyJSON.fragment(OSCAL.FindingEntry(
+                    uuid: uuid("finding:\(finding.id):\(target)"), title: "\(finding.id) \(finding.title)",
+                    description: finding.summary ?? finding.title,
+                    target: OSCAL.Target(targetID: target, status: .init(state: finding.status == .resolved ? "satisfied" : "not-satisfied")),
+                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observationUUID)],
+                    relatedRisks: [OSCAL.RiskReference(riskUUID: riskUUID)])))
+            }
+            return entries
+        }
+        @Sendable func incidentEntries(_ incident: Incident) throws -> [JSONFragment] {
+            [try PrettyJSON.fragment(OSCAL.Observation(
+                uuid: uuid("observation:\(incident.id)"), title: "\(incident.id) \(incident.title)",
+                description: incident.summary ?? incident.title,
+                props: [OSCAL.Property(name: "label", value: incident.id)], methods: ["EXAMINE"], types: ["historic"],
+                collected: incident.timeline.first.map { isoTime($0.at) } ?? reportDate,
+                relevantEvidence: [OSCAL.RelevantEvidence(href: "../reports/incidents/\(ReportContext.fileSafe(incident.id)).html",
+                                                          description: "Incident postmortem")]
+                    + incident.evidence.map { OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file) }))]
+        }
+        let count = findings.count + incidents.count
+        let entries = ParallelSlots<Result<[JSONFragment], any Error>>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let isFinding = index < findings.count
+            let key = isFinding ? key("oscal-finding", findings[index].id, findings[index].location.file)
+                                : key("oscal-incident", incidents[index - findings.count].id, incidents[index - findings.count].location.file)
+            if let key, let texts = cache?.memo(key), !texts.isEmpty {
+                entries[index] = .success(texts.map { JSONFragment(text: $0) })
+                return
+            }
+            let made = Result { isFinding ? try findingEntries(findings[index]) : try incidentEntries(incidents[index - findings.count]) }
+            if let key, let cache, case .success(let fragments) = made { cache.memoize(key, fragments.map(\.text)) }
+            entries[index] = made
+        }
+        return try (0..<count).map { try entries[$0]!.get() }
+    }
+
+    static func oscalFiles(_ context: ReportContext, zone: Int, cache: BuildCache? = nil) throws -> [OutputFile] {
         let engagement = context.engagement
         let id = engagement.id
         func uuid(_ name: String) -> String { StableUUID.make("dossier:\(id):\(name)") }
@@ -182,54 +260,17 @@ public enum EvidencePack {
         }
         let reportDate = isoDate(engagement.period.to, offset: zone)
 
-        var observations: [OSCAL.Observation] = []
-        var risks: [OSCAL.Risk] = []
-        var findings: [OSCAL.FindingEntry] = []
-        var poamItems: [OSCAL.POAMItem] = []
-        for finding in context.findings {
-            let observation = OSCAL.Observation(
-                uuid: uuid("observation:\(finding.id)"), title: "\(finding.id) \(finding.title)",
-                description: finding.summary ?? finding.title,
-                props: [OSCAL.Property(name: "label", value: finding.id)], methods: ["EXAMINE", "TEST"], types: ["finding"],
-                collected: finding.detected.map { isoDate($0, offset: zone) } ?? reportDate,
-                relevantEvidence: finding.evidence.isEmpty ? nil : finding.evidence.map {
-                    OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file)
-                })
-            observations.append(observation)
-            let risk = OSCAL.Risk(
-                uuid: uuid("risk:\(finding.id)"), title: "\(finding.id) \(finding.title)",
-                description: finding.summary ?? finding.title,
-                statement: "Severity \(finding.severity.rawValue), category \(finding.category.rawValue), systems \(finding.systems.joined(separator: ", ")).",
-                props: [OSCAL.Property(name: "label", value: finding.id)],
-                status: riskStatus(finding.status), deadline: finding.due.map { isoDate($0, offset: zone) })
-            risks.append(risk)
-            let targets = finding.controls.isEmpty ? ["dossier-" + finding.id.lowercased()] : finding.controls.map(OSCAL.token)
-            for target in targets {
-                findings.append(OSCAL.FindingEntry(
-                    uuid: uuid("finding:\(finding.id):\(target)"), title: "\(finding.id) \(finding.title)",
-                    description: finding.summary ?? finding.title,
-                    target: OSCAL.Target(targetID: target, status: .init(state: finding.status == .resolved ? "satisfied" : "not-satisfied")),
-                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observation.uuid)],
-                    relatedRisks: [OSCAL.RiskReference(riskUUID: risk.uuid)]))
-            }
-            if finding.status != .resolved {
-                poamItems.append(OSCAL.POAMItem(
-                    uuid: uuid("poam-item:\(finding.id)"), title: "\(finding.id) \(finding.title)",
-                    description: finding.summary ?? finding.title,
-                    props: [OSCAL.Property(name: "label", value: finding.id)],
-                    relatedObservations: [OSCAL.ObservationReference(observationUUID: observation.uuid)],
-                    relatedRisks: [OSCAL.RiskReference(riskUUID: risk.uuid)]))
-            }
-        }
-        for incident in context.incidents {
-            observations.append(OSCAL.Observation(
-                uuid: uuid("observation:\(incident.id)"), title: "\(incident.id) \(incident.title)",
-                description: incident.summary ?? incident.title,
-                props: [OSCAL.Property(name: "label", value: incident.id)], methods: ["EXAMINE"], types: ["historic"],
-                collected: incident.timeline.first.map { isoTime($0.at) } ?? reportDate,
-                relevantEvidence: [OSCAL.RelevantEvidence(href: "../reports/incidents/\(ReportContext.fileSafe(incident.id)).html",
-                                                          description: "Incident postmortem")]
-                    + incident.evidence.map { OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file) }))
+        // Findings first (observation, risk, POA&M item, finding entries), then incidents (observation).
+        var observations: [JSONPart<OSCAL.Observation>] = []
+        var risks: [JSONPart<OSCAL.Risk>] = []
+        var findings: [JSONPart<OSCAL.FindingEntry>] = []
+        var poamItems: [JSONPart<OSCAL.POAMItem>] = []
+        for (index, parts) in try oscalEntries(context, zone: zone, cache: cache).enumerated() {
+            observations.append(.encoded(parts[0]))
+            guard index < context.findings.count else { continue }
+            risks.append(.encoded(parts[1]))
+            if !parts[2].text.isEmpty { poamItems.append(.encoded(parts[2])) }
+            findings += parts.dropFirst(3).map { .encoded($0) }
         }
         let reviewed = Set(context.findings.flatMap(\.controls) + context.incidents.flatMap(\.controls)).sorted()
         let selection = reviewed.isEmpty
@@ -250,8 +291,8 @@ public enum EvidencePack {
             systemID: OSCAL.SystemID(id: uuid("system:\(engagement.client)")),
             observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
             poamItems: poamItems.isEmpty
-                ? [OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
-                                  props: [], relatedObservations: nil, relatedRisks: nil)]
+                ? [.value(OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
+                                         props: [], relatedObservations: nil, relatedRisks: nil))]
                 : poamItems)
         // The two documents are encoded at the same time.
         let encoded = ParallelSlots<Result<Data, any Error>>(count: 2)

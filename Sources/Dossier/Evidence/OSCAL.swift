@@ -142,9 +142,9 @@ enum OSCAL {
         var start: String
         var end: String
         var reviewedControls: ReviewedControls
-        var observations: [Observation]?
-        var risks: [Risk]?
-        var findings: [FindingEntry]?
+        var observations: [JSONPart<Observation>]?
+        var risks: [JSONPart<Risk>]?
+        var findings: [JSONPart<FindingEntry>]?
         enum CodingKeys: String, CodingKey {
             case uuid, title, description, start, end, observations, risks, findings
             case reviewedControls = "reviewed-controls"
@@ -184,9 +184,9 @@ enum OSCAL {
         var uuid: String
         var metadata: Metadata
         var systemID: SystemID
-        var observations: [Observation]?
-        var risks: [Risk]?
-        var poamItems: [POAMItem]
+        var observations: [JSONPart<Observation>]?
+        var risks: [JSONPart<Risk>]?
+        var poamItems: [JSONPart<POAMItem>]
         enum CodingKeys: String, CodingKey {
             case uuid, metadata, observations, risks
             case systemID = "system-id", poamItems = "poam-items"

@@ -9,15 +9,26 @@ import Foundation
 /// instead of writing different JSON.
 enum PrettyJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
+        Data(try bytes(of: value))
+    }
+
+    /// `value` written at the outermost level, to be placed inside a larger document as it is
+    /// (`JSONFragment`): the build cache keeps the OSCAL entries of each finding this way.
+    static func fragment<T: Encodable>(_ value: T) throws -> JSONFragment {
+        JSONFragment(text: String(decoding: try bytes(of: value), as: UTF8.self))
+    }
+
+    private static func bytes<T: Encodable>(of value: T) throws -> [UInt8] {
         // Foundation writes these in forms of its own (numbers with its own formatting, base64,
         // absolute strings): refused rather than written differently.
-        let node = try EncodedTree.encode(value, writer: "PrettyJSON (strings, booleans, integers, arrays and objects only)") { type in
+        let node = try EncodedTree.encode(value, writer: "PrettyJSON (strings, booleans, integers, arrays and objects only)",
+                                          takesFragments: true) { type in
             type == Double.self || type == Float.self || type == Date.self || type == Data.self || type == URL.self || type == Decimal.self
         }
         var output: [UInt8] = []
         output.reserveCapacity(1 << 16)
         write(node ?? .object(EncodedTree.ObjectNode()), indent: 0, to: &output)
-        return Data(output)
+        return output
     }
 
     private typealias Node = EncodedTree.Node
@@ -66,6 +77,20 @@ enum PrettyJSON {
             }
             newline(indent, to: &output)
             output.append(UInt8(ascii: "}"))
+        case .encoded(let text):
+            // Written at indent 0: each line but an empty container's inner blank line moves in by
+            // `indent` (strings hold no raw line breaks, so every line break is the layout's).
+            var text = text
+            text.withUTF8 { bytes in
+                guard indent > 0 else { return output.append(contentsOf: bytes) }
+                var start = 0
+                for index in 0..<bytes.count where bytes[index] == 0x0A {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
+                    start = index + 1
+                    if start < bytes.count, bytes[start] != 0x0A { output.append(contentsOf: repeatElement(0x20, count: indent)) }
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            }
         case .pending: preconditionFailure("resolved above")
         }
     }
@@ -96,5 +121,30 @@ enum PrettyJSON {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A JSON value already written by `PrettyJSON` (at the outermost level), placed into a larger
+/// document as it is, indented to its place. Only `PrettyJSON` can write one: any other encoder
+/// gets an error from it.
+struct JSONFragment: Encodable, Sendable, Equatable {
+    var text: String
+
+    func encode(to encoder: any Encoder) throws {
+        throw EncodedTree.Refused(type: JSONFragment.self, writer: "an encoder other than PrettyJSON")
+    }
+}
+
+/// An entry of an OSCAL list: the value itself, or its JSON from an earlier build (`JSONFragment`).
+enum JSONPart<Value: Encodable & Sendable>: Encodable, Sendable {
+    case value(Value)
+    case encoded(JSONFragment)
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .value(let value): try container.encode(value)
+        case .encoded(let fragment): try container.encode(fragment)
+        }
     }
 }
