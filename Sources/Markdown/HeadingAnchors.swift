@@ -44,7 +44,11 @@ public struct SlugRegistry: Sendable {
     }
 
     public mutating func unique(for text: String) -> String {
-        let base = Self.slug(text)
+        unique(slug: Self.slug(text))
+    }
+
+    /// `base` (a `slug(_:)`) made unique among the ids given so far.
+    public mutating func unique(slug base: String) -> String {
         var candidate = base
         while let count = used[candidate] {
             used[candidate] = count + 1

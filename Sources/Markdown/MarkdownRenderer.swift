@@ -71,15 +71,57 @@ public enum MarkdownRenderer {
     }
 
     /// Keeps the HTML of chunks between renders (a build cache): `lookup` and `store` get the chunk,
-    /// its headings' ids and the embeds it uses.
+    /// its headings' ids and the embeds it uses; `outline` and `storeOutline` keep what a parse of
+    /// the chunk tells before rendering it (`ChunkOutline`), so an unchanged chunk is not parsed.
     public struct ChunkMemo: Sendable {
         public var lookup: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String]) -> String?
         public var store: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String], _ html: String) -> Void
+        public var outline: @Sendable (_ chunk: String) -> ChunkOutline?
+        public var storeOutline: @Sendable (_ chunk: String, _ outline: ChunkOutline) -> Void
 
         public init(lookup: @escaping @Sendable (String, [String], [String]) -> String?,
-                    store: @escaping @Sendable (String, [String], [String], String) -> Void) {
+                    store: @escaping @Sendable (String, [String], [String], String) -> Void,
+                    outline: @escaping @Sendable (String) -> ChunkOutline? = { _ in nil },
+                    storeOutline: @escaping @Sendable (String, ChunkOutline) -> Void = { _, _ in }) {
             self.lookup = lookup
             self.store = store
+            self.outline = outline
+            self.storeOutline = storeOutline
+        }
+    }
+
+    /// What a chunk's parse tells before it is rendered: its headings (level, text and slug, the
+    /// id before it is made unique) and the destinations of its images, in document order. It
+    /// does not depend on the embeds unless a heading holds an image: such a chunk has no outline
+    /// to keep.
+    public struct ChunkOutline: Sendable, Equatable {
+        public struct Entry: Sendable, Equatable {
+            public var level: Int
+            public var text: String
+            public var slug: String
+        }
+        public var headings: [Entry]
+        public var images: [String]
+
+        /// As strings, for a build cache: the number of headings, three strings per heading, then the images.
+        public var strings: [String] {
+            ["\(headings.count)"] + headings.flatMap { ["\($0.level)", $0.text, $0.slug] } + images
+        }
+
+        public init(headings: [Entry], images: [String]) {
+            self.headings = headings
+            self.images = images
+        }
+
+        /// The outline `strings` wrote; nil for anything else.
+        public init?(strings: [String]) {
+            guard let first = strings.first, let count = Int(first), count >= 0, strings.count >= 1 + 3 * count else { return nil }
+            var headings: [Entry] = []
+            for index in 0..<count {
+                guard let level = Int(strings[1 + 3 * index]), (1...6).contains(level) else { return nil }
+                headings.append(Entry(level: level, text: strings[2 + 3 * index], slug: strings[3 + 3 * index]))
+            }
+            self.init(headings: headings, images: Array(strings[(1 + 3 * count)...]))
         }
     }
 
@@ -89,12 +131,24 @@ public enum MarkdownRenderer {
     /// of a chunk whose text, ids and embeds are unchanged can come from `memo`.
     public static func render(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
                               memo: ChunkMemo? = nil) -> RenderedMarkdown {
-        // 1. Each chunk's headings (level, text) and the embeds it uses.
-        let outlines = ParallelSlots<(headings: [(level: Int, text: String)], embeds: [String])>(count: chunks.count)
+        // 1. Each chunk's headings (level, text, slug) and the embeds it uses: from the memo, or a parse.
+        let outlines = ParallelSlots<(headings: [ChunkOutline.Entry], embeds: [String])>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            if let outline = memo?.outline(chunks[index]) {
+                outlines[index] = (outline.headings, outline.images.filter { embeds[$0] != nil })
+                return
+            }
             outlines[index] = CmarkNode.withDocument(parsing: chunks[index]) { root in
+                let images = root.descendants(where: { $0.type == CMARK_NODE_IMAGE }).map(\.url)
+                let headingNodes = root.descendants(where: { $0.type == CMARK_NODE_HEADING })
+                // Before the embeds replace images: a heading's text with an image in it depends on them.
+                let imageInHeading = headingNodes.contains { !$0.descendants(where: { $0.type == CMARK_NODE_IMAGE }).isEmpty }
                 let used = applyEmbeds(embeds, to: root)
-                let headings = root.descendants(where: { $0.type == CMARK_NODE_HEADING }).map { ($0.headingLevel, $0.plainText.trimmingSpaces()) }
+                let headings = headingNodes.map { node in
+                    let text = node.plainText.trimmingSpaces()
+                    return ChunkOutline.Entry(level: node.headingLevel, text: text, slug: SlugRegistry.slug(text))
+                }
+                if let memo, !imageInHeading { memo.storeOutline(chunks[index], ChunkOutline(headings: headings, images: images)) }
                 return (headings, used)
             }
         }
@@ -106,7 +160,7 @@ public enum MarkdownRenderer {
             let outline = outlines[index]!
             var chunkIDs: [String] = []
             for heading in outline.headings {
-                let id = slugs.unique(for: heading.text)
+                let id = slugs.unique(slug: heading.slug)
                 chunkIDs.append(id)
                 headings.append(Heading(level: heading.level, text: heading.text, id: id))
             }
@@ -133,11 +187,13 @@ public enum MarkdownRenderer {
         guard !embeds.isEmpty else { return [] }
         var used: [String] = []
         for image in root.descendants(where: { $0.type == CMARK_NODE_IMAGE }) {
-            guard let html = embeds[image.url] else { continue }
+            // Read before `replace`, which frees the image node.
+            let url = image.url
+            guard let html = embeds[url] else { continue }
             let embed = CmarkNode.make(CMARK_NODE_CUSTOM_INLINE)
             embed.setCustomHTML(enter: html)
             image.replace(with: embed)
-            used.append(image.url)
+            used.append(url)
         }
         return used
     }

@@ -215,7 +215,7 @@ public enum ReportBuilder {
 
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
                      cache: BuildCache? = nil) -> String {
-        let body = markdown.range(of: "\n## ").map { String(markdown[$0.lowerBound...]) } ?? markdown
+        let body = firstSection(of: markdown)
         let rendered: RenderedMarkdown
         if body.utf8.contains(chunkMark) {
             let chunks = body.utf8.split(separator: chunkMark, omittingEmptySubsequences: true).map { String(Substring($0)) }
@@ -224,9 +224,12 @@ public enum ReportBuilder {
                 @Sendable func key(_ chunk: String, _ ids: [String], _ embeds: [String]) -> String {
                     BuildCache.key([environment, "page-chunk", chunk] + ["ids"] + ids + ["embeds"] + embeds)
                 }
+                @Sendable func outlineKey(_ chunk: String) -> String { BuildCache.key([environment, "page-outline", chunk]) }
                 return MarkdownRenderer.ChunkMemo(
                     lookup: { chunk, ids, embeds in cache.memo(key(chunk, ids, embeds))?.first },
-                    store: { chunk, ids, embeds, html in cache.memoize(key(chunk, ids, embeds), [html]) })
+                    store: { chunk, ids, embeds, html in cache.memoize(key(chunk, ids, embeds), [html]) },
+                    outline: { chunk in cache.memo(outlineKey(chunk)).flatMap(MarkdownRenderer.ChunkOutline.init(strings:)) },
+                    storeOutline: { chunk, outline in cache.memoize(outlineKey(chunk), outline.strings) })
             }
             rendered = MarkdownRenderer.render(chunks: chunks, options: .extensions, embeds: embeds, memo: memo)
         } else {
@@ -263,6 +266,19 @@ public enum ReportBuilder {
 
     /// Text for a CSS string literal inside `<style>`: every character that could end the string,
     /// the rule or the style element is written as a CSS escape.
+    /// `markdown` from the line break before its first `## ` heading line (all of it if none),
+    /// found on bytes: Foundation's `range(of:)` counts UTF-16 over the whole health check first.
+    static func firstSection(of markdown: String) -> String {
+        let bytes = markdown.utf8
+        let pattern = Array("\n## ".utf8)
+        var index = bytes.startIndex
+        while let newline = bytes[index...].firstIndex(of: pattern[0]) {
+            if bytes[newline...].starts(with: pattern) { return String(markdown[newline...]) }
+            index = bytes.index(after: newline)
+        }
+        return markdown
+    }
+
     static func cssString(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
