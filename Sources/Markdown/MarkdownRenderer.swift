@@ -186,12 +186,27 @@ public enum MarkdownRenderer {
     private static func applyEmbeds(_ embeds: [String: String], to root: CmarkNode) -> [String] {
         guard !embeds.isEmpty else { return [] }
         var used: [String] = []
-        for image in root.descendants(where: { $0.type == CMARK_NODE_IMAGE }) {
+        // An image may hold another in its description; replacing the outer one frees the inner
+        // one, which is then skipped. So each image's enclosing images are listed before any
+        // replacement, and a freed node's pointer is only compared, never read.
+        let images = root.descendants(where: { $0.type == CMARK_NODE_IMAGE }).map { image in
+            var enclosing: [OpaquePointer] = []
+            var outer = image.parent
+            while let node = outer {
+                if node.type == CMARK_NODE_IMAGE { enclosing.append(node.pointer) }
+                outer = node.parent
+            }
+            return (image, enclosing)
+        }
+        var replaced: Set<OpaquePointer> = []
+        for (image, enclosing) in images {
+            if enclosing.contains(where: replaced.contains) { continue }
             // Read before `replace`, which frees the image node.
             let url = image.url
             guard let html = embeds[url] else { continue }
             let embed = CmarkNode.make(CMARK_NODE_CUSTOM_INLINE)
             embed.setCustomHTML(enter: html)
+            replaced.insert(image.pointer)
             image.replace(with: embed)
             used.append(url)
         }

@@ -164,6 +164,16 @@ import Testing
         let html = MarkdownRenderer.html("![chart](charts/a.svg) ![other](b.png)", embeds: ["charts/a.svg": "<svg><title>A</title></svg>"])
         #expect(html == "<p><svg><title>A</title></svg> <img src=\"b.png\" alt=\"other\" /></p>\n")
     }
+
+    /// An embedded image inside another's description goes with the outer one; the inner node,
+    /// freed with it, is not read again.
+    @Test func embedsInsideEmbedsGoWithTheOuterImage() {
+        let embeds = ["charts/a.svg": "<svg><title>A</title></svg>", "charts/b.svg": "<svg><title>B</title></svg>"]
+        #expect(MarkdownRenderer.html("![x ![y](charts/b.svg) z](charts/a.svg)", embeds: embeds) == "<p><svg><title>A</title></svg></p>\n")
+        #expect(MarkdownRenderer.html("![x ![y](charts/b.svg) z](c.png)", embeds: embeds) == "<p><img src=\"c.png\" alt=\"x  z\" /></p>\n")
+        let chunked = MarkdownRenderer.render(chunks: ["## a\n\n![x ![y](charts/b.svg)](charts/a.svg) ![w](charts/b.svg)\n"], embeds: embeds)
+        #expect(chunked.html.contains("<title>A</title>") && chunked.html.contains("<title>B</title>"))
+    }
 }
 
 @Suite struct OpenBlockTests {
