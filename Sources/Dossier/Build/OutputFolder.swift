@@ -252,14 +252,29 @@ public struct OutputFolder: Sendable {
     /// written (a path with a tab) leaves the next build a full one.
     private static func writeCacheFiles(_ cache: BuildCache, files: [String: BuildCache.FileRecord], in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-        func replace(_ file: String, writing: (String) throws -> Void) throws {
+        @Sendable func replace(_ file: String, writing: (String) throws -> Void) throws {
             let target = folder.appendingPathComponent(file).path
             try writing(target + ".partial")
             guard rename(target + ".partial", target) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
         }
-        try replace(BuildCache.memoFile, writing: cache.writeMemo(to:))
-        if let parsedItems = cache.parsedItems { try replace(ParsedItemCache.file, writing: parsedItems.write(to:)) }
-        if let encoded = BuildCache.encode(cache.state(files: files)) {
+        // The memo, the parsed items and the state's text are made at the same time; the state,
+        // which says the other two are whole, is put in place last.
+        let state = ParallelSlots<Data?>(count: 1)
+        let failures = ParallelSlots<any Error>(count: 2)
+        let parsedItems = cache.parsedItems
+        DispatchQueue.concurrentPerform(iterations: 3) { task in
+            do {
+                switch task {
+                case 0: try replace(BuildCache.memoFile, writing: cache.writeMemo(to:))
+                case 1: if let parsedItems { try replace(ParsedItemCache.file, writing: parsedItems.write(to:)) }
+                default: state[0] = BuildCache.encode(cache.state(files: files))
+                }
+            } catch {
+                failures[task] = error
+            }
+        }
+        if let failure = failures.values.first { throw failure }
+        if let encoded = state[0] ?? nil {
             try replace(BuildCache.stateFile) { try writeFile(encoded, to: $0) }
         }
     }
