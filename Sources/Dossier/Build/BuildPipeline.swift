@@ -221,7 +221,8 @@ public enum BuildPipeline {
                 for report in reports.reports {
                     for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
                         let path = report.basePath + suffix
-                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try folder.read(path)))
+                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try folder.read(path),
+                                                      sha256: folder.digest(of: path)))
                     }
                 }
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())

@@ -69,7 +69,7 @@ public struct OutputFolder: Sendable {
         let unchanged = ParallelSlots<BuildCache.FileRecord>(count: files.count)
         if cache != nil {
             DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                let digest = Digest.sha256(files[index].data)
+                let digest = files[index].sha256 ?? Digest.sha256(files[index].data)
                 digests[index] = digest
                 unchanged[index] = sameAsBefore(prefix + files[index].path, sha256: digest, size: files[index].data.count)
             }
@@ -128,6 +128,9 @@ public struct OutputFolder: Sendable {
             if let old = cache?.intactRecord(path) { records.set(path, old, staged: false) }
         }
     }
+
+    /// The SHA-256 of a file of this build, when the build cache recorded it.
+    func digest(of path: String) -> String? { records.record(path)?.sha256 }
 
     /// A file of this build: the staged copy, or in an incremental build the kept one.
     func read(_ path: String) throws -> Data {
@@ -302,6 +305,8 @@ public struct OutputFolder: Sendable {
         var paths: [String] { lock.withLock { records.keys.sorted() } }
 
         func isUnchanged(_ path: String) -> Bool { lock.withLock { records[path] != nil && !staged.contains(path) } }
+
+        func record(_ path: String) -> BuildCache.FileRecord? { lock.withLock { records[path] } }
 
         /// The records with the modification times of the staged files, read from `folder`.
         func finalRecords(in folder: URL) -> [String: BuildCache.FileRecord] {

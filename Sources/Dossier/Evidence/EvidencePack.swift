@@ -77,7 +77,8 @@ public enum EvidencePack {
         let reportDate = isoDate(engagement.period.to, offset: zone)
         for report in reports {
             files.append(OutputFile(path: "reports/" + report.path, data: report.data))
-            entries.append(manifestEntry(path: "reports/" + report.path, data: report.data, source: ["report"], collectedAt: reportDate, controls: []))
+            entries.append(manifestEntry(path: "reports/" + report.path, data: report.data, sha256: report.sha256,
+                                         source: ["report"], collectedAt: reportDate, controls: []))
         }
 
         for citation in citations(context) {
@@ -91,7 +92,7 @@ public enum EvidencePack {
 
         for file in generated {
             files.append(file)
-            entries.append(manifestEntry(path: file.path, data: file.data, source: ["dossier"], collectedAt: reportDate, controls: []))
+            entries.append(manifestEntry(path: file.path, data: file.data, sha256: file.sha256, source: ["dossier"], collectedAt: reportDate, controls: []))
         }
 
         let readme = OutputFile(path: "README.md", data: Data(readme(context, signer: signer, files: files.map(\.path) + ["README.md", manifestFile, sumsFile]
@@ -112,10 +113,12 @@ public enum EvidencePack {
             signed: signer != nil, files: entries.sorted { $0.path < $1.path })
         files.append(OutputFile(path: manifestFile, data: try OSCAL.encode(manifest)))
 
-        files.sort { $0.path < $1.path }
-        // Every file but the manifest was hashed for the manifest already.
+        // Every file but the manifest was hashed for the manifest already: the digests go with the
+        // files, so that writing them does not hash them again.
         let hashed = Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
-        let sums = files.map { "\(hashed[$0.path] ?? Digest.sha256($0.data))  \($0.path)\n" }.joined()
+        files = files.map { OutputFile(path: $0.path, data: $0.data, sha256: hashed[$0.path] ?? Digest.sha256($0.data)) }
+        files.sort { $0.path < $1.path }
+        let sums = files.map { "\($0.sha256!)  \($0.path)\n" }.joined()
         files.append(OutputFile(path: sumsFile, data: Data(sums.utf8)))
         if let signer {
             let signature = try SSHSignature.sign(Data(sums.utf8), namespace: namespace, key: signer.key)
@@ -135,27 +138,33 @@ public enum EvidencePack {
 
     /// Every evidence file the client-audience items cite, with who cites it.
     static func citations(_ context: ReportContext) -> [Citation] {
-        var byFile: [String: Citation] = [:]
+        // Sources and controls are gathered as sets and sorted once at the end (an evidence file
+        // may be cited by thousands of findings).
+        var byFile: [String: (sources: Set<String>, controls: Set<Dossier.ControlReference>, collectedAt: Timestamp?)] = [:]
         func add(_ file: String, source: String, controls: [Dossier.ControlReference], at: Timestamp?) {
-            var citation = byFile[file] ?? Citation(file: file, sources: [], controls: [], collectedAt: nil)
-            citation.sources.append(source)
-            citation.controls = Array(Set(citation.controls + controls)).sorted()
-            if let at, citation.collectedAt.map({ at < $0 }) ?? true { citation.collectedAt = at }
-            byFile[file] = citation
+            byFile[file, default: ([], [], nil)].sources.insert(source)
+            byFile[file]!.controls.formUnion(controls)
+            if let at, byFile[file]!.collectedAt.map({ at < $0 }) ?? true { byFile[file]!.collectedAt = at }
         }
         let zone = timeZoneOffset(context)
+        // The start of each detection day, parsed once per day rather than once per finding.
+        var dayStarts: [Day: Timestamp?] = [:]
+        func start(of day: Day) -> Timestamp? {
+            if let known = dayStarts[day] { return known }
+            let parsed = try? Timestamp.parse(isoDate(day, offset: zone)).get()
+            dayStarts[day] = parsed
+            return parsed
+        }
         for finding in context.findings {
-            let at = finding.detected.flatMap { try? Timestamp.parse(isoDate($0, offset: zone)).get() }
+            let at = finding.detected.flatMap(start(of:))
             for reference in finding.evidence { add(reference.file, source: finding.id, controls: finding.controls, at: at) }
         }
         for incident in context.incidents {
             let at = incident.timeline.first?.at
             for reference in incident.evidence { add(reference.file, source: incident.id, controls: incident.controls, at: at) }
         }
-        return byFile.values.map { citation in
-            var sorted = citation
-            sorted.sources = Array(Set(citation.sources)).sorted()
-            return sorted
+        return byFile.map { file, cited in
+            Citation(file: file, sources: cited.sources.sorted(), controls: cited.controls.sorted(), collectedAt: cited.collectedAt)
         }.sorted { $0.file < $1.file }
     }
 
@@ -458,8 +467,8 @@ public enum EvidencePack {
 
     // MARK: Helpers
 
-    static func manifestEntry(path: String, data: Data, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
-        ManifestEntry(path: path, sha256: Digest.sha256(data), size: data.count, mediaType: mediaType(path),
+    static func manifestEntry(path: String, data: Data, sha256: String? = nil, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
+        ManifestEntry(path: path, sha256: sha256 ?? Digest.sha256(data), size: data.count, mediaType: mediaType(path),
                       source: source, collectedAt: collectedAt, controls: controls)
     }
 

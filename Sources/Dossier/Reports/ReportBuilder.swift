@@ -6,10 +6,13 @@ import Markdown
 public struct OutputFile: Sendable {
     public var path: String
     public var data: Data
+    /// The SHA-256 of `data` (hex) when it is known already, so that it is not computed again.
+    public var sha256: String?
 
-    public init(path: String, data: Data) {
+    public init(path: String, data: Data, sha256: String? = nil) {
         self.path = path
         self.data = data
+        self.sha256 = sha256
     }
 }
 
