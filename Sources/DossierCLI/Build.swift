@@ -48,10 +48,12 @@ struct Build: ParsableCommand {
     var clean = false
 
     func run() throws {
-        let options = BuildPipeline.Options(
+        var options = BuildPipeline.Options(
             workspace: URL(fileURLWithPath: workspace), output: URL(fileURLWithPath: output), pdf: pdf,
             reports: ReportOptions(audience: audience, templates: templates.map { URL(fileURLWithPath: $0) }),
             signingKey: signKey.map { URL(fileURLWithPath: $0) }, signerIdentity: signerIdentity, clean: clean)
+        // The command exits right after the build: its data is left to the end of the process.
+        options.keepsDataUntilExit = true
         let outcome = BuildPipeline.run(options) { print($0) }
         for diagnostic in outcome.diagnostics {
             Terminal.printError(diagnostic.formatted(relativeTo: diagnostic.file.hasPrefix("/") || diagnostic.file.hasPrefix("(") ? "" : (workspace == "." ? "" : workspace)))

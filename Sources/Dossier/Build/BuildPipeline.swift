@@ -14,6 +14,10 @@ public enum BuildPipeline {
         public var signerIdentity: String?
         /// Ignore the build cache of the previous build and render everything.
         public var clean: Bool
+        /// Leave the build's data (items, the cache's memo, the rendered files) to the end of the
+        /// process instead of freeing it when `run` returns: for a command that exits right after,
+        /// which then skips 0.1–0.15 s of freeing on 11,000 documents (`ProcessLifetime`).
+        public var keepsDataUntilExit = false
 
         public init(workspace: URL, output: URL, pdf: Bool = false, reports: ReportOptions = ReportOptions(),
                     signingKey: URL? = nil, signerIdentity: String? = nil, clean: Bool = false) {
@@ -119,6 +123,7 @@ public enum BuildPipeline {
             outcome.timings = timings.laps
             outcome.changed = 0
             outcome.seconds = (ContinuousClock.now - started).seconds
+            if options.keepsDataUntilExit { ProcessLifetime.keep([loaded, parsedItems, prefetch as Any, context, cache]) }
             return outcome
         }
         let folder: OutputFolder
@@ -264,6 +269,9 @@ public enum BuildPipeline {
         outcome.timings = timings.laps
         if folder.isIncremental { outcome.changed = folder.changedCount }
         outcome.seconds = (ContinuousClock.now - started).seconds
+        if options.keepsDataUntilExit {
+            ProcessLifetime.keep([loaded, parsedItems, prefetch as Any, previous as Any, context, cache, folder, knowledgeBase, reports, generatedEvidence])
+        }
         return outcome
     }
 }
@@ -309,4 +317,16 @@ struct PhaseTimer {
 extension Duration {
     /// The duration in seconds.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Values kept until the process ends: a command that exits after its work need not free what the
+/// work built (the operating system takes the memory back at once), as compilers skip freeing
+/// their trees at exit.
+enum ProcessLifetime {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ values: [Any]) {
+        lock.withLock { kept += values }
+    }
 }
