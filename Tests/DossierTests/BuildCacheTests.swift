@@ -36,8 +36,18 @@ struct BuildCacheTests {
         cache.memoize("k2", [])
         let path = folder.appendingPathComponent("memo").path
         try cache.writeMemo(to: path)
-        let decoded = BuildCache.decodeMemo(try Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(decoded == ["k1": ["한글 값", "", "second\u{1E}with marks"], "k2": []])
-        #expect(BuildCache.decodeMemo(Data([1, 2, 3])).isEmpty)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let decoded = BuildCache.MemoTable(bytes)
+        #expect(decoded.count == 2)
+        #expect(decoded.values(for: "k1") == ["한글 값", "", "second\u{1E}with marks"])
+        #expect(decoded.values(for: "k2") == [])
+        #expect(decoded.values(for: "k3") == nil)
+        #expect(BuildCache.MemoTable(Data([1, 2, 3])).count == 0)
+        // A file cut short keeps the entries before the cut, and none is read past its end.
+        for cut in [1, 7, bytes.count / 2, bytes.count - 1] {
+            let table = BuildCache.MemoTable(bytes.prefix(cut))
+            #expect(table.count <= 1)
+            for key in ["k1", "k2"] { _ = table.values(for: key) }
+        }
     }
 }

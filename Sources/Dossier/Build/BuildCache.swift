@@ -113,7 +113,7 @@ public final class BuildCache: @unchecked Sendable {
     /// that finds itself up to date never waits for.
     final class Prefetch: @unchecked Sendable {
         private var previous: Previous?
-        private var memo: [String: [String]]?
+        private var memo: MemoTable?
         private let stateRead = DispatchSemaphore(value: 0)
         private let memoRead = DispatchSemaphore(value: 0)
 
@@ -123,7 +123,7 @@ public final class BuildCache: @unchecked Sendable {
                 previous = read
                 stateRead.signal()
                 if read.state != nil {
-                    memo = (try? Data(contentsOf: output.appendingPathComponent(BuildCache.memoFile))).map(BuildCache.decodeMemo)
+                    memo = (try? Data(contentsOf: output.appendingPathComponent(BuildCache.memoFile))).map(MemoTable.init)
                 }
                 memoRead.signal()
             }
@@ -136,10 +136,10 @@ public final class BuildCache: @unchecked Sendable {
             return previous!
         }
 
-        func memoTable() -> [String: [String]] {
+        func memoTable() -> MemoTable {
             memoRead.wait()
             memoRead.signal()
-            return memo ?? [:]
+            return memo ?? MemoTable(Data())
         }
     }
 
@@ -181,24 +181,25 @@ public final class BuildCache: @unchecked Sendable {
     var parsedItems: ParsedItemCache?
     private var memoURL: URL?
     private var prefetch: Prefetch?
-    private var memoIn: [String: [String]]?
+    private var memoIn: MemoTable?
     private var memoOut: [String: [String]] = [:]
 
     /// The value stored under `key` by the previous build, if any. (The previous memo is read on
-    /// first use.)
+    /// first use; a value's strings are made when it is looked up, outside the lock.)
     func memo(_ key: String) -> [String]? {
-        lock.withLock {
+        let table = lock.withLock {
             if memoIn == nil {
                 if let prefetch, memoURL != nil {
                     memoIn = prefetch.memoTable()
                 } else {
-                    memoIn = memoURL.flatMap { try? Data(contentsOf: $0) }.map(Self.decodeMemo) ?? [:]
+                    memoIn = MemoTable(memoURL.flatMap { try? Data(contentsOf: $0) } ?? Data())
                 }
             }
-            guard let value = memoIn?[key] else { return nil }
-            memoOut[key] = value
-            return value
+            return memoIn!
         }
+        guard let value = table.values(for: key) else { return nil }
+        lock.withLock { memoOut[key] = value }
+        return value
     }
 
     func memoize(_ key: String, _ value: [String]) {
@@ -223,21 +224,41 @@ public final class BuildCache: @unchecked Sendable {
         try writer.drain { try OutputFolder.writeAll($0, to: descriptor) }
     }
 
-    static func decodeMemo(_ data: Data) -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        data.withUnsafeBytes { buffer in
-            var reader = LengthPrefixedReader(buffer)
-            while !reader.isAtEnd {
-                guard let key = reader.text(), let count = reader.number(), count < 1 << 20 else { return }
-                var values: [String] = []
-                for _ in 0..<count {
-                    guard let value = reader.text() else { return }
-                    values.append(value)
+    /// The previous build's memo as read from its file: an index of where each key's values are,
+    /// whose strings are made only when looked up (a rebuild uses most of the 90 MB, but from the
+    /// threads that need them, not all on the thread that reads the file). A damaged file ends the
+    /// table where the damage starts.
+    final class MemoTable: @unchecked Sendable {
+        private let bytes: Data
+        /// Offset of each key's value count.
+        private let index: [String: Int]
+
+        init(_ data: Data) {
+            bytes = data
+            var index: [String: Int] = [:]
+            data.withUnsafeBytes { buffer in
+                var reader = LengthPrefixedReader(buffer)
+                while !reader.isAtEnd {
+                    guard let key = reader.text() else { return }
+                    let offset = reader.offset
+                    guard let count = reader.number(), count < 1 << 20 else { return }
+                    for _ in 0..<count where reader.field() == nil { return }
+                    index[key] = offset
                 }
-                result[key] = values
+            }
+            self.index = index
+        }
+
+        var count: Int { index.count }
+
+        func values(for key: String) -> [String]? {
+            guard let offset = index[key] else { return nil }
+            return bytes.withUnsafeBytes { buffer in
+                var reader = LengthPrefixedReader(buffer, from: offset)
+                let count = reader.number()!
+                return (0..<count).map { _ in reader.text()! }
             }
         }
-        return result
     }
 
     /// Whether this build reuses a previous one.

@@ -28,7 +28,8 @@ struct LengthPrefixedWriter {
 /// Reads what `LengthPrefixedWriter` wrote; nil from any read that would pass the end.
 struct LengthPrefixedReader {
     private let buffer: UnsafeRawBufferPointer
-    private var offset: Int
+    /// Where the next read starts.
+    private(set) var offset: Int
 
     init(_ buffer: UnsafeRawBufferPointer, from offset: Int = 0) {
         self.buffer = buffer
