@@ -169,7 +169,9 @@ public enum IndexWriter {
             let slice = documents[start..<min(documents.count, start + docShardSize)]
             let body = slice.map { document -> String in
                 var text = document.summary.isEmpty ? document.body : document.summary + "\n" + document.body
-                if text.count > SearchIndexFormat.snippetTextLength { text = String(text.prefix(SearchIndexFormat.snippetTextLength)) }
+                // The first characters only, without counting the characters of the whole text.
+                let snippet = text.prefix(SearchIndexFormat.snippetTextLength)
+                if snippet.endIndex != text.endIndex { text = String(snippet) }
                 return "{\"id\":\(ScriptJSON.string(document.id)),\"kind\":\(ScriptJSON.string(document.kind)),"
                     + "\"title\":\(ScriptJSON.string(document.title)),\"url\":\(ScriptJSON.string(document.url)),"
                     + "\"summary\":\(ScriptJSON.string(document.summary)),\"systems\":\(ScriptJSON.strings(document.systems)),"

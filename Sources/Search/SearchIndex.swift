@@ -138,30 +138,44 @@ public enum ScriptJSON {
     }
 
     /// A JSON string literal safe inside a script: `<`, `>`, `&`, U+2028 and U+2029 escaped too.
+    /// Written on UTF-8 bytes, runs of plain bytes copied at once (the search index quotes the text
+    /// of every item).
     public static func string(_ text: String) -> String {
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "<": result += "\\u003c"
-            case ">": result += "\\u003e"
-            case "&": result += "\\u0026"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 16)
+            output.append(UInt8(ascii: "\""))
+            var start = 0
+            var index = 0
+            func escape(_ replacement: String, skipping length: Int) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                output.append(contentsOf: replacement.utf8)
+                index += length
+                start = index
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""): escape("\\\"", skipping: 1)
+                case UInt8(ascii: "\\"): escape("\\\\", skipping: 1)
+                case UInt8(ascii: "\n"): escape("\\n", skipping: 1)
+                case UInt8(ascii: "\r"): escape("\\r", skipping: 1)
+                case UInt8(ascii: "\t"): escape("\\t", skipping: 1)
+                case UInt8(ascii: "<"): escape("\\u003c", skipping: 1)
+                case UInt8(ascii: ">"): escape("\\u003e", skipping: 1)
+                case UInt8(ascii: "&"): escape("\\u0026", skipping: 1)
+                case 0..<0x20: escape("\\u00" + String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16), skipping: 1)
+                // U+2028 and U+2029: E2 80 A8 and E2 80 A9.
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    escape(bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029", skipping: 3)
+                default: index += 1
                 }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+            output.append(UInt8(ascii: "\""))
+            return String(decoding: output, as: UTF8.self)
         }
-        return result + "\""
     }
 
     static func strings(_ values: [String]) -> String {

@@ -258,3 +258,20 @@ struct IndexFolder {
         #expect(!Tokenizer.isNormalizationStable("…") && !Tokenizer.isNormalizationStable("\u{11A8}"))
     }
 }
+
+/// Strings in the index are JSON literals that are also safe inside a `<script>`.
+@Suite struct ScriptJSONTests {
+    @Test func stringsEscapeWhatScriptsAndJSONNeed() throws {
+        #expect(ScriptJSON.string("a\"b\\c\nd\re\tf</script>&\u{2028}\u{2029}\u{1}\u{1F}") ==
+                "\"a\\\"b\\\\c\\nd\\re\\tf\\u003c/script\\u003e\\u0026\\u2028\\u2029\\u0001\\u001f\"")
+        #expect(ScriptJSON.string("") == "\"\"")
+        #expect(ScriptJSON.string("커넥션 풀 é 😀 \u{2027}\u{202A}\u{E2}") == "\"커넥션 풀 é 😀 \u{2027}\u{202A}\u{E2}\"")
+        let hostile = ["", "x", "\u{2028}", "끝\u{2029}", "\u{0}\u{7F}<>&", "a\u{E2}\u{80}", String(repeating: "한<\"", count: 300)]
+        for text in hostile {
+            let literal = ScriptJSON.string(text)
+            let parsed = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String
+            #expect(parsed == text, "\(text.debugDescription)")
+            #expect(!literal.unicodeScalars.contains { "<>&\u{2028}\u{2029}".unicodeScalars.contains($0) || $0.value < 0x20 })
+        }
+    }
+}
