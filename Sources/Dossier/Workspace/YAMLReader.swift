@@ -24,8 +24,10 @@ final class DecodingContext {
     func compose(_ yaml: String) -> Node? {
         do {
             // The basic resolver: no regular expression runs for every scalar while parsing (Yams hashes
-            // every mapping key to find duplicates); tags are resolved on demand by `tagName`.
-            return try Yams.compose(yaml: yaml, Resolver.basic)
+            // every mapping key to find duplicates); tags are resolved on demand by `tagName`. The
+            // encoding is given: Yams's default reads the whole process environment on every parse
+            // (a dictionary of every variable, for one of them), 0.19 s over 11,000 item files.
+            return try Yams.compose(yaml: yaml, Resolver.basic, .default, .utf8)
         } catch let error as YamlError {
             switch error {
             case .scanner(let context, let problem, let mark, _),
