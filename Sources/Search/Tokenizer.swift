@@ -66,7 +66,22 @@ public enum Tokenizer {
 
     /// Splits normalised text into pieces and identifiers.
     public static func analyze(_ text: String) -> Analysis {
-        let scalars = Array(normalize(text).unicodeScalars)
+        let normalized = normalize(text)
+        let scalars = Array(normalized.unicodeScalars)
+        // The UTF-8 offset of each scalar (and of the end): a piece is cut from the bytes, which is
+        // a copy, where building it scalar by scalar went through a generic append.
+        let bytes = Array(normalized.utf8)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var offset = 0
+        for scalar in scalars {
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        func slice(_ range: Range<Int>) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[range.lowerBound]..<offsets[range.upperBound]]), as: UTF8.self) }
+        }
         var pieces: [Piece] = []
         var identifiers: [String] = []
         var index = 0
@@ -89,7 +104,7 @@ public enum Tokenizer {
             case .word, .hangul:
                 var end = index
                 while end < scalars.count, Self.kind(scalars[end]) == kind { end += 1 }
-                var piece = String(String.UnicodeScalarView(scalars[index..<end]))
+                var piece = slice(index..<end)
                 if kind == .word {
                     if previousEndedWithWordBeforeJoiner, var current = chain {
                         current.text += String(scalars[index - 1]) + piece
@@ -147,9 +162,16 @@ public enum Tokenizer {
 
     /// `디스크가` → `디스`, `스크`, `크가`; one syllable stays itself.
     public static func bigrams(_ hangul: String) -> [String] {
-        let scalars = Array(hangul.unicodeScalars)
-        guard scalars.count >= 2 else { return [hangul] }
-        return (0..<(scalars.count - 1)).map { String(String.UnicodeScalarView(scalars[$0...($0 + 1)])) }
+        var hangul = hangul
+        return hangul.withUTF8 { bytes in
+            // Each scalar's UTF-8 offset: a bigram is the bytes of two scalars.
+            var offsets: [Int] = []
+            offsets.reserveCapacity(bytes.count / 3 + 1)
+            for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 { offsets.append(index) }
+            offsets.append(bytes.count)
+            guard offsets.count >= 3 else { return [String(decoding: bytes, as: UTF8.self)] }
+            return (0..<(offsets.count - 2)).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[offsets[$0]..<offsets[$0 + 2]]), as: UTF8.self) }
+        }
     }
 
     /// Hangul pieces of two or more syllables (indexed as `~word` for the adjacency bonus).
