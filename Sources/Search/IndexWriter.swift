@@ -20,7 +20,9 @@ public enum IndexWriter {
         public var length: Int
 
         public init(tf: [String: Int], length: Int) {
-            let sorted = tf.sorted { $0.key < $1.key }
+            // Code-point order, compared on bytes (terms are normalised, so this is also `<`'s order,
+            // which checks normalisation as it compares non-ASCII text).
+            let sorted = tf.sorted { SearchIndexFormat.precedes($0.key, $1.key) }
             self.terms = sorted.map(\.key)
             self.counts = sorted.map(\.value)
             self.length = length

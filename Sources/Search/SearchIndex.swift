@@ -49,7 +49,18 @@ public enum SearchIndexFormat {
     /// Code point order (SPEC.md §3): the order of the UTF-8 bytes, not Swift's `<` on `String`
     /// (which compares canonically equivalent forms as equal).
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        // Native strings compare with memcmp (UTF-8 byte order is code-point order); others byte by byte.
+        let fast = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let common = min(left.count, right.count)
+                if common > 0, let l = left.baseAddress, let r = right.baseAddress {
+                    let order = memcmp(l, r, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Whether `term` starts with `prefix`, code point by code point (not `hasPrefix`, which compares characters).

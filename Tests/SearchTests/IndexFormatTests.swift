@@ -223,6 +223,19 @@ struct IndexFolder {
         #expect(IndexWriter.DocumentTerms(encoded: "3\u{1E}a") == nil)
     }
 
+    /// Terms are kept in code-point order, compared on bytes; for normalised terms that is also
+    /// the order of Swift's `<`.
+    @Test func termsAreInCodePointOrder() {
+        let text = "가나 z Z 10 9 ~한글 é e\u{301} ä 日本 😀 ab a-b a_b 디스크 ﬁ ＡＢ"
+        let terms = Tokenizer.tokenize(text) + Tokenizer.hangulWords(text).map { "~" + $0 }
+        let tf = Dictionary(terms.map { ($0, 1) }, uniquingKeysWith: +)
+        let ordered = IndexWriter.DocumentTerms(tf: tf, length: 0).terms
+        #expect(ordered == tf.keys.sorted())
+        #expect(ordered == tf.keys.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) })
+        #expect(SearchIndexFormat.precedes("a", "ab") && !SearchIndexFormat.precedes("ab", "a") && !SearchIndexFormat.precedes("a", "a"))
+        #expect(SearchIndexFormat.precedes("", "a") && SearchIndexFormat.precedes("z", "가") && SearchIndexFormat.precedes("가", "😀"))
+    }
+
     @Test func knownTermsGiveTheSameIndex() {
         let documents = (0..<30).map { index in
             SearchDocument(id: "F-\(index)", kind: "finding", title: "문서 \(index) 디스크", url: "items/F-\(index).html", summary: "",
