@@ -194,6 +194,8 @@ public final class BuildCache: @unchecked Sendable {
                 } else {
                     memoIn = MemoTable(memoURL.flatMap { try? Data(contentsOf: $0) } ?? Data())
                 }
+                // This build keeps about as many entries as the last one.
+                memoOut.reserveCapacity(max(memoOut.count, memoIn!.count))
             }
             return memoIn!
         }
@@ -236,6 +238,8 @@ public final class BuildCache: @unchecked Sendable {
         init(_ data: Data) {
             bytes = data
             var index: [String: Int] = [:]
+            // About 2 KB an entry in a large build's memo: spares growing the table as it fills.
+            index.reserveCapacity(data.count / 2048)
             data.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer)
                 while !reader.isAtEnd {
