@@ -138,24 +138,26 @@ public enum BuildPipeline {
         // thread of their own while the knowledge base is built here, so that the serial parts of
         // each (the health check's Markdown, the search index) overlap.
         let reportBranch = ReportBranch()
+        // The pack's OSCAL and coverage files need the context only: made by whichever thread is
+        // done first (in a rebuild the knowledge base is, while the health check is still assembled).
+        let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
+            options.reports.audience == .client ? Result { try EvidencePack.generatedFiles(context, cache: cache) } : .success([])
+        }
         let reportThread = Thread {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
             let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings)
-            // The pack's OSCAL and coverage files need the context only: made here too.
-            var generated: Result<[OutputFile], any Error> = .success([])
-            if options.reports.audience == .client {
-                generated = Result { try EvidencePack.generatedFiles(context, cache: cache) }
-                branchTimings.lap("evidence OSCAL, coverage")
-            }
-            reportBranch.finish(result, branchLog, branchTimings, generated)
+            if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
+            reportBranch.finish(result, branchLog, branchTimings)
         }
         reportThread.stackSize = 16 << 20
         reportThread.start()
         // Item pages go to the output folder as soon as each is rendered.
         let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { try folder.write([$0], under: "kb/") },
                                                        log: &log, timings: &timings)
-        let (builtReports, reportLog, reportTimings, generatedEvidence) = reportBranch.wait()
+        if evidenceFiles.runIfUnclaimed() { timings.lap("evidence OSCAL, coverage") }
+        let (builtReports, reportLog, reportTimings) = reportBranch.wait()
+        let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")
         timings.merge(reportTimings, prefix: "‖ ")
@@ -282,12 +284,12 @@ extension Diagnostic {
 
 /// The report build's result, handed from its thread to the pipeline.
 final class ReportBranch: @unchecked Sendable {
-    typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer, Result<[OutputFile], any Error>)
-    private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer(), .success([]))
+    typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer)
+    private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer())
     private let done = DispatchSemaphore(value: 0)
 
-    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer, _ generated: Result<[OutputFile], any Error>) {
-        result = (reports, log, timings, generated)
+    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer) {
+        result = (reports, log, timings)
         done.signal()
     }
 
@@ -328,5 +330,36 @@ enum ProcessLifetime {
 
     static func keep(_ values: [Any]) {
         lock.withLock { kept += values }
+    }
+}
+
+/// Work that either of two threads may do: the first to ask runs it, and `value` waits for it.
+final class SharedTask<Value>: @unchecked Sendable {
+    private let work: () -> Value
+    private let lock = NSLock()
+    private var claimed = false
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping () -> Value) { self.work = work }
+
+    /// Runs the work if no thread has yet; true if this call ran it.
+    func runIfUnclaimed() -> Bool {
+        guard lock.withLock({ () -> Bool in
+            if claimed { return false }
+            claimed = true
+            return true
+        }) else { return false }
+        let value = work()
+        lock.withLock { result = value }
+        done.signal()
+        return true
+    }
+
+    /// The work's result, once a thread has run it.
+    func value() -> Value {
+        done.wait()
+        done.signal()
+        return lock.withLock { result! }
     }
 }
