@@ -27,6 +27,15 @@ struct BuildCacheTests {
         #expect(BuildCache.decode(Data()) == nil)
     }
 
+    /// A key is the SHA-256 of each part's length, a colon and its bytes: parts cannot run into each other.
+    @Test func keysFrameTheirParts() {
+        #expect(BuildCache.key(["ab", "c"]) == Digest.sha256(Data("2:ab1:c".utf8)))
+        #expect(BuildCache.key(["한글", "", String(repeating: "x", count: 1234)]) ==
+                Digest.sha256(Data(("6:한글0:1234:" + String(repeating: "x", count: 1234)).utf8)))
+        #expect(BuildCache.key(["ab", "c"]) != BuildCache.key(["a", "bc"]))
+        #expect(BuildCache.key([]) == Digest.sha256(Data()))
+    }
+
     @Test func memoRoundTrips() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

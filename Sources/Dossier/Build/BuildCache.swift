@@ -378,10 +378,22 @@ public final class BuildCache: @unchecked Sendable {
     /// A key over several parts; each part is length-prefixed, so no two lists of parts collide.
     static func key(_ parts: [String]) -> String {
         var hasher = SHA256()
-        for part in parts {
-            let bytes = Data(part.utf8)
-            hasher.update(data: Data("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
+        for var part in parts {
+            // The length in decimal and a colon, then the bytes: hashed from the string's own
+            // storage (a build makes some 60,000 keys, over 50 MB of text).
+            part.withUTF8 { bytes in
+                var prefix: [UInt8] = []
+                prefix.reserveCapacity(12)
+                var length = bytes.count
+                repeat {
+                    prefix.append(UInt8(ascii: "0") + UInt8(length % 10))
+                    length /= 10
+                } while length > 0
+                prefix.reverse()
+                prefix.append(UInt8(ascii: ":"))
+                prefix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            }
         }
         return Digest.hex(hasher.finalize())
     }
