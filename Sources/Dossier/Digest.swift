@@ -9,6 +9,12 @@ enum Digest {
         hex(SHA256.hash(data: data))
     }
 
+    /// The SHA-256 of `text`'s UTF-8, hashed from the string's own storage.
+    static func sha256(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { hex(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+    }
+
     static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []

@@ -34,6 +34,7 @@ struct BuildCacheTests {
                 Digest.sha256(Data(("6:한글0:1234:" + String(repeating: "x", count: 1234)).utf8)))
         #expect(BuildCache.key(["ab", "c"]) != BuildCache.key(["a", "bc"]))
         #expect(BuildCache.key([]) == Digest.sha256(Data()))
+        #expect(Digest.sha256("한글 text\n") == Digest.sha256(Data("한글 text\n".utf8)))
     }
 
     @Test func memoRoundTrips() throws {

@@ -203,7 +203,7 @@ public enum WorkspaceLoader {
         var log = DiagnosticLog()
         guard let source = SourceFile.read(file.url, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
-        let digest = Digest.sha256(Data(source.text.utf8))
+        let digest = Digest.sha256(source.text)
         // An unchanged file's item from an earlier build, unless an evidence file it cites has
         // since gone wrong (parsing it again reports that).
         if let cache, let parsed = cache.lookup(file.path, digest: digest, usable: { parsed in
