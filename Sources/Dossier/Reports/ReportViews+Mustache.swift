@@ -116,9 +116,9 @@ extension FindingSectionView: MustacheView {
 /// not the other findings or the report's totals, so that a section depends on its finding alone
 /// and the build cache can keep it.
 struct FindingSectionContext: MustacheParent {
-    var finding: FindingSectionView
-    var category: CategorySection
-    var report: HealthCheckView
+    let finding: FindingSectionView
+    let category: CategorySection
+    let report: HealthCheckView
 
     func child(named name: String) -> Any? {
         if let value = finding.child(named: name) { return value }

@@ -102,8 +102,11 @@ public struct TemplateLibrary: Sendable {
         return (try? String(contentsOf: BuiltinResources.directory.appendingPathComponent("kb/" + name), encoding: .utf8)) ?? ""
     }
 
-    public func render(_ view: Any, template name: String) -> String? {
-        library.render(view, withTemplate: name)
+    /// Renders `view` with the template `name`. The view goes in a class (`RootView`): swift-mustache
+    /// casts the object it looks names up in for each name, and a cast of a struct held as `Any`
+    /// copies the whole struct (every array and string of a report's view) each time.
+    func render<View: MustacheParent>(_ view: View, template name: String) -> String? {
+        library.render(RootView(view), withTemplate: name)
     }
 
     private static func describe(_ error: Error) -> String {
@@ -130,6 +133,13 @@ extension MustacheView {
         guard let field = Self.fields[name] else { return nil }
         return field(self)
     }
+}
+
+/// A view passed by reference: see `TemplateLibrary.render`.
+final class RootView<View: MustacheParent>: MustacheParent {
+    let view: View
+    init(_ view: View) { self.view = view }
+    func child(named name: String) -> Any? { view.child(named: name) }
 }
 
 /// Strings have no fields: answering so spares swift-mustache a reflection of every string that a
