@@ -73,6 +73,27 @@ import Testing
         #expect(try Data(contentsOf: extracted.appendingPathComponent("pack/evidence/로그.txt")) == Self.files("")[1].data)
         #expect(try Data(contentsOf: extracted.appendingPathComponent("pack/reports/empty.txt")).isEmpty)
     }
+
+    /// Entries deflated ahead are used only for the same bytes, and give the zip it would have had.
+    @Test func entriesDeflatedAheadGiveTheSameBytes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plain = folder.appendingPathComponent("a.zip"), early = folder.appendingPathComponent("b.zip")
+        let files = Self.files("")
+        try PackArchive.write(files, root: "pack", to: plain)
+        let unchangedLog = Digest.sha256(files[1].data)
+        let ahead = DeflateAhead(previousDigest: { $0 == "evidence/로그.txt" ? unchangedLog : nil })
+        ahead.start("README.md", files[0].data)
+        ahead.start("evidence/로그.txt", files[1].data)
+        ahead.start("reports/tiny.html", Data("other bytes".utf8))
+        #expect(ahead.entry("README.md", for: files[0].data) != nil)
+        #expect(ahead.entry("README.md", for: Data("different".utf8)) == nil, "other bytes: deflated again")
+        #expect(ahead.entry("evidence/로그.txt", for: files[1].data) == nil, "the last build's bytes: left to the last zip")
+        #expect(ahead.entry("reports/empty.txt", for: Data()) == nil)
+        try PackArchive.write(files, root: "pack", to: early, ahead: ahead)
+        #expect(try Data(contentsOf: early) == Data(contentsOf: plain))
+    }
 }
 
 /// `PrettyJSON` must write what Foundation's `JSONEncoder` writes with the options OSCAL used.

@@ -140,13 +140,24 @@ public enum BuildPipeline {
         let reportBranch = ReportBranch()
         // The pack's OSCAL and coverage files need the context only: made by whichever thread is
         // done first (in a rebuild the knowledge base is, while the health check is still assembled).
+        // The pack's largest files are deflated for its zip as soon as they are made.
+        let isPacked = options.reports.audience == .client
+        let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord("evidence/" + $0)?.sha256 })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
-            options.reports.audience == .client ? Result { try EvidencePack.generatedFiles(context, cache: cache) } : .success([])
+            guard isPacked else { return .success([]) }
+            let files = Result { try EvidencePack.generatedFiles(context, cache: cache) }
+            for file in (try? files.get()) ?? [] where file.data.count >= DeflateAhead.minimumSize { deflateAhead.start(file.path, file.data) }
+            return files
         }
         let reportThread = Thread {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
-            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings)
+            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report in
+                let html = Data(report.html.utf8)
+                if isPacked, html.count >= DeflateAhead.minimumSize {
+                    deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html)
+                }
+            }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             reportBranch.finish(result, branchLog, branchTimings)
         }
@@ -243,7 +254,7 @@ public enum BuildPipeline {
                 } : nil
                 try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
                                       previous: trustedZip,
-                                      unchanged: { folder.isUnchanged("evidence/" + $0) })
+                                      unchanged: { folder.isUnchanged("evidence/" + $0) }, ahead: deflateAhead)
                 try folder.adopt(zipName)
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {

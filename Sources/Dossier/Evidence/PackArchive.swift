@@ -24,8 +24,9 @@ public enum PackArchive {
     ///
     /// With `previous` (the bytes of the last build's zip) an entry whose file `unchanged` says is
     /// the same is copied from it still compressed — the bytes deflate would give again.
+    /// With `ahead`, an entry deflated ahead from the same bytes is taken as it is.
     public static func write(_ files: [OutputFile], root: String, to url: URL, previous: Data? = nil,
-                             unchanged: (String) -> Bool = { _ in false }) throws(Failure) {
+                             unchanged: (String) -> Bool = { _ in false }, ahead: DeflateAhead? = nil) throws(Failure) {
         let sorted = files.sorted { $0.path < $1.path }
         var entries: [ZipEntry] = []
         var folders: Set<String> = []
@@ -57,7 +58,7 @@ public enum PackArchive {
                 compressed[index] = old
                 return
             }
-            compressed[index] = CompressedEntry.make(file.data)
+            compressed[index] = ahead?.entry(file.path, for: file.data) ?? CompressedEntry.make(file.data)
         }
 
         var output = Data()
@@ -169,6 +170,53 @@ public enum PackArchive {
         } catch {
             throw Failure(description: "cannot extract \(url.lastPathComponent): \(error)")
         }
+    }
+}
+
+/// Large files of the pack deflated while the build does other work (the health check as soon as
+/// it is rendered, the OSCAL documents as soon as they are made), so that the zip, written last,
+/// has less left to compress. A file the last build wrote with the same bytes is left alone: its
+/// entry is copied from the last zip.
+public final class DeflateAhead: @unchecked Sendable {
+    private struct Job {
+        var data: Data
+        var done = DispatchSemaphore(value: 0)
+        var entry: CompressedEntry?
+    }
+    private let lock = NSLock()
+    private var jobs: [String: Job] = [:]
+    private let previousDigest: @Sendable (String) -> String?
+
+    /// Files smaller than this are deflated with the rest when the zip is written.
+    static let minimumSize = 1 << 20
+
+    /// `previousDigest` gives the SHA-256 the last build recorded for a pack path, if any.
+    init(previousDigest: @escaping @Sendable (String) -> String?) {
+        self.previousDigest = previousDigest
+    }
+
+    /// Starts deflating `data`, the file at `path` in the pack.
+    func start(_ path: String, _ data: Data) {
+        let done = lock.withLock { () -> DispatchSemaphore? in
+            guard jobs[path] == nil else { return nil }
+            let job = Job(data: data)
+            jobs[path] = job
+            return job.done
+        }
+        guard let done else { return }
+        DispatchQueue.global(qos: .utility).async { [self] in
+            let entry = previousDigest(path) == Digest.sha256(data) ? nil : CompressedEntry.make(data)
+            lock.withLock { jobs[path]?.entry = entry }
+            done.signal()
+        }
+    }
+
+    /// The entry deflated ahead for `path`, when it was made from these bytes (waiting for it).
+    func entry(_ path: String, for data: Data) -> CompressedEntry? {
+        guard let job = lock.withLock({ jobs[path] }) else { return nil }
+        job.done.wait()
+        job.done.signal()
+        return lock.withLock { jobs[path]?.entry }.flatMap { job.data == data ? $0 : nil }
     }
 }
 

@@ -91,7 +91,9 @@ public enum ReportBuilder {
         return BuildCache.key(parts)
     }
 
-    static func build(_ context: ReportContext, cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer) -> Result? {
+    /// `rendered` hears of each whole-engagement report (health check, period) as soon as it is rendered.
+    static func build(_ context: ReportContext, cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer,
+                      rendered: ((RenderedReport) -> Void)? = nil) -> Result? {
         let workspace = context.workspace
         let templates = context.templates
         var charts: [String: String] = [:]
@@ -115,6 +117,7 @@ public enum ReportBuilder {
             if let report = render(view, template: template, kind: context.format.text(kind), title: workspace.engagement.title,
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)
+                rendered?(report)
             } else {
                 missing(template)
             }
