@@ -145,8 +145,11 @@ public enum BuildPipeline {
         let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord("evidence/" + $0)?.sha256 })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
             guard isPacked else { return .success([]) }
-            let files = Result { try EvidencePack.generatedFiles(context, cache: cache) }
-            for file in (try? files.get()) ?? [] where file.data.count >= DeflateAhead.minimumSize { deflateAhead.start(file.path, file.data) }
+            // Hashed here too, while the other thread works: the manifest and the output folder use the digest.
+            let files = Result { try EvidencePack.generatedFiles(context, cache: cache).map { OutputFile(path: $0.path, data: $0.data, sha256: Digest.sha256($0.data)) } }
+            for file in (try? files.get()) ?? [] where file.data.count >= DeflateAhead.minimumSize {
+                deflateAhead.start(file.path, file.data, sha256: file.sha256)
+            }
             return files
         }
         let reportThread = Thread {

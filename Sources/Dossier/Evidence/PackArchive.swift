@@ -195,8 +195,8 @@ public final class DeflateAhead: @unchecked Sendable {
         self.previousDigest = previousDigest
     }
 
-    /// Starts deflating `data`, the file at `path` in the pack.
-    func start(_ path: String, _ data: Data) {
+    /// Starts deflating `data`, the file at `path` in the pack (`sha256`: its digest, if known).
+    func start(_ path: String, _ data: Data, sha256: String? = nil) {
         let done = lock.withLock { () -> DispatchSemaphore? in
             guard jobs[path] == nil else { return nil }
             let job = Job(data: data)
@@ -205,7 +205,8 @@ public final class DeflateAhead: @unchecked Sendable {
         }
         guard let done else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
-            let entry = previousDigest(path) == Digest.sha256(data) ? nil : CompressedEntry.make(data)
+            let previous = previousDigest(path)
+            let entry = previous != nil && previous == (sha256 ?? Digest.sha256(data)) ? nil : CompressedEntry.make(data)
             lock.withLock { jobs[path]?.entry = entry }
             done.signal()
         }
