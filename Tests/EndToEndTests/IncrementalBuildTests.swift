@@ -103,6 +103,24 @@ import Testing
         try Self.expectSameAsClean(copy, out)
     }
 
+    /// The OSCAL entries kept for each finding hold dates in the time zone of the first incident's
+    /// timeline: a rebuild after the incidents move to another zone matches a clean build.
+    @Test func oscalEntriesFollowTheIncidentsTimeZone() throws {
+        let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+        let oscal = out.appendingPathComponent("evidence/oscal/assessment-results.json")
+        #expect(try String(contentsOf: oscal, encoding: .utf8).contains("T00:00:00+09:00"))
+        for file in try FileManager.default.contentsOfDirectory(atPath: copy.path("incidents").path) where file.hasSuffix(".md") {
+            try copy.write("incidents/" + file, try copy.read("incidents/" + file).replacingOccurrences(of: "+09:00", with: "+00:00"))
+        }
+        let moved = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let text = try String(contentsOf: oscal, encoding: .utf8)
+        #expect(!text.contains("T00:00:00+09:00") && text.contains("T00:00:00Z"))
+        try Self.expectSameAsClean(copy, out)
+    }
+
     @Test func templatesAndCleanInvalidateTheCache() throws {
         let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
         defer { copy.remove() }

@@ -187,9 +187,11 @@ public enum EvidencePack {
         let reportDate = isoDate(engagement.period.to, offset: zone)
         let findings = context.findings
         let incidents = context.incidents
+        // The entries depend on the item's file and on the time zone of the report's dates, which
+        // comes from the first incident's timeline, not from the item: both are in the key.
         @Sendable func key(_ kind: String, _ itemID: String, _ file: String) -> String? {
             guard let cache, let digest = context.workspace.sourceDigests[file] else { return nil }
-            return BuildCache.key([cache.environment, kind, itemID, digest])
+            return BuildCache.key([cache.environment, kind, itemID, digest, "zone \(zone)", reportDate])
         }
         @Sendable func findingEntries(_ finding: Finding) throws -> [JSONFragment] {
             let observationUUID = uuid("observation:\(finding.id)")

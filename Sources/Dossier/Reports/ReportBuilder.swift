@@ -271,8 +271,6 @@ public enum ReportBuilder {
         return context.templates.render(view, template: "page") ?? rendered.html
     }
 
-    /// Text for a CSS string literal inside `<style>`: every character that could end the string,
-    /// the rule or the style element is written as a CSS escape.
     /// `markdown` from the line break before its first `## ` heading line (all of it if none),
     /// found on bytes: Foundation's `range(of:)` counts UTF-16 over the whole health check first.
     static func firstSection(of markdown: String) -> String {
@@ -286,6 +284,8 @@ public enum ReportBuilder {
         return markdown
     }
 
+    /// Text for a CSS string literal inside `<style>`: every character that could end the string,
+    /// the rule or the style element is written as a CSS escape.
     static func cssString(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
