@@ -178,10 +178,17 @@ public enum PackArchive {
 /// has less left to compress. A file the last build wrote with the same bytes is left alone: its
 /// entry is copied from the last zip.
 public final class DeflateAhead: @unchecked Sendable {
-    private struct Job {
-        var data: Data
-        var done = DispatchSemaphore(value: 0)
+    private enum State { case queued, running, done }
+    private final class Job: @unchecked Sendable {
+        let data: Data
+        let sha256: String?
+        var state = State.queued
+        let done = DispatchSemaphore(value: 0)
         var entry: CompressedEntry?
+        init(data: Data, sha256: String?) {
+            self.data = data
+            self.sha256 = sha256
+        }
     }
     private let lock = NSLock()
     private var jobs: [String: Job] = [:]
@@ -197,27 +204,40 @@ public final class DeflateAhead: @unchecked Sendable {
 
     /// Starts deflating `data`, the file at `path` in the pack (`sha256`: its digest, if known).
     func start(_ path: String, _ data: Data, sha256: String? = nil) {
-        let done = lock.withLock { () -> DispatchSemaphore? in
-            guard jobs[path] == nil else { return nil }
-            let job = Job(data: data)
+        let job = Job(data: data, sha256: sha256)
+        guard lock.withLock({ () -> Bool in
+            guard jobs[path] == nil else { return false }
             jobs[path] = job
-            return job.done
-        }
-        guard let done else { return }
-        DispatchQueue.global(qos: .utility).async { [self] in
-            let previous = previousDigest(path)
-            let entry = previous != nil && previous == (sha256 ?? Digest.sha256(data)) ? nil : CompressedEntry.make(data)
-            lock.withLock { jobs[path]?.entry = entry }
-            done.signal()
-        }
+            return true
+        }) else { return }
+        DispatchQueue.global(qos: .utility).async { [self] in run(job, path: path) }
     }
 
-    /// The entry deflated ahead for `path`, when it was made from these bytes (waiting for it).
+    /// Runs `job` unless another thread has taken it.
+    private func run(_ job: Job, path: String) {
+        guard lock.withLock({ () -> Bool in
+            guard job.state == .queued else { return false }
+            job.state = .running
+            return true
+        }) else { return }
+        let previous = previousDigest(path)
+        let entry = previous != nil && previous == (job.sha256 ?? Digest.sha256(job.data)) ? nil : CompressedEntry.make(job.data)
+        lock.withLock {
+            job.entry = entry
+            job.state = .done
+        }
+        job.done.signal()
+    }
+
+    /// The entry deflated ahead for `path`, when it was made from these bytes. A job still queued
+    /// is run here rather than waited for (the queue's threads may all be waiting here too); one
+    /// running is waited for.
     func entry(_ path: String, for data: Data) -> CompressedEntry? {
-        guard let job = lock.withLock({ jobs[path] }) else { return nil }
+        guard let job = lock.withLock({ jobs[path] }), job.data == data else { return nil }
+        run(job, path: path)
         job.done.wait()
         job.done.signal()
-        return lock.withLock { jobs[path]?.entry }.flatMap { job.data == data ? $0 : nil }
+        return lock.withLock { job.entry }
     }
 }
 
