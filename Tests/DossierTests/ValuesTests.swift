@@ -104,3 +104,31 @@ import Testing
         #expect(parsed.utcOffset == 9 * 3600)
     }
 }
+
+/// Severity ranks follow the order of the cases: most severe first.
+@Suite struct SeverityRankTests {
+    @Test func ranksAreTheCaseOrder() {
+        #expect(Finding.Severity.allCases.map(\.rank) == Array(0..<Finding.Severity.allCases.count))
+        #expect(Incident.Severity.allCases.map(\.rank) == Array(0..<Incident.Severity.allCases.count))
+        #expect(Finding.Severity.critical < .info && !(Finding.Severity.low < .high))
+        #expect(Incident.Severity.sev1 < .sev4)
+    }
+}
+
+/// The formatters that replace `String(format:)` write what it writes.
+@Suite struct NumberTextTests {
+    @Test func zeroPaddingMatchesPrintf() {
+        for value in [0, 1, 9, 10, 59, 99, 100, 999, 2026, 12345] {
+            for width in [2, 4] { #expect(zeroPadded(value, width) == String(format: "%0*d", width, value)) }
+        }
+        #expect(zeroPadded(-5, 2) == String(format: "%02d", -5))
+        #expect(Day(year: 2026, month: 3, day: 7)!.description == "2026-03-07")
+    }
+
+    @Test func chartNumbersMatchPrintf() {
+        let values: [Double] = [0, -0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 1.25, 2.5, -1.25, -0.04, 99.95, 123456.789, 1e20, -3.75, 0.1 + 0.2]
+        for value in values + (0..<500).map({ Double($0) * 0.37 - 40 }) {
+            #expect(Charts.format(value) == String(format: "%.1f", value), "\(value)")
+        }
+    }
+}

@@ -499,7 +499,7 @@ public enum EvidencePack {
     static func offsetText(_ offset: Int) -> String {
         guard offset != 0 else { return "Z" }
         let minutes = abs(offset) / 60
-        return String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", minutes / 60, minutes % 60)
+        return (offset < 0 ? "-" : "+") + zeroPadded(minutes / 60, 2) + ":" + zeroPadded(minutes % 60, 2)
     }
 
     static func isoDate(_ day: Day, offset: Int) -> String {
@@ -510,7 +510,8 @@ public enum EvidencePack {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: timestamp.utcOffset) ?? TimeZone(secondsFromGMT: 0)!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: timestamp.date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        return zeroPadded(c.year ?? 0, 4) + "-" + zeroPadded(c.month ?? 0, 2) + "-" + zeroPadded(c.day ?? 0, 2) + "T"
+            + zeroPadded(c.hour ?? 0, 2) + ":" + zeroPadded(c.minute ?? 0, 2) + ":" + zeroPadded(c.second ?? 0, 2)
             + offsetText(timestamp.utcOffset)
     }
 }

@@ -3,8 +3,17 @@ public struct Finding: Codable, Sendable, Hashable, Identifiable {
     public enum Severity: String, WorkspaceEnum, Comparable {
         case critical, high, medium, low, info
 
-        /// 0 for critical … 4 for info: sorts the most severe first.
-        public var rank: Int { Self.allCases.firstIndex(of: self)! }
+        /// 0 for critical … 4 for info: sorts the most severe first. (A switch: `allCases` makes a
+        /// new array at every call, and sorting 10,000 findings compares ranks 300,000 times.)
+        public var rank: Int {
+            switch self {
+            case .critical: 0
+            case .high: 1
+            case .medium: 2
+            case .low: 3
+            case .info: 4
+            }
+        }
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }

@@ -3,7 +3,15 @@ public struct Incident: Codable, Sendable, Hashable, Identifiable {
     public enum Severity: String, WorkspaceEnum, Comparable {
         case sev1, sev2, sev3, sev4
 
-        public var rank: Int { Self.allCases.firstIndex(of: self)! }
+        /// 0 for sev1 … 3 for sev4 (a switch: `allCases` makes a new array at every call).
+        public var rank: Int {
+            switch self {
+            case .sev1: 0
+            case .sev2: 1
+            case .sev3: 2
+            case .sev4: 3
+            }
+        }
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }

@@ -61,7 +61,7 @@ public struct Day: TextCodable, Sendable, Hashable, Comparable, CustomStringConv
         }
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2) }
     public var text: String { description }
     public static func fromText(_ text: String) -> Day? { Day(text) }
 
@@ -249,4 +249,12 @@ public struct EvidenceReference: Codable, Sendable, Hashable {
         self.caption = caption
         self.location = location
     }
+}
+
+/// `value` in decimal, zero-padded to `width` digits: what `String(format: "%0<width>d")` writes,
+/// without Foundation's formatter (dates and times are written for every item of a build).
+func zeroPadded(_ value: Int, _ width: Int) -> String {
+    guard value >= 0 else { return String(format: "%0*d", width, value) }
+    let digits = String(value)
+    return digits.utf8.count >= width ? digits : String(repeating: "0", count: width - digits.utf8.count) + digits
 }

@@ -117,7 +117,13 @@ public enum Charts {
         text.count > length ? String(text.prefix(length - 1)) + "…" : text
     }
 
+    /// One decimal, as `String(format: "%.1f")` writes it — through C's `vsnprintf`, the same
+    /// rounding, without Foundation's formatter (charts write a number for every bar and label).
     static func format(_ value: Double) -> String {
-        String(format: "%.1f", value)
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([value]) { vsnprintf(buffer.baseAddress!, 64, "%.1f", $0) }
+            guard written > 0, written < 64 else { return String(format: "%.1f", value) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(written)), as: UTF8.self)
+        }
     }
 }

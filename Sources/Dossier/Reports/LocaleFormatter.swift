@@ -55,7 +55,7 @@ public struct LocaleFormatter: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: timestamp.utcOffset) ?? TimeZone(secondsFromGMT: 0)!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: timestamp.date)
-        let clock = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        let clock = zeroPadded(parts.hour ?? 0, 2) + ":" + zeroPadded(parts.minute ?? 0, 2)
         guard withDate, let year = parts.year, let month = parts.month, let dayNumber = parts.day,
               let day = Day(year: year, month: month, day: dayNumber) else { return clock }
         return "\(date(day, weekday: false)) \(clock)"
@@ -65,7 +65,7 @@ public struct LocaleFormatter: Sendable {
     public static func zoneName(_ offset: Int) -> String {
         let sign = offset < 0 ? "-" : "+"
         let minutes = abs(offset) / 60
-        return String(format: "UTC%@%02d:%02d", sign, minutes / 60, minutes % 60)
+        return "UTC" + sign + zeroPadded(minutes / 60, 2) + ":" + zeroPadded(minutes % 60, 2)
     }
 
     /// `1시간 43분` / `1 h 43 min`; days when longer than a day; seconds are dropped.
