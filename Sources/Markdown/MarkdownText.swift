@@ -62,7 +62,16 @@ public enum MarkdownText {
     /// The document with any code fence or raw HTML block it leaves open closed at its end, so that
     /// placed before other content (one finding's body in a report) it cannot swallow what follows.
     public static func closingOpenBlocks(_ source: String) -> String {
-        guard source.contains("```") || source.contains("~~~") || source.contains("<") else { return source }
+        // Looked for on bytes: String.contains(String) goes through Foundation's search with a locale.
+        func hasRun(_ byte: UInt8) -> Bool {
+            var run = 0
+            for next in source.utf8 {
+                run = next == byte ? run + 1 : 0
+                if run == 3 { return true }
+            }
+            return false
+        }
+        guard source.utf8.contains(UInt8(ascii: "<")) || hasRun(UInt8(ascii: "`")) || hasRun(UInt8(ascii: "~")) else { return source }
         let sentinel = "DOSSIER-END-OF-BODY-SENTINEL"
         func isClosed(_ text: String) -> Bool {
             MarkdownRenderer.html(text + "\n\n" + sentinel + "\n", options: []).contains("<p>" + sentinel + "</p>")

@@ -61,3 +61,28 @@ struct BuildCacheTests {
         }
     }
 }
+
+/// The output folder's path helpers and the removal of a previous output tree.
+@Suite struct OutputFolderPathTests {
+    @Test func parentsOfRelativePaths() {
+        #expect(OutputFolder.parent(of: "kb/items/F-1.html") == "kb/items")
+        #expect(OutputFolder.parent(of: "index.html") == "")
+        #expect(OutputFolder.parent(of: "한글/파일.md") == "한글")
+    }
+
+    /// The tree goes, links in it are removed without following them.
+    @Test func treesAreRemovedWithoutFollowingLinks() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tree-\(UUID().uuidString)")
+        let tree = base.appendingPathComponent("old"), outside = base.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: tree.appendingPathComponent("a/b/c"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        try Data("x".utf8).write(to: tree.appendingPathComponent("a/b/c/f.txt"))
+        try Data("y".utf8).write(to: tree.appendingPathComponent("top.txt"))
+        try Data("keep".utf8).write(to: outside.appendingPathComponent("keep.txt"))
+        try FileManager.default.createSymbolicLink(at: tree.appendingPathComponent("a/link"), withDestinationURL: outside)
+        OutputFolder.removeTree(tree)
+        #expect(!FileManager.default.fileExists(atPath: tree.path))
+        #expect(FileManager.default.fileExists(atPath: outside.appendingPathComponent("keep.txt").path))
+    }
+}

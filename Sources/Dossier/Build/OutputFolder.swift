@@ -14,6 +14,8 @@ public struct OutputFolder: Sendable {
 
     public let destination: URL
     public let staging: URL
+    /// `staging`'s path with a trailing slash, to which output paths are appended.
+    private let stagingPath: String
     let cache: BuildCache?
     private let records = Records()
 
@@ -42,6 +44,7 @@ public struct OutputFolder: Sendable {
         }
         let parent = self.destination.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        stagingPath = staging.path + "/"
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             if fileManager.fileExists(atPath: staging.path) { try fileManager.removeItem(at: staging) }
@@ -75,7 +78,7 @@ public struct OutputFolder: Sendable {
             }
         }
         let toWrite = files.indices.filter { unchanged[$0] == nil }
-        let directories = Set(toWrite.map { (prefix + files[$0].path as NSString).deletingLastPathComponent })
+        let directories = Set(toWrite.map { Self.parent(of: prefix + files[$0].path) })
         do {
             for directory in directories.sorted() {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
@@ -87,7 +90,7 @@ public struct OutputFolder: Sendable {
         DispatchQueue.concurrentPerform(iterations: toWrite.count) { position in
             let file = files[toWrite[position]]
             do {
-                try Self.writeFile(file.data, to: staging.appendingPathComponent(prefix + file.path).path)
+                try Self.writeFile(file.data, to: stagingPath + prefix + file.path)
             } catch {
                 failures[position] = "cannot write \(prefix + file.path): \(error.localizedDescription)"
             }
@@ -197,7 +200,7 @@ public struct OutputFolder: Sendable {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                 try fileManager.moveItem(at: destination, to: old)
                 try fileManager.moveItem(at: staging, to: destination)
-                try? fileManager.removeItem(at: old)
+                Self.removeTree(old)
             } else {
                 try fileManager.moveItem(at: staging, to: destination)
             }
@@ -282,6 +285,37 @@ public struct OutputFolder: Sendable {
         }
     }
 
+    /// `path` without its last component ("" for a bare name): what NSString's
+    /// `deletingLastPathComponent` gives for the relative paths of the output, without bridging.
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// Removes a folder tree that this tool wrote (the previous output, moved aside) with
+    /// `readdir`, `unlink` and `rmdir`, links not followed; FileManager for what that leaves.
+    static func removeTree(_ url: URL) {
+        func remove(_ path: String) -> Bool {
+            guard let directory = opendir(path) else { return false }
+            var entries: [(name: String, isDirectory: Bool)] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name != ".", name != ".." else { continue }
+                entries.append((name, entry.pointee.d_type == UInt8(DT_DIR)))
+            }
+            closedir(directory)
+            var removed = true
+            for entry in entries {
+                let child = path + "/" + entry.name
+                removed = (entry.isDirectory ? remove(child) : unlink(child) == 0) && removed
+            }
+            return removed && rmdir(path) == 0
+        }
+        if !remove(url.path) { try? FileManager.default.removeItem(at: url) }
+    }
+
     /// Removes the staged folder after a failure.
     public func discard() {
         try? FileManager.default.removeItem(at: staging)
@@ -312,9 +346,10 @@ public struct OutputFolder: Sendable {
         func finalRecords(in folder: URL) -> [String: BuildCache.FileRecord] {
             lock.withLock {
                 var result = records
+                let base = folder.path + "/"
                 for path in staged {
                     var info = stat()
-                    if stat(folder.appendingPathComponent(path).path, &info) == 0 {
+                    if stat(base + path, &info) == 0 {
                         result[path]?.modified = BuildCache.modified(info)
                     } else {
                         result[path] = nil
