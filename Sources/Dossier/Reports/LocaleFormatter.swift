@@ -15,7 +15,7 @@ public struct LocaleFormatter: Sendable {
     /// The localised text for `key`, with `{name}` placeholders filled in; the key itself when missing.
     public func text(_ key: String, _ values: [String: String] = [:]) -> String {
         let template = strings[key] ?? key
-        guard !values.isEmpty, template.contains("{") else { return template }
+        guard !values.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
         // One pass over the template, so a value that itself contains `{name}` stays as it is.
         var result = ""
         var rest = Substring(template)
