@@ -77,8 +77,14 @@ struct SourceFile {
             while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
             while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
             if bytes[lower..<upper].elementsEqual("---".utf8) { return true }
-            // Other Unicode spaces around the dashes count as well.
-            guard bytes[range].contains(where: { $0 >= 0x80 }) else { return false }
+            // Other Unicode spaces around the dashes count as well: worth a look only for a line of
+            // exactly three dashes, no other ASCII but spaces and tabs, and some non-ASCII bytes.
+            var dashes = 0, other = false
+            for byte in bytes[range] {
+                if byte == UInt8(ascii: "-") { dashes += 1 } else if byte >= 0x80 { other = true }
+                else if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { return false }
+            }
+            guard dashes == 3, other else { return false }
             return String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(in: .whitespaces) == "---"
         }
         let first = line(from: 0)
