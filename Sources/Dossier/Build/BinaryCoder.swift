@@ -23,7 +23,7 @@ enum BinaryCoder {
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let reader = Reader(bytes)
         guard !bytes.isEmpty, try reader.end(of: 0) == bytes.count else { throw Failure(description: "truncated or trailing bytes") }
-        return try T(from: Decoder(reader: reader, offset: 0, codingPath: []))
+        return try T(from: Decoder(reader: reader, offset: 0, path: nil))
     }
 
     // MARK: Tags
@@ -202,40 +202,63 @@ enum BinaryCoder {
             return try string(at: offset + 1).value
         }
 
-        func decode<T: Decodable>(_ type: T.Type, at offset: Int, path: [any CodingKey]) throws -> T {
+        func decode<T: Decodable>(_ type: T.Type, at offset: Int, path: Path?) throws -> T {
             if T.self == String.self { return try text(at: offset) as! T }
-            return try T(from: Decoder(reader: self, offset: offset, codingPath: path))
+            return try T(from: Decoder(reader: self, offset: offset, path: path))
+        }
+    }
+
+    /// A coding path as a chain from the innermost key out, made into an array only when asked
+    /// for (errors): nesting a value costs one small object instead of a copy of the whole path.
+    fileprivate final class Path {
+        let key: any CodingKey
+        let parent: Path?
+        init(_ key: any CodingKey, parent: Path?) {
+            self.key = key
+            self.parent = parent
+        }
+
+        static func keys(_ path: Path?) -> [any CodingKey] {
+            var keys: [any CodingKey] = []
+            var node = path
+            while let current = node {
+                keys.append(current.key)
+                node = current.parent
+            }
+            return keys.reversed()
         }
     }
 
     fileprivate struct Decoder: Swift.Decoder {
         let reader: Reader
         let offset: Int
-        let codingPath: [any CodingKey]
+        let path: Path?
+        var codingPath: [any CodingKey] { Path.keys(path) }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-            KeyedDecodingContainer(try KeyedDecoding<Key>(reader: reader, offset: offset, codingPath: codingPath))
+            KeyedDecodingContainer(try KeyedDecoding<Key>(reader: reader, offset: offset, path: path))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            try UnkeyedDecoding(reader: reader, offset: offset, codingPath: codingPath)
+            try UnkeyedDecoding(reader: reader, offset: offset, path: path)
         }
 
         func singleValueContainer() throws -> any SingleValueDecodingContainer {
-            SingleValueDecoding(reader: reader, offset: offset, codingPath: codingPath)
+            SingleValueDecoding(reader: reader, offset: offset, path: path)
         }
     }
 
     fileprivate struct KeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let reader: Reader
-        let codingPath: [any CodingKey]
+        let path: Path?
+        var codingPath: [any CodingKey] { Path.keys(path) }
         /// Each member's key and the offset of its value, in the order written.
         private let members: [(key: String, offset: Int)]
 
-        init(reader: Reader, offset: Int, codingPath: [any CodingKey]) throws {
+        init(reader: Reader, offset: Int, path: Path?) throws {
             self.reader = reader
-            self.codingPath = codingPath
+            self.path = path
             let (count, first) = try reader.container(.object, at: offset)
             var members: [(key: String, offset: Int)] = []
             members.reserveCapacity(count)
@@ -253,11 +276,32 @@ enum BinaryCoder {
         func contains(_ key: Key) -> Bool { members.contains { $0.key == key.stringValue } }
 
         private func offset(_ key: Key) throws -> Int {
-            let name = key.stringValue
-            guard let member = members.first(where: { $0.key == name }) else {
-                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(name)"))
+            guard let offset = presentOffset(key) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
             }
-            return member.offset
+            return offset
+        }
+
+        /// The offset of `key`'s value, nil when it is absent or null (one search, where the
+        /// protocol's default `decodeIfPresent` makes three).
+        private func presentOffset(_ key: Key) -> Int? {
+            let name = key.stringValue
+            return members.first(where: { $0.key == name })?.offset
+        }
+
+        private func nonNullOffset(_ key: Key) throws -> Int? {
+            guard let offset = presentOffset(key), try reader.tag(at: offset) != .null else { return nil }
+            return offset
+        }
+
+        private func nested(_ key: Key) -> Path { Path(key, parent: path) }
+
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try nonNullOffset(key).map { try reader.bool(at: $0) } }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try nonNullOffset(key).map { try reader.text(at: $0) } }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try nonNullOffset(key).map { try reader.double(at: $0) } }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try nonNullOffset(key).map { try reader.integer(type, at: $0) } }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            try nonNullOffset(key).map { try reader.decode(type, at: $0, path: nested(key)) }
         }
 
         func decodeNil(forKey key: Key) throws -> Bool { try reader.tag(at: offset(key)) == .null }
@@ -276,37 +320,38 @@ enum BinaryCoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try reader.integer(type, at: offset(key)) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try reader.integer(type, at: offset(key)) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try reader.decode(type, at: offset(key), path: codingPath + [key])
+            try reader.decode(type, at: offset(key), path: nested(key))
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: offset(key), codingPath: codingPath + [key]))
+            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: offset(key), path: nested(key)))
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try UnkeyedDecoding(reader: reader, offset: offset(key), codingPath: codingPath + [key])
+            try UnkeyedDecoding(reader: reader, offset: offset(key), path: nested(key))
         }
 
         func superDecoder() throws -> any Swift.Decoder {
             guard let member = members.first(where: { $0.key == "super" }) else { throw Failure(description: "no super value") }
-            return Decoder(reader: reader, offset: member.offset, codingPath: codingPath)
+            return Decoder(reader: reader, offset: member.offset, path: path)
         }
 
         func superDecoder(forKey key: Key) throws -> any Swift.Decoder {
-            Decoder(reader: reader, offset: try offset(key), codingPath: codingPath + [key])
+            Decoder(reader: reader, offset: try offset(key), path: nested(key))
         }
     }
 
     fileprivate struct UnkeyedDecoding: UnkeyedDecodingContainer {
         let reader: Reader
-        let codingPath: [any CodingKey]
+        let path: Path?
+        var codingPath: [any CodingKey] { Path.keys(path) }
         let count: Int?
         private(set) var currentIndex = 0
         private var position: Int
 
-        init(reader: Reader, offset: Int, codingPath: [any CodingKey]) throws {
+        init(reader: Reader, offset: Int, path: Path?) throws {
             self.reader = reader
-            self.codingPath = codingPath
+            self.path = path
             let (count, first) = try reader.container(.array, at: offset)
             self.count = count
             self.position = first
@@ -346,26 +391,27 @@ enum BinaryCoder {
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: next()) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             let offset = try next()
-            return try reader.decode(type, at: offset, path: codingPath)
+            return try reader.decode(type, at: offset, path: path)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: try next(), codingPath: codingPath))
+            KeyedDecodingContainer(try KeyedDecoding<NestedKey>(reader: reader, offset: try next(), path: path))
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            try UnkeyedDecoding(reader: reader, offset: try next(), codingPath: codingPath)
+            try UnkeyedDecoding(reader: reader, offset: try next(), path: path)
         }
 
         mutating func superDecoder() throws -> any Swift.Decoder {
-            Decoder(reader: reader, offset: try next(), codingPath: codingPath)
+            Decoder(reader: reader, offset: try next(), path: path)
         }
     }
 
     fileprivate struct SingleValueDecoding: SingleValueDecodingContainer {
         let reader: Reader
         let offset: Int
-        let codingPath: [any CodingKey]
+        let path: Path?
+        var codingPath: [any CodingKey] { Path.keys(path) }
 
         func decodeNil() -> Bool { (try? reader.tag(at: offset)) == .null }
         func decode(_ type: Bool.Type) throws -> Bool { try reader.bool(at: offset) }
@@ -382,6 +428,6 @@ enum BinaryCoder {
         func decode(_ type: UInt16.Type) throws -> UInt16 { try reader.integer(type, at: offset) }
         func decode(_ type: UInt32.Type) throws -> UInt32 { try reader.integer(type, at: offset) }
         func decode(_ type: UInt64.Type) throws -> UInt64 { try reader.integer(type, at: offset) }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try reader.decode(type, at: offset, path: codingPath) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try reader.decode(type, at: offset, path: path) }
     }
 }
