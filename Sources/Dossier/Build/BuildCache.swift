@@ -97,10 +97,12 @@ public final class BuildCache: @unchecked Sendable {
         // One stat per recorded file: a file edited or deleted since is not trusted.
         let paths = Array(state.files.keys)
         let valid = ParallelSlots<Bool>(count: paths.count)
+        // Paths joined as strings: a URL component appended per file cost more than its stat.
+        let base = output.path + "/"
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let record = state.files[paths[index]]!
             var info = stat()
-            if stat(output.appendingPathComponent(paths[index]).path, &info) == 0,
+            if stat(base + paths[index], &info) == 0,
                Int(info.st_size) == record.size, modified(info) == record.modified {
                 valid[index] = true
             }
