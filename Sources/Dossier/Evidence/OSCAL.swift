@@ -199,7 +199,8 @@ enum OSCAL {
         return (prefix + "-" + reference.id).lowercased()
     }
 
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
-        return try PrettyJSON.encode(value) + Data("\n".utf8)
+    /// The document as PrettyJSON writes it, and a line break; `capacity` as for `PrettyJSON.encode`.
+    static func encode<T: Encodable>(_ value: T, capacity: Int = 1 << 20) throws -> Data {
+        try PrettyJSON.encode(value, capacity: capacity, trailingNewline: true)
     }
 }

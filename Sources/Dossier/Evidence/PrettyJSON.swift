@@ -8,8 +8,12 @@ import Foundation
 /// outside its scope: encoding them throws, so a model that grows one fails loudly in tests
 /// instead of writing different JSON.
 enum PrettyJSON {
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
-        Data(try bytes(of: value))
+    /// `capacity`: the bytes to reserve (a document of many fragments knows about how large it
+    /// will be, and a buffer that grows copies itself and touches new memory at every doubling).
+    static func encode<T: Encodable>(_ value: T, capacity: Int = 1 << 20, trailingNewline: Bool = false) throws -> Data {
+        var output = try bytes(of: value, capacity: capacity)
+        if trailingNewline { output.append(0x0A) }
+        return Data(output)
     }
 
     /// `value` written at the outermost level, to be placed inside a larger document as it is
@@ -18,7 +22,7 @@ enum PrettyJSON {
         JSONFragment(text: String(decoding: try bytes(of: value), as: UTF8.self))
     }
 
-    private static func bytes<T: Encodable>(of value: T) throws -> [UInt8] {
+    private static func bytes<T: Encodable>(of value: T, capacity: Int = 1 << 16) throws -> [UInt8] {
         // Foundation writes these in forms of its own (numbers with its own formatting, base64,
         // absolute strings): refused rather than written differently.
         let node = try EncodedTree.encode(value, writer: "PrettyJSON (strings, booleans, integers, arrays and objects only)",
@@ -26,7 +30,7 @@ enum PrettyJSON {
             type == Double.self || type == Float.self || type == Date.self || type == Data.self || type == URL.self || type == Decimal.self
         }
         var output: [UInt8] = []
-        output.reserveCapacity(1 << 20)
+        output.reserveCapacity(capacity)
         write(node ?? .object(EncodedTree.ObjectNode()), indent: 0, to: &output)
         return output
     }
