@@ -96,7 +96,9 @@ public enum WorkspaceLoader {
     struct ItemFile: Sendable {
         var folder: String
         var path: String
-        var url: URL
+        /// The file's full path (kept as text: a URL for each of 11,000 files costs more than reading it).
+        var fullPath: String
+        var url: URL { URL(fileURLWithPath: fullPath) }
     }
 
     private static func itemFiles(root: URL, log: inout DiagnosticLog) -> [ItemFile] {
@@ -105,32 +107,34 @@ public enum WorkspaceLoader {
         let resolvedRoot = root.resolvingSymlinksInPath().path + "/"
         for folder in itemFolders {
             let directory = root.appendingPathComponent(folder)
+            let directoryPath = directory.path
             var folderInfo = stat()
-            directoryIsLink[folder] = lstat(directory.path, &folderInfo) == 0 && (folderInfo.st_mode & S_IFMT) == S_IFLNK
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
+            directoryIsLink[folder] = lstat(directoryPath, &folderInfo) == 0 && (folderInfo.st_mode & S_IFMT) == S_IFLNK
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directoryPath) else { continue }
             for name in names.sorted() where !name.hasPrefix(".") {
                 let path = folder + "/" + name
-                let url = directory.appendingPathComponent(name)
+                let fullPath = directoryPath + "/" + name
                 // One lstat per file: only links need resolving (a plain file in the folder is in
                 // the workspace), which spares 11,000 path resolutions on a large workspace.
                 var info = stat()
-                let isLink = lstat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+                let isLink = lstat(fullPath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
                 var isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
                 if isLink {
                     var target = stat()
-                    isDirectory = stat(url.path, &target) == 0 && (target.st_mode & S_IFMT) == S_IFDIR
+                    isDirectory = stat(fullPath, &target) == 0 && (target.st_mode & S_IFMT) == S_IFDIR
                 }
                 guard !isDirectory, name.hasSuffix(".md") else {
                     log.warning("ignored: only Markdown files (.md) directly in \(folder)/ are read",
                                 at: SourceLocation(file: path, line: 0, column: 0))
                     continue
                 }
-                if isLink || directoryIsLink[folder] == true, url.resolvingSymlinksInPath().path.hasPrefix(resolvedRoot) == false {
+                if isLink || directoryIsLink[folder] == true,
+                   URL(fileURLWithPath: fullPath).resolvingSymlinksInPath().path.hasPrefix(resolvedRoot) == false {
                     log.error("this file is a link pointing outside the workspace — copy the file in instead",
                               at: SourceLocation(file: path, line: 0, column: 0))
                     continue
                 }
-                files.append(ItemFile(folder: folder, path: path, url: url))
+                files.append(ItemFile(folder: folder, path: path, fullPath: fullPath))
             }
         }
         return files
@@ -201,7 +205,7 @@ public enum WorkspaceLoader {
 
     static func decode(_ file: ItemFile, environment: DecodingEnvironment, cache: ParsedItemCache? = nil) -> DecodedFile {
         var log = DiagnosticLog()
-        guard let source = SourceFile.read(file.url, path: file.path, log: &log),
+        guard let source = SourceFile.read(atPath: file.fullPath, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
         let digest = Digest.sha256(source.text)
         // An unchanged file's item from an earlier build, unless an evidence file it cites has
