@@ -305,13 +305,13 @@ public enum EvidencePack {
                 ? [.value(OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
                                          props: [], relatedObservations: nil, relatedRisks: nil))]
                 : poamItems)
-        // The two documents are encoded at the same time.
         // About what each document will take: its fragments, indented deeper, and a little more.
         func size<T>(_ parts: [JSONPart<T>]) -> Int {
             parts.reduce(0) { total, part in if case .encoded(let fragment) = part { total + fragment.text.utf8.count } else { total } }
         }
         let capacities = (results: (size(observations) + size(risks) + size(findings)) * 3 / 2 + (1 << 16),
                           poam: (size(observations) + size(risks) + size(poamItems)) * 5 / 4 + (1 << 16))
+        // The two documents are encoded at the same time.
         let encoded = ParallelSlots<Result<Data, any Error>>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             encoded[index] = index == 0 ? Result { try OSCAL.encode(["assessment-results": results], capacity: capacities.results) }

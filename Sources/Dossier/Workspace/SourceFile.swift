@@ -32,7 +32,6 @@ struct SourceFile {
         return SourceFile(path: path, text: text)
     }
 
-    /// The line and column (in characters) of the first byte that is not valid UTF-8.
     /// The bytes of a regular file (nil for a folder or one that cannot be read), with `read(2)`.
     static func contents(of path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -53,6 +52,7 @@ struct SourceFile {
         return bytes
     }
 
+    /// The line and column (in characters) of the first byte that is not valid UTF-8.
     static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int) {
         var line = 1, column = 1
         var iterator = data.makeIterator()

@@ -98,7 +98,6 @@ public enum WorkspaceLoader {
         var path: String
         /// The file's full path (kept as text: a URL for each of 11,000 files costs more than reading it).
         var fullPath: String
-        var url: URL { URL(fileURLWithPath: fullPath) }
     }
 
     private static func itemFiles(root: URL, log: inout DiagnosticLog) -> [ItemFile] {
