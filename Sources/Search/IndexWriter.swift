@@ -134,34 +134,18 @@ public enum IndexWriter {
         // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.
         let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
         let norms = lengths.map { 1 - SearchIndexFormat.b + SearchIndexFormat.b * Double($0) / (average > 0 ? average : 1) }
-        /// `"term":[gap,q,gap,q,…]`: document gaps; q in ten-thousandths for word terms, the count for `~` terms.
-        // Digits written straight into the entry's bytes (a term in every document has 20,000 numbers).
-        func append(_ number: Int, to bytes: inout [UInt8]) {
-            if number < 0 { bytes.append(UInt8(ascii: "-")) }
-            var value = number.magnitude
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                    count += 1
-                } while value > 0
-                for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
-            }
-        }
+        /// `"term":[gap,q,gap,q,…]`: document gaps; q in ten-thousandths for word terms, the count for `~` terms,
+        /// written into one byte buffer (a term in every document has 20,000 numbers).
         func entry(_ term: String) -> String {
             let hangulWord = term.utf8.first == UInt8(ascii: "~")
             var bytes = Array((ScriptJSON.string(term) + ":[").utf8)
             var previous = 0
             for (index, posting) in postings[term]!.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(posting.doc - previous, to: &bytes)
+                bytes.append(contentsOf: String(posting.doc - previous).utf8)
                 previous = posting.doc
                 bytes.append(UInt8(ascii: ","))
-                append(hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded()), to: &bytes)
+                bytes.append(contentsOf: String(hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded())).utf8)
             }
             bytes.append(UInt8(ascii: "]"))
             return String(decoding: bytes, as: UTF8.self)

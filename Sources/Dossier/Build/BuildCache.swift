@@ -384,16 +384,8 @@ public final class BuildCache: @unchecked Sendable {
             // The length in decimal and a colon, then the bytes: hashed from the string's own
             // storage (a build makes some 60,000 keys, over 50 MB of text).
             part.withUTF8 { bytes in
-                var prefix: [UInt8] = []
-                prefix.reserveCapacity(12)
-                var length = bytes.count
-                repeat {
-                    prefix.append(UInt8(ascii: "0") + UInt8(length % 10))
-                    length /= 10
-                } while length > 0
-                prefix.reverse()
-                prefix.append(UInt8(ascii: ":"))
-                prefix.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                var prefix = String(bytes.count) + ":"
+                prefix.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
             }
         }
