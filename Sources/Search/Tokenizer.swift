@@ -68,17 +68,10 @@ public enum Tokenizer {
     public static func analyze(_ text: String) -> Analysis {
         let normalized = normalize(text)
         let scalars = Array(normalized.unicodeScalars)
-        // The UTF-8 offset of each scalar (and of the end): a piece is cut from the bytes, which is
-        // a copy, where building it scalar by scalar went through a generic append.
+        // A piece is cut from the bytes, which is a copy, where building it scalar by scalar went
+        // through a generic append.
         let bytes = Array(normalized.utf8)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(scalars.count + 1)
-        var offset = 0
-        for scalar in scalars {
-            offsets.append(offset)
-            offset += UTF8.width(scalar)
-        }
-        offsets.append(offset)
+        let offsets = bytes.withUnsafeBufferPointer(scalarOffsets)
         func slice(_ range: Range<Int>) -> String {
             bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[range.lowerBound]..<offsets[range.upperBound]]), as: UTF8.self) }
         }
@@ -164,14 +157,21 @@ public enum Tokenizer {
     public static func bigrams(_ hangul: String) -> [String] {
         var hangul = hangul
         return hangul.withUTF8 { bytes in
-            // Each scalar's UTF-8 offset: a bigram is the bytes of two scalars.
-            var offsets: [Int] = []
-            offsets.reserveCapacity(bytes.count / 3 + 1)
-            for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 { offsets.append(index) }
-            offsets.append(bytes.count)
+            // A bigram is the bytes of two scalars.
+            let offsets = scalarOffsets(bytes)
             guard offsets.count >= 3 else { return [String(decoding: bytes, as: UTF8.self)] }
             return (0..<(offsets.count - 2)).map { String(decoding: UnsafeBufferPointer(rebasing: bytes[offsets[$0]..<offsets[$0 + 2]]), as: UTF8.self) }
         }
+    }
+
+    /// Where each scalar of valid UTF-8 starts (the bytes that are not continuation bytes), and
+    /// the end.
+    static func scalarOffsets(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(bytes.count + 1)
+        for (index, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 { offsets.append(index) }
+        offsets.append(bytes.count)
+        return offsets
     }
 
     /// Hangul pieces of two or more syllables (indexed as `~word` for the adjacency bonus).

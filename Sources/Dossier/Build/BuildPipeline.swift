@@ -156,10 +156,8 @@ public enum BuildPipeline {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
             let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report in
-                let html = Data(report.html.utf8)
-                if isPacked, html.count >= DeflateAhead.minimumSize {
-                    deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html)
-                }
+                guard isPacked, report.html.utf8.count >= DeflateAhead.minimumSize else { return }
+                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", Data(report.html.utf8))
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             reportBranch.finish(result, branchLog, branchTimings)

@@ -216,7 +216,7 @@ public struct OutputFolder: Sendable {
         do {
             try? fileManager.removeItem(at: stateURL)
             let staged = records.stagedPaths
-            let directories = Set(staged.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            let directories = Set(staged.map(Self.parent(of:))).filter { !$0.isEmpty }
             for directory in directories.sorted() {
                 try fileManager.createDirectory(at: destination.appendingPathComponent(directory), withIntermediateDirectories: true)
             }
@@ -237,13 +237,13 @@ public struct OutputFolder: Sendable {
                         throw WriteError(description: "cannot remove \(path), which this build no longer makes")
                     }
                 }
-                emptied.insert((path as NSString).deletingLastPathComponent)
+                emptied.insert(Self.parent(of: path))
             }
             // Folders left empty go too, deepest first, as a clean build would not have them.
             for folder in emptied.sorted(by: { $0.count > $1.count }) {
                 var current = folder
                 while !current.isEmpty, rmdir(destination.appendingPathComponent(current).path) == 0 {
-                    current = (current as NSString).deletingLastPathComponent
+                    current = Self.parent(of: current)
                 }
             }
             try Self.writeCacheFiles(cache, files: final, in: destination)
