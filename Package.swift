@@ -48,9 +48,12 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // jemalloc (Debian: libjemalloc-dev) as the command's allocator: a build makes millions of
+        // small strings and arrays on both cores, and glibc's malloc took a tenth of its time.
         .executableTarget(
             name: "DossierCLI",
-            dependencies: ["Dossier", "Markdown", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Dossier", "Markdown", "Search", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "SearchTests", dependencies: ["Search"]),
