@@ -6,7 +6,7 @@ OUT          ?= out
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # libcmark-dev: the Markdown engine; chromium and a Korean font: PDF reports;
 # cmark (reference renderer for the differential test) and poppler-utils (pdftotext): tests.
-APT_PACKAGES      := pkg-config libcmark-dev zlib1g-dev libjemalloc-dev chromium fonts-noto-cjk
+APT_PACKAGES      := pkg-config libcmark-dev zlib1g-dev libdeflate-dev libjemalloc-dev chromium fonts-noto-cjk
 TEST_APT_PACKAGES := $(APT_PACKAGES) cmark poppler-utils openssh-client
 # compliance-trestle loads the evidence pack's OSCAL files in the tests.
 PIP_TEST_PACKAGES := compliance-trestle

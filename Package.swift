@@ -24,11 +24,12 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
         ),
-        // zlib for the evidence zip (Debian: zlib1g-dev, pkg-config name "zlib").
+        // libdeflate for the evidence zip's deflate and CRC-32 (Debian: libdeflate-dev, pkg-config
+        // name "libdeflate"): the same ratio as zlib at its default level in about half the time.
         .systemLibrary(
-            name: "DossierZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]
         ),
         // Results of parallel loops, shared by the modules below.
         .target(name: "Parallel"),
@@ -41,7 +42,7 @@ let package = Package(
         .target(
             name: "Dossier",
             dependencies: [
-                "Markdown", "Search", "Parallel", "DossierResources", "DossierZlib",
+                "Markdown", "Search", "Parallel", "DossierResources", "CDeflate",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,6 @@
 import Crypto
 import DossierResources
-import DossierZlib
+import CDeflate
 import Foundation
 import Parallel
 
@@ -400,8 +400,8 @@ public final class BuildCache: @unchecked Sendable {
     /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
     /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
     static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
-        // zlib's version too: the zip's deflated bytes come from the system library.
-        var parts = ["dossier-cache-\(format)", "zlib " + String(cString: zlibVersion())] + options + tool
+        // libdeflate's version too: the zip's deflated bytes come from the system library.
+        var parts = ["dossier-cache-\(format)", "libdeflate " + LIBDEFLATE_VERSION_STRING] + options + tool
         if let templates { parts += folderParts(templates) }
         for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
                     workspace.root.appendingPathComponent("dossier.yaml"),

@@ -1,4 +1,4 @@
-import DossierZlib
+import CDeflate
 import Foundation
 import Parallel
 import ZIPFoundation
@@ -248,32 +248,26 @@ struct CompressedEntry: Sendable {
     var uncompressedSize: Int
     var data: Data
 
-    /// Raw deflate at zlib's default level; stored when that is not smaller.
+    /// Raw deflate (libdeflate, level 6: zlib's default); stored when that is not smaller.
     static func make(_ input: Data) -> CompressedEntry {
         let crc = ZipDirectory.crc32(input)
-        guard !input.isEmpty else { return CompressedEntry(method: 0, crc32: crc, uncompressedSize: 0, data: Data()) }
-        var stream = z_stream()
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard input.count > 1, let compressor = libdeflate_alloc_compressor(6) else {
             return CompressedEntry(method: 0, crc32: crc, uncompressedSize: input.count, data: input)
         }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, UInt(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        let status: Int32 = input.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
+        defer { libdeflate_free_compressor(compressor) }
+        // Only output smaller than the input is kept: a buffer one byte short of it is enough
+        // (libdeflate returns 0 when the output does not fit).
+        var output = Data(count: input.count - 1)
+        let written = input.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
             output.withUnsafeMutableBytes { (target: UnsafeMutableRawBufferPointer) in
-                stream.next_in = UnsafeMutablePointer(mutating: source.bindMemory(to: UInt8.self).baseAddress!)
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.bindMemory(to: UInt8.self).baseAddress!
-                stream.avail_out = uInt(target.count)
-                return deflate(&stream, Z_FINISH)
+                libdeflate_deflate_compress(compressor, source.baseAddress, source.count, target.baseAddress, target.count)
             }
         }
-        let written = Int(stream.total_out)
-        guard status == Z_STREAM_END, written < input.count else {
+        guard written > 0, written < input.count else {
             return CompressedEntry(method: 0, crc32: crc, uncompressedSize: input.count, data: input)
         }
-        return CompressedEntry(method: 8, crc32: crc, uncompressedSize: input.count, data: Data(output[..<written]))
+        output.count = written
+        return CompressedEntry(method: 8, crc32: crc, uncompressedSize: input.count, data: output)
     }
 }
 
@@ -314,7 +308,7 @@ struct ZipDirectory: Sendable {
     static func crc32(_ data: Data) -> UInt32 {
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> UInt32 in
             guard let base = buffer.bindMemory(to: UInt8.self).baseAddress else { return 0 }
-            return UInt32(DossierZlib.crc32(0, base, uInt(buffer.count)))
+            return libdeflate_crc32(0, base, buffer.count)
         }
     }
 }
