@@ -36,6 +36,68 @@ struct RelatedItemsTests {
         #expect(RelatedItems.compute(items, termCounts: Self.counts(items)) == related)
     }
 
+    /// The inverted lists and the "seen" table against every pair, on a generated corpus of 540
+    /// items where some tags and terms are shared by more than 100 items (too common to bring
+    /// candidates) and the rest by fewer.
+    @Test func candidatesFromShortListsMatchEveryPair() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-related-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = ["python3", examples.deletingLastPathComponent().appendingPathComponent("Benchmarks/generate-corpus.py").path,
+                               "--findings", "400", "--incidents", "40", "--out", folder.path]
+        try generator.run()
+        generator.waitUntilExit()
+        try #require(generator.terminationStatus == 0)
+        let workspace = try #require(WorkspaceLoader.load(folder).workspace)
+        var log = DiagnosticLog()
+        let context = try #require(ReportBuilder.makeContext(workspace, previous: nil, options: ReportOptions(), log: &log))
+        let items = KnowledgeBaseBuilder.makeItems([context])
+        let counts = Self.counts(items)
+        // Every candidate scoring above 1, not only the best five, so that each candidate counts.
+        let related = RelatedItems.compute(items, termCounts: counts, limit: items.count)
+
+        let features = RelatedItems.features(items, termCounts: counts)
+        func holders(_ values: [[Int32]]) -> [Int32: Int] {
+            var holders: [Int32: Int] = [:]
+            for list in values { for value in list { holders[value, default: 0] += 1 } }
+            return holders
+        }
+        let terms = features.vectors.map { $0.map(\.term) }
+        let tagHolders = holders(features.tags), systemHolders = holders(features.systems), termHolders = holders(terms)
+        func sharesShortList(_ a: [Int32], _ b: [Int32], _ holders: [Int32: Int]) -> Bool {
+            Set(a).intersection(b).contains { holders[$0]! <= RelatedItems.maximumListLength }
+        }
+        var longLists = 0
+        var mismatched: [String] = []
+        for index in items.indices {
+            longLists += features.tags[index].filter { tagHolders[$0]! > RelatedItems.maximumListLength }.count
+            var scored: [(Int, Double)] = []
+            for other in items.indices where other != index {
+                let candidate = features.links[index]?.contains(other) == true
+                    || sharesShortList(features.tags[index], features.tags[other], tagHolders)
+                    || sharesShortList(features.systems[index], features.systems[other], systemHolders)
+                    || sharesShortList(terms[index], terms[other], termHolders)
+                guard candidate else { continue }
+                // The score written out from the item's own strings, as documented.
+                let sharedTags = Set(items[index].tags).intersection(items[other].tags).count
+                let sharedSystems = Set(items[index].systems).intersection(items[other].systems).count
+                var score = 3 * Double(sharedTags) + 2 * Double(sharedSystems)
+                if let category = items[index].category, category == items[other].category { score += 1 }
+                let theirs = Dictionary(uniqueKeysWithValues: features.vectors[other].map { ($0.term, $0.weight) })
+                score += 4 * features.vectors[index].reduce(0.0) { $0 + $1.weight * (theirs[$1.term] ?? 0) }
+                if features.links[index]?.contains(other) == true { score += 10 }
+                if abs(score - features.score(index, other)) > 1e-9 { mismatched.append("score of \(items[index].id) and \(items[other].id)") }
+                if score > 1 { scored.append((other, features.score(index, other))) }
+            }
+            let expected = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
+            if related[index] != expected { mismatched.append("related items of \(items[index].id)") }
+        }
+        #expect(mismatched.isEmpty, "\(mismatched.count) differ, first: \(mismatched.prefix(3))")
+        #expect(longLists > 0, "the corpus has tags too common to bring candidates")
+        #expect(related.contains { !$0.isEmpty })
+    }
+
     @Test func termCountsSkipSingleCharacters() {
         #expect(RelatedItems.termCounts(["풀", "커넥", "커넥", "a", "ora-01555"]).tf == ["커넥": 2, "ora-01555": 1])
     }

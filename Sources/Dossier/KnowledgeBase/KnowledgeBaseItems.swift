@@ -278,18 +278,17 @@ enum RelatedItems {
         return counts
     }
 
-    /// `termCounts` holds `termCounts(document)` of every item, in order.
-    static func compute(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms]) -> [[Int]] {
-        let count = items.count
-        precondition(counts.count == count, "one term count per item")
+    /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
+    /// items is then a merge of two short sorted arrays, summed in the same (term) order on every
+    /// build. `counts` holds `termCounts(document)` of every item, in order.
+    static func strongTerms(_ counts: [IndexWriter.DocumentTerms]) -> [[(term: Int32, weight: Double)]] {
         var documentFrequency: [String: Int] = [:]
         documentFrequency.reserveCapacity(counts.count * 4)
         for terms in counts { for term in terms.terms { documentFrequency[term, default: 0] += 1 } }
-        let n = Double(max(1, count))
+        let n = Double(max(1, counts.count))
         let frequencies = documentFrequency
-        // Each item's 20 strongest terms (tf-idf, normalised), in term order.
-        let strongVectors = ParallelSlots<[(term: String, weight: Double)]>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
+        let strongVectors = ParallelSlots<[(term: String, weight: Double)]>(count: counts.count)
+        DispatchQueue.concurrentPerform(iterations: counts.count) { index in
             var weights: [(String, Double)] = []
             for (term, occurrences) in zip(counts[index].terms, counts[index].counts) {
                 let df = Double(frequencies[term] ?? 1)
@@ -300,22 +299,61 @@ enum RelatedItems {
             let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
             strongVectors[index] = strongest.map { (term: $0.0, weight: norm > 0 ? $0.1 / norm : 0) }.sorted { $0.term < $1.term }
         }
-        // Terms become numbers in term order, so that comparing two items is a merge of two short
-        // sorted arrays, summed in the same (term) order on every build.
         let termVectors = strongVectors.values
         var numbers: [String: Int32] = [:]
         for term in Set(termVectors.lazy.flatMap { $0.map(\.term) }).sorted() { numbers[term] = Int32(numbers.count) }
-        let vectors = termVectors.map { vector in vector.map { (term: numbers[$0.term]!, weight: $0.weight) } }
-        let tags = items.map { Set($0.tags) }
-        let categories = items.map(\.category)
-        let systems = items.map { Set($0.systems) }
-        var byTag: [String: [Int]] = [:], bySystem: [String: [Int]] = [:]
-        var byTerm = [[Int]](repeating: [], count: numbers.count)
-        for index in items.indices {
-            for tag in tags[index] { byTag[tag, default: []].append(index) }
-            for system in systems[index] { bySystem[system, default: []].append(index) }
-            for entry in vectors[index] { byTerm[Int(entry.term)].append(index) }
+        return termVectors.map { vector in vector.map { (term: numbers[$0.term]!, weight: $0.weight) } }
+    }
+
+    /// What pairs are scored by (see above): each item's tags, systems and category as numbers (tags
+    /// and systems sorted), its strong terms and its links.
+    struct Features {
+        var tags: [[Int32]]
+        var systems: [[Int32]]
+        /// The category's number, or -1 for none (an incident, an article).
+        var categories: [Int32]
+        var vectors: [[(term: Int32, weight: Double)]]
+        var links: [Int: Set<Int>]
+
+        func score(_ index: Int, _ other: Int) -> Double {
+            var score = 3 * Double(Self.shared(tags[index], tags[other])) + 2 * Double(Self.shared(systems[index], systems[other]))
+            if categories[index] >= 0, categories[index] == categories[other] { score += 1 }
+            var cosine = 0.0
+            let own = vectors[index], theirs = vectors[other]
+            var position = 0
+            for entry in own {
+                while position < theirs.count && theirs[position].term < entry.term { position += 1 }
+                if position < theirs.count && theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
+            }
+            score += 4 * cosine
+            if links[index]?.contains(other) == true { score += 10 }
+            return score
         }
+
+        /// How many numbers two sorted arrays share.
+        static func shared(_ a: [Int32], _ b: [Int32]) -> Int {
+            var i = 0, j = 0, count = 0
+            while i < a.count && j < b.count {
+                if a[i] < b[j] { i += 1 } else if a[i] > b[j] { j += 1 } else { count += 1; i += 1; j += 1 }
+            }
+            return count
+        }
+    }
+
+    static func features(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms]) -> Features {
+        /// Numbers for strings, in order of first appearance.
+        struct Numbering {
+            var numbers: [String: Int32] = [:]
+            mutating func callAsFunction(_ value: String) -> Int32 {
+                if let number = numbers[value] { return number }
+                numbers[value] = Int32(numbers.count)
+                return Int32(numbers.count - 1)
+            }
+        }
+        var tagNumber = Numbering(), systemNumber = Numbering(), categoryNumber = Numbering()
+        let tags = items.map { Set($0.tags).map { tagNumber($0) }.sorted() }
+        let systems = items.map { Set($0.systems).map { systemNumber($0) }.sorted() }
+        let categories = items.map { item -> Int32 in item.category.map { categoryNumber($0) } ?? -1 }
         let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
         var linked: [Int: Set<Int>] = [:]
         for (index, item) in items.enumerated() {
@@ -325,42 +363,52 @@ enum RelatedItems {
                 linked[other, default: []].insert(index)
             }
         }
+        return Features(tags: tags, systems: systems, categories: categories,
+                        vectors: strongTerms(counts), links: linked)
+    }
+
+    /// `termCounts` holds `termCounts(document)` of every item, in order; each list is cut to
+    /// `limit` items.
+    static func compute(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms], limit: Int = shown) -> [[Int]] {
+        let count = items.count
+        precondition(counts.count == count, "one term count per item")
+        let features = features(items, termCounts: counts)
+        // Inverted lists of tag, system and term numbers, each in item order; only lists of at
+        // most `maximumListLength` items bring candidates.
+        func lists(_ values: [[Int32]]) -> [[Int]] {
+            var lists = [[Int]](repeating: [], count: Int(values.lazy.flatMap { $0 }.max() ?? -1) + 1)
+            for (index, numbers) in values.enumerated() { for number in numbers { lists[Int(number)].append(index) } }
+            return lists.map { $0.count <= maximumListLength ? $0 : [] }
+        }
+        let tagLists = lists(features.tags), systemLists = lists(features.systems)
+        let termLists = lists(features.vectors.map { $0.map(\.term) })
         let results = ParallelSlots<[Int]>(count: count)
-        let (links, tagLists, systemLists, termLists) = (linked, byTag, bySystem, byTerm)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            let ownLinks = links[index]
-            var candidates: Set<Int> = ownLinks ?? []
-            func add(_ list: [Int]?) {
-                guard let list, list.count <= maximumListLength else { return }
-                candidates.formUnion(list)
-            }
-            for tag in tags[index] { add(tagLists[tag]) }
-            for system in systems[index] { add(systemLists[system]) }
-            for entry in vectors[index] { add(termLists[Int(entry.term)]) }
-            candidates.remove(index)
-            let category = categories[index]
-            let own = vectors[index]
-            var scored: [(Int, Double)] = []
-            for other in candidates {
-                // Shared tags and systems counted without building intersections (this runs for
-                // every candidate pair).
-                var sharedTags = 0, sharedSystems = 0
-                for tag in tags[other] where tags[index].contains(tag) { sharedTags += 1 }
-                for system in systems[other] where systems[index].contains(system) { sharedSystems += 1 }
-                var score = 3 * Double(sharedTags) + 2 * Double(sharedSystems)
-                if let category, category == categories[other] { score += 1 }
-                var cosine = 0.0
-                let theirs = vectors[other]
-                var position = 0
-                for entry in own {
-                    while position < theirs.count && theirs[position].term < entry.term { position += 1 }
-                    if position < theirs.count && theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
+        // Items taken in interleaved stripes, each stripe with one "seen" table (marked with the
+        // item it was last seen for) instead of a set of candidates per item.
+        let stripes = min(count, 64)
+        DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
+            var seen = [Int](repeating: -1, count: count)
+            var candidates: [Int] = []
+            for index in stride(from: stripe, to: count, by: stripes) {
+                candidates.removeAll(keepingCapacity: true)
+                seen[index] = index
+                func add(_ list: [Int]) {
+                    for other in list where seen[other] != index {
+                        seen[other] = index
+                        candidates.append(other)
+                    }
                 }
-                score += 4 * cosine
-                if ownLinks?.contains(other) == true { score += 10 }
-                if score > 1 { scored.append((other, score)) }
+                if let links = features.links[index] { add(Array(links)) }
+                for tag in features.tags[index] { add(tagLists[Int(tag)]) }
+                for system in features.systems[index] { add(systemLists[Int(system)]) }
+                for entry in features.vectors[index] { add(termLists[Int(entry.term)]) }
+                var scored: [(Int, Double)] = []
+                for other in candidates {
+                    let score = features.score(index, other)
+                    if score > 1 { scored.append((other, score)) }
+                }
+                results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
             }
-            results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(shown).map(\.0)
         }
         return results.values
     }
