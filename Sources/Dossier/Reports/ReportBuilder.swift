@@ -216,8 +216,24 @@ public enum ReportBuilder {
 
     /// `text` without chunk marks (a control character: a grapheme of its own, so removing the
     /// bytes removes exactly those characters).
+    /// Copied in runs between marks found with `memchr` (the health check's Markdown is tens of MB).
     static func removingChunkMarks(_ text: String) -> String {
-        text.utf8.contains(chunkMark) ? String(decoding: text.utf8.filter { $0 != chunkMark }, as: UTF8.self) : text
+        var text = text
+        let removed: String? = text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, memchr(base, Int32(chunkMark), bytes.count) != nil else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { target in
+                var read = 0, written = 0
+                while read < bytes.count {
+                    let mark = memchr(base + read, Int32(chunkMark), bytes.count - read)
+                    let length = mark.map { UnsafeRawPointer($0) - UnsafeRawPointer(base + read) } ?? bytes.count - read
+                    memcpy(target.baseAddress! + written, base + read, length)
+                    written += length
+                    read += length + 1
+                }
+                return written
+            }
+        }
+        return removed ?? text
     }
 
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
