@@ -6,15 +6,15 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the reports of a workspace: health check, incident postmortems and period report.",
         discussion: """
-        Writes OUT/report/health-check.{md,html}, OUT/report/incidents/<id>.{md,html} and
-        OUT/report/period.{md,html} (and .pdf with --pdf), and the evidence pack OUT/evidence/ with
-        OUT/evidence-<engagement>.zip (signed with --sign-key). The workspace is checked first: on any error
-        nothing is written. The output is assembled in a temporary folder and moved into place at the
+        Writes OUT/report/health-check.{md,html}, OUT/report/incidents/<id>.{md,html} and \
+        OUT/report/period.{md,html} (and .pdf with --pdf), and the evidence pack OUT/evidence/ with \
+        OUT/evidence-<engagement>.zip (signed with --sign-key). The workspace is checked first: on any error \
+        nothing is written. The output is assembled in a temporary folder and moved into place at the \
         end, so a failed build never leaves a half-written OUT. Evidence quoted in reports is redacted.
 
-        Rebuilds are incremental: OUT/.dossier-cache records what each output was made from, so a
-        rebuild after editing one finding renders again only the pages that depend on it (and the
-        whole-engagement reports, index and evidence pack) and writes only files whose bytes changed.
+        Rebuilds are incremental: OUT/.dossier-cache records what each output was made from, so a \
+        rebuild after editing one finding renders again only the pages that depend on it (and the \
+        whole-engagement reports, index and evidence pack) and writes only files whose bytes changed. \
         The result is byte-identical to a clean build. --clean ignores the cache.
         """
     )

@@ -6,7 +6,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a workspace and report every problem at once.",
         discussion: """
-        Prints each problem as `path:line:column: error|warning: message`, sorted by file and line,
+        Prints each problem as `path:line:column: error|warning: message`, sorted by file and line, \
         then a one-line summary. Exits with status 1 if there is any error (warnings alone exit 0).
         """
     )

@@ -7,7 +7,7 @@ struct DossierCommand: ParsableCommand {
         commandName: "dossier",
         abstract: "Health-check reports, incident postmortems, a knowledge base and evidence packs from an engagement workspace.",
         discussion: """
-        A workspace is a folder with engagement.yaml and findings/, incidents/, articles/ and evidence/.
+        A workspace is a folder with engagement.yaml and findings/, incidents/, articles/ and evidence/. \
         Start one with `dossier init DIR`, check it with `dossier check DIR`.
         """,
         version: DossierVersion.current,

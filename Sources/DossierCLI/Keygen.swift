@@ -6,8 +6,8 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create an Ed25519 key pair for signing evidence packs.",
         discussion: """
-        Writes FILE (the private key, OpenSSH format, mode 0600), FILE.pub and FILE.allowed_signers, the
-        line auditors give `ssh-keygen -Y verify -f`. Existing files are never overwritten. A key made by
+        Writes FILE (the private key, OpenSSH format, mode 0600), FILE.pub and FILE.allowed_signers, the \
+        line auditors give `ssh-keygen -Y verify -f`. Existing files are never overwritten. A key made by \
         `ssh-keygen -t ed25519 -N ''` works as well.
         """
     )

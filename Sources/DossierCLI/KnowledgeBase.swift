@@ -7,9 +7,9 @@ struct KnowledgeBaseCommand: ParsableCommand {
         commandName: "kb",
         abstract: "Build one knowledge base from several engagements of the same client.",
         discussion: """
-        Each DIR is an engagement workspace or a folder holding several. Items keep their engagement (ids
-        that occur in more than one engagement are shown as ENGAGEMENT/ID), the site gets an engagement
-        facet and a page per engagement, and a finding that recurs across checks links its history.
+        Each DIR is an engagement workspace or a folder holding several. Items keep their engagement (ids \
+        that occur in more than one engagement are shown as ENGAGEMENT/ID), the site gets an engagement \
+        facet and a page per engagement, and a finding that recurs across checks links its history. \
         Engagements of different clients are refused.
         """
     )

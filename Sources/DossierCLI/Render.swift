@@ -7,8 +7,8 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the HTML of a Markdown file, rendered as in reports and the knowledge base.",
         discussion: """
-        Reads standard input when FILE is - or omitted. Raw HTML is omitted and unsafe links are dropped.
-        The YAML front matter of a workspace item (between '---' lines at the top) is skipped, except with
+        Reads standard input when FILE is - or omitted. Raw HTML is omitted and unsafe links are dropped. \
+        The YAML front matter of a workspace item (between '---' lines at the top) is skipped, except with \
         --no-extensions, which renders plain CommonMark exactly as the cmark command does.
         """
     )

@@ -6,8 +6,8 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify an evidence pack (folder or zip): hashes, files, manifest, signature, zip entries.",
         discussion: """
-        Prints a verdict per check and exits with status 1 naming the file at fault on any mismatch.
-        Give the allowed_signers file you received from the issuer with --allowed-signers; without it the
+        Prints a verdict per check and exits with status 1 naming the file at fault on any mismatch. \
+        Give the allowed_signers file you received from the issuer with --allowed-signers; without it the \
         pack's own allowed_signers is used, which proves integrity but not who issued the pack.
         """
     )

@@ -61,6 +61,21 @@ struct Dossier {
         #expect(try Dossier.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
     }
 
+    /// Help paragraphs are wrapped by the argument parser alone: a line break in the source text
+    /// would leave short, ragged lines at 80 columns.
+    @Test func helpParagraphsAreWrappedEvenly() throws {
+        for command in ["build", "check", "kb", "search", "verify", "keygen", "render", "init"] {
+            let help = try Dossier.run([command, "--help"]).stdout
+            let head = help.components(separatedBy: "USAGE:")[0]
+            for paragraph in head.components(separatedBy: "\n\n") {
+                let lines = paragraph.split(separator: "\n")
+                for line in lines.dropLast() where !line.hasPrefix("OVERVIEW:") {
+                    #expect(line.count > 55, "dossier \(command) --help: a short line inside a paragraph: '\(line)'")
+                }
+            }
+        }
+    }
+
     @Test func unknownCommandFailsWithUsage() throws {
         let output = try Dossier.run(["frobnicate"])
         #expect(output.status != 0)
