@@ -4,6 +4,18 @@ import Testing
 
 /// The build cache's state file and memo read back exactly what was written.
 struct BuildCacheTests {
+    /// The zip's deflated bytes come from the libdeflate loaded: the environment names its file,
+    /// so an upgraded library makes the next build a full one.
+    @Test func environmentNamesTheLoadedDeflateLibrary() throws {
+        let parts = BuildCache.deflateLibrary
+        #expect(parts.first?.hasPrefix("libdeflate 1.") == true)
+        #if os(Linux)
+        let file = try #require(parts.dropFirst().first)
+        let path = String(file.split(separator: " ")[0])
+        #expect(path.contains("libdeflate") && FileManager.default.fileExists(atPath: path))
+        #endif
+    }
+
     @Test func stateRoundTrips() throws {
         let state = BuildCache.State(
             format: BuildCache.format, environment: "e" + String(repeating: "0", count: 63), inputs: "abc",

@@ -25,9 +25,11 @@ struct Dossier {
     static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     @discardableResult
-    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, executable: URL? = nil) throws -> Output {
+    static func run(_ arguments: [String], input: String? = nil, in directory: URL? = nil, executable: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Output {
         _ = ignoreBrokenPipes
         let process = Process()
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.executableURL = executable ?? binary
         process.arguments = executable == nil ? arguments : Array(arguments.dropFirst())
         process.currentDirectoryURL = directory ?? packageRoot
@@ -64,16 +66,21 @@ struct Dossier {
     /// Help paragraphs are wrapped by the argument parser alone: a line break in the source text
     /// would leave short, ragged lines at 80 columns.
     @Test func helpParagraphsAreWrappedEvenly() throws {
-        for command in ["build", "check", "kb", "search", "verify", "keygen", "render", "init"] {
-            let help = try Dossier.run([command, "--help"]).stdout
-            let head = help.components(separatedBy: "USAGE:")[0]
+        var wrapped = 0
+        for command in [[], ["build"], ["check"], ["kb"], ["search"], ["verify"], ["keygen"], ["render"], ["init"]] {
+            // The parser wraps at $COLUMNS when it is set: 80, as in a terminal of that width.
+            let output = try Dossier.run(command + ["--help"], environment: ["COLUMNS": "80"])
+            #expect(output.status == 0)
+            let head = output.stdout.components(separatedBy: "USAGE:")[0]
             for paragraph in head.components(separatedBy: "\n\n") {
                 let lines = paragraph.split(separator: "\n")
+                if lines.count > 1 { wrapped += 1 }
                 for line in lines.dropLast() where !line.hasPrefix("OVERVIEW:") {
-                    #expect(line.count > 55, "dossier \(command) --help: a short line inside a paragraph: '\(line)'")
+                    #expect(line.count > 55, "dossier \(command.joined()) --help: a short line inside a paragraph: '\(line)'")
                 }
             }
         }
+        #expect(wrapped > 5, "paragraphs long enough to wrap")
     }
 
     @Test func unknownCommandFailsWithUsage() throws {

@@ -400,8 +400,8 @@ public final class BuildCache: @unchecked Sendable {
     /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
     /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
     static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
-        // libdeflate's version too: the zip's deflated bytes come from the system library.
-        var parts = ["dossier-cache-\(format)", "libdeflate " + LIBDEFLATE_VERSION_STRING] + options + tool
+        // The libdeflate loaded too: the zip's deflated bytes come from the system library.
+        var parts = ["dossier-cache-\(format)"] + deflateLibrary + options + tool
         if let templates { parts += folderParts(templates) }
         for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
                     workspace.root.appendingPathComponent("dossier.yaml"),
@@ -425,6 +425,21 @@ public final class BuildCache: @unchecked Sendable {
             parts.append(UUID().uuidString)
         }
         return parts + folderParts(BuiltinResources.directory)
+    }()
+
+    /// The libdeflate this process runs with: the version it was built against, and the library
+    /// file mapped into the process (its size and time: an upgraded library may deflate differently
+    /// without a new build of the tool). Linux lists the mapped files in /proc/self/maps.
+    static let deflateLibrary: [String] = {
+        let parts = ["libdeflate " + LIBDEFLATE_VERSION_STRING]
+        // Read to the end: /proc reports its files' size as 0.
+        guard let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map({ String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) }),
+              let line = maps.split(separator: "\n").first(where: { $0.contains("/libdeflate") }),
+              let slash = line.firstIndex(of: "/") else { return parts }
+        let path = String(line[slash...])
+        var status = stat()
+        guard stat(path, &status) == 0 else { return parts }
+        return parts + ["\(path) \(status.st_size) \(modified(status))"]
     }()
 
     /// A folder's files, each with its digest.

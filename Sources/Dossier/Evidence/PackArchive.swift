@@ -266,8 +266,10 @@ struct CompressedEntry: Sendable {
         guard written > 0, written < input.count else {
             return CompressedEntry(method: 0, crc32: crc, uncompressedSize: input.count, data: input)
         }
-        output.count = written
-        return CompressedEntry(method: 8, crc32: crc, uncompressedSize: input.count, data: output)
+        // Copied out: the entry is kept until the zip is written, and a shortened Data keeps its
+        // whole buffer (the input's size).
+        let compressed = output.withUnsafeBytes { Data(bytes: $0.baseAddress!, count: written) }
+        return CompressedEntry(method: 8, crc32: crc, uncompressedSize: input.count, data: compressed)
     }
 }
 
