@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Dossier benchmark: generates a corpus, builds it with the release binary and prints, per phase,
-wall time and documents per second, peak memory, incremental rebuilds (after changing one finding,
+wall time and documents per second, peak memory, CPU time (user + system, steadier than wall time on
+a busy machine), incremental rebuilds (after changing one finding,
 checked byte-identical against a clean build, and with nothing changed), the search index size per
 document (raw and gzip) and search latency (Swift CLI and the JavaScript client under node), as text
 and as JSON (--json FILE).
@@ -48,19 +49,22 @@ def same_tree(first, second):
 
 
 def run_build(corpus, out, extra=()):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, phases, peak RSS (KiB) and CPU seconds (user + system) of one build."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.monotonic()
     result = subprocess.run([BIN, "build", corpus, "-o", out, "--timings", *extra], capture_output=True, text=True)
     wall = time.monotonic() - start
     if result.returncode != 0:
         sys.exit("build failed:\n" + result.stderr[-3000:])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     phases = []
     for line in result.stdout.splitlines():
         match = re.match(r"^  (\S.*?)\s+([0-9.]+) s$", line)
         if match and match.group(1) != "total":
             phases.append((match.group(1), float(match.group(2))))
-    return wall, phases, max(peak, before)
+    return wall, phases, max(peak, before), cpu
 
 
 def main():
@@ -81,13 +85,13 @@ def main():
                     "--incidents", str(args.incidents), "--articles", str(args.articles), "--out", corpus], check=True, capture_output=True)
     documents = args.findings + args.incidents + args.articles
 
-    wall, phases, peak = run_build(corpus, out)
+    wall, phases, peak, cpu = run_build(corpus, out)
     # Rebuilds reuse OUT/.dossier-cache: once with nothing changed, once after editing one finding.
-    unchanged_wall, _, _ = run_build(corpus, out)
+    unchanged_wall, _, _, _ = run_build(corpus, out)
     finding = os.path.join(corpus, "findings", "F-00000.md")
     with open(finding, "a", encoding="utf-8") as handle:
         handle.write("\n추가된 문장 (benchmark edit).\n")
-    rebuild_wall, rebuild_phases, _ = run_build(corpus, out)
+    rebuild_wall, rebuild_phases, _, rebuild_cpu = run_build(corpus, out)
     # The incremental output must be byte-identical to a clean build of the same input.
     clean = os.path.join(work, "clean")
     shutil.rmtree(clean, ignore_errors=True)
@@ -113,9 +117,10 @@ def main():
 
     results = {
         "date": time.strftime("%Y-%m-%d"), "machine": f"{os.cpu_count()} cores, {os.uname().machine}",
-        "documents": documents, "full_build_seconds": round(wall, 3), "documents_per_second": round(documents / wall, 1),
+        "documents": documents, "full_build_seconds": round(wall, 3), "full_build_cpu_seconds": round(cpu, 2), "documents_per_second": round(documents / wall, 1),
         "phases": [{"phase": p, "seconds": s, "documents_per_second": round(documents / s, 1) if s > 0 else None} for p, s in phases],
         "peak_memory_mib": round(peak / 1024, 1), "rebuild_after_one_change_seconds": round(rebuild_wall, 3),
+        "rebuild_after_one_change_cpu_seconds": round(rebuild_cpu, 2),
         "rebuild_phases": [{"phase": p, "seconds": s} for p, s in rebuild_phases],
         "rebuild_nothing_changed_seconds": round(unchanged_wall, 3), "rebuild_identical_to_clean_build": identical,
         "index_bytes_per_document": round(raw / documents, 1), "index_gzip_bytes_per_document": round(zipped / documents, 1),
@@ -126,12 +131,12 @@ def main():
         "search_max_bytes_loaded_per_query": js["maxLoadedBytes"],
     }
     print(f"Dossier benchmark — {documents:,} documents ({args.findings:,} findings, {args.incidents:,} incidents), {results['machine']}")
-    print(f"  full build            {wall:8.2f} s   {documents / wall:8.0f} docs/s   peak {results['peak_memory_mib']:.0f} MiB")
+    print(f"  full build            {wall:8.2f} s   {documents / wall:8.0f} docs/s   peak {results['peak_memory_mib']:.0f} MiB   CPU {cpu:.1f} s")
     for phase, seconds in phases:
         rate = f"{documents / seconds:8.0f} docs/s" if seconds > 0 else ""
         print(f"    {phase:<26}{seconds:8.3f} s   {rate}")
     print("    (‖ phases run on a thread of their own beside the knowledge-base phases)")
-    print(f"  rebuild, one change   {rebuild_wall:8.2f} s   (byte-identical to a clean build: {'yes' if identical else 'NO'})")
+    print(f"  rebuild, one change   {rebuild_wall:8.2f} s   CPU {rebuild_cpu:.1f} s   (byte-identical to a clean build: {'yes' if identical else 'NO'})")
     for phase, seconds in rebuild_phases:
         print(f"    {phase:<26}{seconds:8.3f} s")
     print(f"  rebuild, no change    {unchanged_wall:8.2f} s")
