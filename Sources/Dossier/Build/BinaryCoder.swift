@@ -152,7 +152,6 @@ enum BinaryCoder {
             }
         }
 
-        /// The container at `offset`: its element count and the offset of its first element.
         /// The container at `offset`: its element count and the offset of its first element. The
         /// count is checked against the container's bytes (an element takes at least one, an
         /// object's member at least two), so a damaged count is an error, not a huge allocation.

@@ -176,6 +176,13 @@ public enum EvidencePack {
 
     // MARK: OSCAL
 
+    /// The UUID of `name` (`observation:F-001`, `party:client`, …) in the OSCAL documents of the
+    /// engagement `engagementID`: the same on every build, so that documents and their entries
+    /// refer to each other across builds.
+    private static func oscalUUID(_ engagementID: String, _ name: String) -> String {
+        StableUUID.make("dossier:\(engagementID):\(name)")
+    }
+
     /// One finding's or incident's entries in the two OSCAL documents, written as JSON: an
     /// observation, then (findings only) a risk, the POA&M item ("" when resolved) and one finding
     /// entry per target. They depend on the item's file and the build's environment only, so the
@@ -183,7 +190,7 @@ public enum EvidencePack {
     private static func oscalEntries(_ context: ReportContext, zone: Int, cache: BuildCache?) throws -> [[JSONFragment]] {
         let engagement = context.engagement
         let id = engagement.id
-        @Sendable func uuid(_ name: String) -> String { StableUUID.make("dossier:\(id):\(name)") }
+        @Sendable func uuid(_ name: String) -> String { oscalUUID(id, name) }
         let reportDate = isoDate(engagement.period.to, offset: zone)
         let findings = context.findings
         let incidents = context.incidents
@@ -259,7 +266,7 @@ public enum EvidencePack {
     static func oscalFiles(_ context: ReportContext, zone: Int, cache: BuildCache? = nil) throws -> [OutputFile] {
         let engagement = context.engagement
         let id = engagement.id
-        func uuid(_ name: String) -> String { StableUUID.make("dossier:\(id):\(name)") }
+        func uuid(_ name: String) -> String { oscalUUID(id, name) }
         let provider = OSCAL.Party(uuid: uuid("party:provider"), name: engagement.provider?.name ?? context.brand.name ?? "Assessor")
         let client = OSCAL.Party(uuid: uuid("party:client"), name: engagement.client)
         let metadata = { (title: String) in

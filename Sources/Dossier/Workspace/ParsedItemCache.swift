@@ -9,8 +9,8 @@ import Foundation
 /// files an item cites, is checked again on every build: an item whose evidence now has a problem is
 /// parsed again, which reports it. Only items parsed without errors are kept, and never an item
 /// for the internal audience or one that names an internal item (the cache is in the output
-/// folder, which a client may be given: no trace of an internal item may be there). The body is not stored; it is taken from the file,
-/// which is read anyway for its digest.
+/// folder, which a client may be given: no trace of an internal item may be there). The body is
+/// not stored; it is taken from the file, which is read anyway for its digest.
 public final class ParsedItemCache: @unchecked Sendable {
     static let file = ".dossier-cache/items"
     static let format = 1
