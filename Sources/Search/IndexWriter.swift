@@ -5,7 +5,7 @@ import Parallel
 public enum IndexWriter {
     /// Term shards of at most this many bytes (unless one term's postings are larger) keep each file
     /// a query loads small (SPEC.md §3, term ranges).
-    public static let shardBudget = 32 * 1024
+    public static let shardBudget = 16 * 1024
     public static let docShardSize = 10
 
     /// File name (without `.js`) → contents. The budget and document shard size are parameters for
@@ -134,20 +134,21 @@ public enum IndexWriter {
         // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.
         let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
         let norms = lengths.map { 1 - SearchIndexFormat.b + SearchIndexFormat.b * Double($0) / (average > 0 ? average : 1) }
-        /// `"term":[gap,q,gap,q,…]`: document gaps; q in ten-thousandths for word terms, the count for `~` terms,
-        /// written into one byte buffer (a term in every document has 20,000 numbers).
+        /// `"term":"…"`: document gaps and q (ten-thousandths for word terms, the count for `~` terms)
+        /// as digits (SPEC.md §3), written into one byte buffer (a term in every document has 20,000 numbers).
         func entry(_ term: String) -> String {
             let hangulWord = term.utf8.first == UInt8(ascii: "~")
-            var bytes = Array((ScriptJSON.string(term) + ":[").utf8)
+            let list = postings[term]!
+            var bytes = Array((ScriptJSON.string(term) + ":\"").utf8)
+            bytes.reserveCapacity(bytes.count + list.count * 4 + 1)
             var previous = 0
-            for (index, posting) in postings[term]!.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes.append(contentsOf: String(posting.doc - previous).utf8)
+            for posting in list {
+                SearchIndexFormat.appendPostingNumber(posting.doc - previous, to: &bytes)
                 previous = posting.doc
-                bytes.append(UInt8(ascii: ","))
-                bytes.append(contentsOf: String(hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded())).utf8)
+                let q = hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded())
+                SearchIndexFormat.appendPostingNumber(q, to: &bytes)
             }
-            bytes.append(UInt8(ascii: "]"))
+            bytes.append(UInt8(ascii: "\""))
             return String(decoding: bytes, as: UTF8.self)
         }
 

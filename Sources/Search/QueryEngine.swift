@@ -129,15 +129,15 @@ public final class QueryEngine {
     /// One posting: a document and its weight (the length-normalised frequency; the count for `~` terms).
     private typealias Posting = (document: Int, weight: Double)
 
-    /// Term shards, parsed once into their raw (gap, q) arrays; the JSON is not kept beside them.
-    private var termShardCache: [Int: [String: [Int]]] = [:]
+    /// Term shards, parsed once into their postings strings; the numbers are read on first use.
+    private var termShardCache: [Int: [String: String]] = [:]
 
-    private func termShard(_ number: Int) -> [String: [Int]] {
+    private func termShard(_ number: Int) -> [String: String] {
         if let cached = termShardCache[number] { return cached }
-        var shard: [String: [Int]] = [:]
+        var shard: [String: String] = [:]
         if let data = try? Data(contentsOf: folder.appendingPathComponent(SearchIndexFormat.termFile(number) + ".js")),
-           let object = ScriptJSON.parse(data)?.value as? [String: [Any]] {
-            shard = object.mapValues { $0.compactMap { ($0 as? NSNumber)?.intValue } }
+           let object = ScriptJSON.parse(data)?.value as? [String: Any] {
+            shard = object.compactMapValues { $0 as? String }
         }
         termShardCache[number] = shard
         return shard
@@ -145,13 +145,14 @@ public final class QueryEngine {
 
     /// A term's postings, document gaps summed and weights scaled (SPEC.md §3).
     private func postings(_ term: String) -> [Posting] {
-        guard let number = SearchIndexFormat.shard(of: term, firstTerms: firstTerms), let raw = termShard(number)[term] else { return [] }
+        guard let number = SearchIndexFormat.shard(of: term, firstTerms: firstTerms), let text = termShard(number)[term] else { return [] }
+        let raw = SearchIndexFormat.postingNumbers(text)
         let hangulWord = term.utf8.first == UInt8(ascii: "~")
         var result: [Posting] = []
         result.reserveCapacity(raw.count / 2)
         var document = 0
         for i in stride(from: 0, to: raw.count - 1, by: 2) {
-            document += raw[i]
+            document &+= raw[i]
             result.append((document, hangulWord ? Double(raw[i + 1]) : Double(raw[i + 1]) / SearchIndexFormat.weightScale))
         }
         return result

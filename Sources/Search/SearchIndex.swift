@@ -36,7 +36,7 @@ public struct SearchDocument: Sendable, Hashable {
 
 /// The shared constants of the index format.
 public enum SearchIndexFormat {
-    public static let schema = 3
+    public static let schema = 4
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)
@@ -135,6 +135,53 @@ public enum SearchIndexFormat {
             return index
         }
     }
+
+    /// Digits 0 … 44 end a number in a postings string; 45 … 88 continue it (SPEC.md §3).
+    static let finalDigits = 45
+    static let continuingBase = 44
+
+    /// Appends `number` (≥ 0) to a postings string: ⌊n / 45⌋ in base 44 as continuing digits, then
+    /// n mod 45 as the final digit.
+    public static func appendPostingNumber(_ number: Int, to bytes: inout [UInt8]) {
+        precondition(number >= 0, "postings numbers are never negative")
+        var rest = number / finalDigits
+        if rest > 0 {
+            var continuing: [UInt8] = []
+            while rest > 0 {
+                continuing.append(facetDigits[finalDigits + rest % continuingBase])
+                rest /= continuingBase
+            }
+            bytes.append(contentsOf: continuing.reversed())
+        }
+        bytes.append(facetDigits[number % finalDigits])
+    }
+
+    /// The numbers of a postings string, up to the first byte that is not a digit; an unfinished
+    /// number at the end is dropped (SPEC.md §3), and so is everything from a number above 2^40
+    /// (no index has one: a hostile file cannot make a number overflow).
+    public static func postingNumbers(_ text: some StringProtocol) -> [Int] {
+        var numbers: [Int] = []
+        var value = 0
+        for byte in text.utf8 {
+            let digit = byte < 128 ? digitValues[Int(byte)] : -1
+            if digit < 0 { break }
+            if value > 1 << 40 { break }
+            if digit >= finalDigits {
+                value = value * continuingBase + (digit - finalDigits)
+            } else {
+                numbers.append(value * finalDigits + digit)
+                value = 0
+            }
+        }
+        return numbers
+    }
+
+    /// Each ASCII byte's digit value, −1 for a byte that is not a digit.
+    static let digitValues: [Int] = {
+        var values = [Int](repeating: -1, count: 128)
+        for (position, digit) in facetDigits.enumerated() { values[Int(digit)] = position }
+        return values
+    }()
 
     /// `terms-007`, `terms-1234`: at least three digits.
     public static func termFile(_ shard: Int) -> String { String(format: "terms-%03d", shard) }

@@ -1,5 +1,5 @@
 /*
- * Dossier knowledge-base search engine (schema 3): tokenizer, query parser, BM25 ranking over the
+ * Dossier knowledge-base search engine (schema 4): tokenizer, query parser, BM25 ranking over the
  * static index files, and snippets. Pure (no DOM except in scriptLoader), a classic script that
  * also loads in Node. The binding specification is Sources/Search/SPEC.md; the Swift engine
  * implements the same text, and Tests/Fixtures/search-vectors.json checks both.
@@ -7,7 +7,7 @@
 (function (root) {
   'use strict';
 
-  var SCHEMA = 3;
+  var SCHEMA = 4;
   var MAX_TOKEN = 40; // code points (§1.7)
   var H = 1, W = 2, J = 3, S = 4;
   var LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
@@ -196,10 +196,16 @@
     return out;
   })();
 
+  // Each ASCII character's digit value, −1 for one that is not a digit.
+  var DIGIT_VALUE = (function () {
+    var value = new Int16Array(128).fill(-1);
+    for (var k = 0; k < FACET_DIGITS.length; k++) value[FACET_DIGITS.charCodeAt(k)] = k;
+    return value;
+  })();
+
   // Per document, the index of its facet set in meta.facetSets (−1 when the code is malformed).
   function decodeFacetCodes(docs, width, count) {
-    var value = new Int16Array(128).fill(-1), out = new Int32Array(count).fill(-1);
-    for (var k = 0; k < FACET_DIGITS.length; k++) value[FACET_DIGITS.charCodeAt(k)] = k;
+    var value = DIGIT_VALUE, out = new Int32Array(count).fill(-1);
     docs = typeof docs === 'string' ? docs : '';
     if (!(width >= 1)) return out;
     for (var i = 0; i < count && (i + 1) * width <= docs.length; i++) {
@@ -247,14 +253,22 @@
     return { raw: raw, decoded: new Map(), keys: Array.from(raw.keys()).sort() };
   }
 
-  // §3: [gap, q, gap, q, …] → [document, weight, document, weight, …].
-  function decodePostings(term, list) {
-    var out = new Array(list.length), d = 0, scale = term.charAt(0) === '~' ? 1 : 10000;
-    for (var j = 0; j + 1 < list.length; j += 2) {
-      d += list[j];
-      out[j] = d;
-      out[j + 1] = list[j + 1] / scale;
+  // §3: a postings string of numbers gap, q, gap, q, … → [document, weight, document, weight, …].
+  // Digits 0 … 44 end a number, 45 … 88 continue it; reading stops at the first character that is
+  // not a digit (or at a number above 2^40), and an unfinished number or pair is dropped.
+  function decodePostings(term, text) {
+    var out = [], d = 0, scale = term.charAt(0) === '~' ? 1 : 10000, value = 0, isGap = true;
+    if (typeof text !== 'string') return out;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i), v = c < 128 ? DIGIT_VALUE[c] : -1;
+      if (v < 0 || value > 1099511627776) break;
+      if (v >= 45) { value = value * 44 + (v - 45); continue; }
+      value = value * 45 + v;
+      if (isGap) { d += value; out.push(d); } else out.push(value / scale);
+      isGap = !isGap;
+      value = 0;
     }
+    if (out.length % 2) out.pop();
     return out;
   }
 
@@ -631,6 +645,7 @@
     shardOfTerm: shardOfTerm,
     shardsWithPrefix: shardsWithPrefix,
     decodeFacetCodes: decodeFacetCodes,
+    decodePostings: decodePostings,
     createEngine: createEngine,
     highlightTerms: highlightTerms,
     findMatches: findMatches,

@@ -18,12 +18,12 @@ import sys
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCHEMA = 3
+SCHEMA = 4
 K1, B = 1.2, 0.75
 BOOSTS = {"title": 3, "tags": 2, "headings": 2, "body": 1}
 MAX_TOKEN = 40
 SNIPPET = 800
-# §3: base-89 digits of the facet codes.
+# §3: base-89 digits of the facet codes and postings strings.
 ALPHABET = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "\"&<>\\")
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"]
 
@@ -132,6 +132,16 @@ def facet_code(index, width):
     return "".join(reversed(digits))
 
 
+def posting_number(n):
+    """§3: floor(n / 45) in base 44 as continuing digits (45 + value), then n mod 45 as the final digit."""
+    assert n >= 0
+    digits, rest = [], n // 45
+    while rest:
+        digits.append(ALPHABET[45 + rest % 44])
+        rest //= 44
+    return "".join(reversed(digits)) + ALPHABET[n % 45]
+
+
 def build(spec):
     documents = spec["documents"]
     budget = spec["shardBudget"]
@@ -166,7 +176,7 @@ def build(spec):
             numbers.append(doc - previous)
             previous = doc
             numbers.append(count if term.startswith("~") else round_half_away(count / norms[doc] * 10000))
-        return js_string(term) + ":[" + ",".join(str(n) for n in numbers) + "]"
+        return js_string(term) + ':"' + "".join(posting_number(n) for n in numbers) + '"'
 
     # §3 term ranges: code point order (Python's str order), cut by the byte budget.
     shards, current, size = [], [], 0

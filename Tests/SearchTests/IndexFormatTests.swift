@@ -61,12 +61,12 @@ struct IndexFolder {
     }
 
     @Test func anIndexOfAnotherSchemaIsRefused() throws {
-        for schema in [1, 2] {
+        for schema in [1, 2, 3] {
             let folder = try IndexFolder([("meta", ScriptJSON.file(name: "meta", json: "{\"schema\":\(schema),\"docCount\":0,\"termShards\":3,\"docs\":\"\"}"))])
             defer { folder.remove() }
             let error = #expect(throws: QueryEngine.Failure.self) { try QueryEngine(folder: folder.url) }
             #expect(error?.description
-                == "this knowledge base index uses schema \(schema); this Dossier understands schema 3 — rebuild the knowledge base with this Dossier")
+                == "this knowledge base index uses schema \(schema); this Dossier understands schema 4 — rebuild the knowledge base with this Dossier")
         }
         let empty = try IndexFolder([])
         defer { empty.remove() }
@@ -115,6 +115,24 @@ struct IndexFolder {
         #expect(SearchIndexFormat.facetIndexes("0", width: 1, count: 1) == [13])
     }
 
+    /// SPEC.md §3's examples, every length of number, and what a reader does with malformed strings.
+    @Test func postingsStrings() {
+        func written(_ numbers: [Int]) -> String {
+            var bytes: [UInt8] = []
+            for number in numbers { SearchIndexFormat.appendPostingNumber(number, to: &bytes) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(written([0, 1, 44, 45, 1979, 1980, 10000]) == "!#QS!~QSR!WT-")
+        let edges = [0, 1, 44, 45, 88, 89, 1979, 1980, 87119, 87120, 3_833_279, 3_833_280, 123_456_789, 1 << 40]
+        #expect(edges.map { written([$0]).count } == [1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 4, 5, 5, 8])
+        #expect(SearchIndexFormat.postingNumbers(written(edges)) == edges)
+        #expect(SearchIndexFormat.postingNumbers("#WT-#W") == [1, 10000, 1], "an unfinished number is dropped (an unfinished pair is the engine's to drop)")
+        #expect(SearchIndexFormat.postingNumbers("#WT-\"#") == [1, 10000], "reading stops at a character that is not a digit")
+        #expect(SearchIndexFormat.postingNumbers("#é#") == [1])
+        #expect(SearchIndexFormat.postingNumbers(String(repeating: "~", count: 40) + "!#") == [], "nothing past 2^40")
+        #expect(SearchIndexFormat.postingNumbers("").isEmpty)
+    }
+
     /// 120 documents: a term in every one (postings far over a 300-byte budget), distinct facet sets
     /// past one code digit, and terms sharing prefixes across many small shards.
     static func syntheticDocuments() -> [SearchDocument] {
@@ -141,7 +159,7 @@ struct IndexFolder {
             let text = try String(contentsOf: folder.url.appendingPathComponent(SearchIndexFormat.termFile(number) + ".js"), encoding: .utf8)
             let body = text[text.index(after: text.firstIndex(of: "{")!)..<text.lastIndex(of: "}")!]
             let entries = body.components(separatedBy: ",\n")
-            let terms = entries.map { String($0[$0.index(after: $0.startIndex)..<$0.range(of: "\":[")!.lowerBound]) }
+            let terms = entries.map { String($0[$0.index(after: $0.startIndex)..<$0.range(of: "\":\"")!.lowerBound]) }
             #expect(terms.first == start)
             #expect(terms == terms.sorted(by: SearchIndexFormat.precedes))
             if let previousLast { #expect(SearchIndexFormat.precedes(previousLast, start)) }
@@ -150,10 +168,10 @@ struct IndexFolder {
             #expect(size <= budget || entries.count == 1, "shard \(number): \(size) bytes")
         }
         let common = try #require(SearchIndexFormat.shard(of: "common", firstTerms: first))
-        let shard = try #require(folder.json(SearchIndexFormat.termFile(common)) as? [String: [Int]])
+        let shard = try #require(folder.json(SearchIndexFormat.termFile(common)) as? [String: String])
         #expect(Array(shard.keys) == ["common"], "the postings of common (120 documents) fill a shard alone")
         #expect(first[common] == "common" && common + 1 < first.count, "the next term starts the next shard")
-        let postings = shard["common"] ?? []
+        let postings = SearchIndexFormat.postingNumbers(shard["common"] ?? "")
         #expect(postings.count == 240)
         #expect(postings.first == 0 && stride(from: 2, to: postings.count, by: 2).allSatisfy { postings[$0] == 1 }, "gaps of 1 after document 0")
     }

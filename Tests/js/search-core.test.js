@@ -20,6 +20,17 @@ function runIndexFile(file) {
   return registered[0];
 }
 
+// A postings string (SPEC.md §3) of the numbers gap, q, gap, q, …, written from the SPEC's text:
+// ⌊n / 45⌋ in base 44 as continuing digits (45 + value), then n mod 45 as the final digit.
+const DIGITS = "!#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+function postings(numbers) {
+  return numbers.map((n) => {
+    let out = DIGITS[n % 45];
+    for (let rest = Math.floor(n / 45); rest > 0; rest = Math.floor(rest / 44)) out = DIGITS[45 + (rest % 44)] + out;
+    return out;
+  }).join('');
+}
+
 // loadFile(name) over a folder of index files; records the names loaded.
 function folderLoader(dir, loaded = []) {
   return async (name) => {
@@ -30,9 +41,9 @@ function folderLoader(dir, loaded = []) {
   };
 }
 
-test('vectors describe schema 3', () => {
-  assert.equal(vectors.schema, 3);
-  assert.equal(Search.SCHEMA, 3);
+test('vectors describe schema 4', () => {
+  assert.equal(vectors.schema, 4);
+  assert.equal(Search.SCHEMA, 4);
   assert.ok(vectors.tokenizer.length >= 35);
   assert.ok(vectors.queries.length >= 15);
 });
@@ -94,17 +105,17 @@ test('limit keeps the total and loads only the doc shards it needs', async () =>
 });
 
 test('an index of another schema is refused', async () => {
-  for (const schema of [1, 2]) {
+  for (const schema of [1, 2, 3]) {
     const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema, docCount: 0, termShards: 3, docs: '' } : {}));
     await assert.rejects(engine.search('disk'), (err) => {
-      assert.equal(err.message, `This knowledge base index uses schema ${schema}; this page understands schema 3 — ` +
+      assert.equal(err.message, `This knowledge base index uses schema ${schema}; this page understands schema 4 — ` +
         'rebuild the knowledge base with the same Dossier version.');
       assert.equal(err.code, 'schema');
       return true;
     });
   }
   const none = Search.createEngine(async () => ({ docCount: 1 }));
-  await assert.rejects(none.search('disk'), /uses schema undefined; this page understands schema 3/);
+  await assert.rejects(none.search('disk'), /uses schema undefined; this page understands schema 4/);
 });
 
 test('a failing index load rejects', async () => {
@@ -117,9 +128,9 @@ test('"constructor" and other prototype names are ordinary terms', async () => {
   assert.equal((await engine.search('constructor ')).total, 0);
   assert.equal((await engine.search('tostring ')).total, 0);
   // Facet names are data too.
-  const meta = { schema: 3, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: ['constructor'], docShardSize: 4, kinds: ['finding'],
+  const meta = { schema: 4, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: ['constructor'], docShardSize: 4, kinds: ['finding'],
     systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], facetSets: [[0, -1, 0, [0, 1]]], facetWidth: 1, docs: '!' };
-  const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: [0, 10000] } : [{ id: 'X' }]));
+  const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: postings([0, 10000]) } : [{ id: 'X' }]));
   const res = await tiny.search('constructor');
   assert.deepEqual(res.results.map((r) => r.doc.id), ['X']);
   assert.deepEqual(Object.keys(res.facets.system), ['__proto__', 'constructor']);
@@ -155,7 +166,7 @@ test('index files: exact script form, escaped, and the hostile title stays text'
   const hostile = docs.find((d) => d.id === 'KB-002');
   assert.equal(hostile.title, '</script><script>alert(1)</script>');
   assert.ok(hostile.text.includes('"><img src=x onerror=alert(2)>'));
-  assert.equal(meta.schema, 3);
+  assert.equal(meta.schema, 4);
   assert.equal(meta.docCount, fixtureSource.documents.length);
   assert.equal(byName['docs-000'].length, meta.docShardSize);
 });
@@ -176,19 +187,24 @@ test('term shards: sorted ranges starting at their listed first terms, cut by th
   const entrySizes = [];
   first.forEach((start, i) => {
     const name = 'terms-' + String(i).padStart(3, '0');
-    // Entries in the order written: the raw text, one `"term":[…]` per line.
+    // Entries in the order written: the raw text, one `"term":"…"` per line.
     const body = sources[name].slice(sources[name].indexOf('{') + 1, sources[name].lastIndexOf('}'));
     const entries = body.split(',\n');
-    const terms = entries.map((e) => JSON.parse(e.slice(0, e.indexOf('":[') + 1)));
+    const terms = entries.map((e) => JSON.parse(e.slice(0, e.lastIndexOf(':"'))));
     assert.deepEqual(terms.slice().sort(Search.compareCodePoints), terms, `${name} is in code point order`);
     assert.deepEqual(terms.slice().sort(), Object.keys(byName[name]).sort());
     assert.equal(terms[0], start, `${name} starts at termShards[${i}]`);
     for (const term of terms) {
       assert.equal(Search.shardOfTerm(term, first), i, `${term} is found in ${name}`);
-      const postings = byName[name][term];
-      assert.ok(postings.length >= 2 && postings.length % 2 === 0);
-      for (let j = 2; j < postings.length; j += 2) assert.ok(postings[j] >= 1, `${term}: gaps are positive`);
-      for (let j = 1; j < postings.length; j += 2) assert.ok(Number.isInteger(postings[j]) && postings[j] > 0, `${term}: integer weights`);
+      const text = byName[name][term];
+      assert.equal(typeof text, 'string');
+      assert.match(text, /^[!#-%'-;=?-[\]-~]+$/, `${term}: digits only`);
+      const pairs = Search.decodePostings('~', text); // documents (running sums) and raw q
+      assert.ok(pairs.length >= 2 && pairs.length % 2 === 0);
+      const numbers = pairs.map((n, j) => (j % 2 === 0 && j > 0 ? n - pairs[j - 2] : n));
+      assert.equal(postings(numbers), text, `${term}: every character is read, each number in its shortest form`);
+      for (let j = 2; j < numbers.length; j += 2) assert.ok(numbers[j] >= 1, `${term}: gaps are positive`);
+      for (let j = 1; j < numbers.length; j += 2) assert.ok(numbers[j] > 0, `${term}: positive weights`);
     }
     entrySizes.push(entries.map((e) => Buffer.byteLength(e) + 2));
   });
@@ -225,9 +241,9 @@ test('facet table: one code per document, decoded to the documents\' facet value
   assert.deepEqual(Array.from(Search.decodeFacetCodes(undefined, 1, 2)), [-1, -1]);
   // A document whose code names no facet set counts in no facet, and a filter drops it.
   const index = {
-    meta: { schema: 3, docCount: 3, k1: 1.2, b: 0.75, docShardSize: 10, termShards: ['x'], kinds: ['finding', 'incident'], systems: ['db', 'was'],
+    meta: { schema: 4, docCount: 3, k1: 1.2, b: 0.75, docShardSize: 10, termShards: ['x'], kinds: ['finding', 'incident'], systems: ['db', 'was'],
       severities: ['high'], engagements: ['e'], facetSets: [[0, 0, 0, [1, 0]], [1, -1, 0, []]], facetWidth: 2, docs: '!#!!~~' },
-    'terms-000': { x: [0, 10000, 1, 10000, 1, 10000] },
+    'terms-000': { x: postings([0, 10000, 1, 10000, 1, 10000]) },
     'docs-000': [{ id: 'A' }, { id: 'B' }, { id: 'C' }],
   };
   const engine = Search.createEngine(async (n) => index[n]);
@@ -235,6 +251,23 @@ test('facet table: one code per document, decoded to the documents\' facet value
   assert.equal(res.total, 3);
   assert.deepEqual(res.facets, { kind: { finding: 1, incident: 1 }, system: { db: 1, was: 1 }, severity: { high: 1 }, engagement: { e: 2 } });
   assert.deepEqual((await engine.search('x ', { filters: { kind: ['incident'] } })).results.map((r) => r.doc.id), ['A']);
+});
+
+test('postings strings: the SPEC\'s examples, pairs summed into documents, malformed tails dropped', () => {
+  // §3's examples: 0 → !, 1 → #, 44 → Q, 45 → S!, 1979 → ~Q, 1980 → SR!, 10000 → WT-.
+  assert.equal(postings([0, 1, 44, 45, 1979, 1980, 10000]), '!#QS!~QSR!WT-');
+  assert.deepEqual(Search.decodePostings('x', '!#QS!~QSR!'), [0, 0.0001, 44, 0.0045, 2023, 0.198]);
+  assert.deepEqual(Search.decodePostings('x', '!#QS!~QSR!WT-'), [0, 0.0001, 44, 0.0045, 2023, 0.198], 'an odd number leaves an unfinished pair');
+  assert.deepEqual(Search.decodePostings('~x', postings([3, 2, 1, 7])), [3, 2, 4, 7], '~ terms keep the raw count');
+  for (const n of [0, 44, 45, 88, 1979, 1980, 87119, 87120, 3833279, 3833280, 123456789]) {
+    assert.deepEqual(Search.decodePostings('~x', postings([n, n])), [n, n], String(n));
+  }
+  assert.deepEqual(Search.decodePostings('x', 'WT-'), [], 'an unfinished pair is dropped');
+  assert.deepEqual(Search.decodePostings('x', '#WT-#W'), [1, 1], 'so is an unfinished number');
+  assert.deepEqual(Search.decodePostings('x', '#WT-"#WT-'), [1, 1], 'reading stops at a character that is not a digit');
+  assert.deepEqual(Search.decodePostings('x', '#WT-é#WT-'), [1, 1]);
+  assert.deepEqual(Search.decodePostings('x', '~'.repeat(40) + '!#WT-'), [], 'a number beyond 2^40 ends the list');
+  assert.deepEqual(Search.decodePostings('x', [0, 10000]), [], 'schema 3 arrays are not postings strings');
 });
 
 test('code point order: supplementary characters sort after U+FFFF, unlike JavaScript <', () => {
@@ -324,11 +357,11 @@ test('a term larger than any budget is a shard of its own, and file numbers grow
   const big = [];
   for (let d = 0; d < n; d += 2) big.push(d === 0 ? 0 : 2, 10000 + 100 * d); // every other document
   const files = {
-    meta: { schema: 3, docCount: n, k1: 1.2, b: 0.75, docShardSize: 1, termShards: ['a', 'big', 'bigger'], kinds: ['finding'], systems: [],
+    meta: { schema: 4, docCount: n, k1: 1.2, b: 0.75, docShardSize: 1, termShards: ['a', 'big', 'bigger'], kinds: ['finding'], systems: [],
       severities: [], engagements: [], facetSets: [[0, -1, -1, []]], facetWidth: 1, docs: '!'.repeat(n) },
-    'terms-000': { a: [5, 10000] },
-    'terms-001': { big },
-    'terms-002': { bigger: [1000, 30000], biggest: [3, 10000, 997, 20000] },
+    'terms-000': { a: postings([5, 10000]) },
+    'terms-001': { big: postings(big) },
+    'terms-002': { bigger: postings([1000, 30000]), biggest: postings([3, 10000, 997, 20000]) },
   };
   for (let d = 0; d < n; d++) files['docs-' + String(d).padStart(3, '0')] = [{ id: 'D' + d }];
   const loaded = [];

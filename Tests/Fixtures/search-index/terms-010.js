@@ -1,0 +1,10 @@
+DossierSearchIndex.register("terms-010", {"too":"%byA",
+"tuning":")_g=",
+"undo":"%]lF",
+"undo_retention":"%W_L",
+"was":"$Vm2#W_L",
+"was01":"$[ZC$_q+$_g=",
+"we":"%W_L",
+"were":"%W_L",
+"with":"%W_L",
+"x":")X]/"});
