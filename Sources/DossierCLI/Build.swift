@@ -91,8 +91,7 @@ struct Build: ParsableCommand {
             print("\(outcome.written.count) files written.")
         }
         if timings {
-            let rows = outcome.timings + [("total", outcome.seconds)]
-            for (phase, seconds) in rows { print("  " + phase.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)) }
+            Terminal.printTimings(outcome.timings, total: outcome.seconds)
         }
     }
 }

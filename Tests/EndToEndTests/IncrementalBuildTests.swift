@@ -68,6 +68,64 @@ import Testing
         try Self.expectSameAsClean(copy, out)
     }
 
+    /// `dossier kb` keeps a build cache too: a parsed-item file per engagement, reused pages, and
+    /// output byte-identical to a clean build of the same engagements.
+    @Test func knowledgeBaseRebuildsIncrementally() throws {
+        let copy = try ExampleCopy("acecommerce-2026-q4", withSiblings: true)
+        defer { copy.remove() }
+        let q3 = copy.root.appendingPathComponent("acecommerce-2026-q3").path
+        let out = copy.root.appendingPathComponent("kb")
+        func kb(_ folders: [String], _ extra: [String] = [], into folder: URL? = nil) throws -> Dossier.Output {
+            let result = try Dossier.run(["kb"] + folders + ["-o", (folder ?? out).path] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result
+        }
+        func expectSameAsClean(_ folders: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let clean = copy.root.appendingPathComponent("clean-\(UUID().uuidString)")
+            _ = try kb(folders, ["--clean"], into: clean)
+            let incremental = Self.snapshot(out), expected = Self.snapshot(clean)
+            #expect(incremental.keys.sorted() == expected.keys.sorted(), "the same files", sourceLocation: sourceLocation)
+            for (path, data) in expected where incremental[path] != data {
+                Issue.record("\(path) differs from a clean build", sourceLocation: sourceLocation)
+            }
+            try? FileManager.default.removeItem(at: clean)
+        }
+        func itemCaches() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent(".dossier-cache").path).filter { $0.hasPrefix("items") }.sorted()
+        }
+
+        let first = try kb([q3, copy.workspace.path])
+        #expect(first.stdout.contains("(full build: no previous build)"), "\(first.stdout)")
+        #expect(try itemCaches().count == 2, "one parsed-item file per engagement")
+
+        let untouched = out.appendingPathComponent("items/HC-2026-Q3-F-001.html")
+        let before = try Self.modified(untouched)
+        let again = try kb([q3, copy.workspace.path], ["--timings"])
+        #expect(again.stdout.contains("Up to date: nothing changed since the last build"), "\(again.stdout)")
+        #expect(again.stdout.contains("0 written, the rest unchanged") && again.stdout.contains("  total "), "\(again.stdout)")
+
+        // One finding of the second engagement edited: its page is rendered again, the others are kept.
+        let file = "findings/F-003-g1-full-gc-pause.md"
+        try copy.write(file, try copy.read(file).replacingOccurrences(of: "\ntitle: ", with: "\ntitle: 고침 — ") + "\n덧붙인 문장.\n")
+        let edited = try kb([q3, copy.workspace.path])
+        #expect(edited.stdout.contains("(incremental: "), "\(edited.stdout)")
+        #expect(edited.stdout.contains("unchanged since the last build)"), "unchanged item files come from the cache: \(edited.stdout)")
+        #expect(edited.stdout.contains(" unchanged, 35 items from 2 engagements)"), "\(edited.stdout)")
+        #expect(try Self.modified(untouched) == before, "an unchanged page is not rewritten")
+        let page = try String(contentsOf: out.appendingPathComponent("items/HC-2026-Q4-F-003.html"), encoding: .utf8)
+        #expect(page.contains("고침 — ") && page.contains("덧붙인 문장."))
+        try expectSameAsClean([q3, copy.workspace.path])
+
+        // One engagement left out: a full build of the other, whose cache alone remains.
+        let single = try kb([copy.workspace.path])
+        #expect(single.stdout.contains("(full build: "), "\(single.stdout)")
+        #expect(try itemCaches().count == 1)
+        try expectSameAsClean([copy.workspace.path])
+
+        let clean = try kb([copy.workspace.path], ["--clean"])
+        #expect(clean.stdout.contains("(full build: --clean)"), "\(clean.stdout)")
+    }
+
     @Test func removedItemsLoseTheirFilesAndHandEditsAreRepaired() throws {
         let (copy, out, first) = try BuildTests.build("northwind-retainer-2026-10")
         defer { copy.remove() }

@@ -56,17 +56,31 @@ public final class BuildCache: @unchecked Sendable {
     /// The digest of a build's inputs: the environment, every item file, every evidence file the
     /// items cite, the previous engagement's items (trends) and the signer.
     static func inputs(environment: String, workspace: Workspace, cited: Set<String>, previous: Workspace?, signer: [String]) -> String {
-        var parts = [environment]
-        for (path, digest) in workspace.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
-        for path in cited.sorted() {
-            parts += ["evidence:" + path, Digest.sha256((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
-        }
+        var parts = [environment] + sourceParts(workspace, cited: cited)
         if let previous {
             parts.append("previous:" + previous.root.path)
             parts.append(Digest.sha256((try? Data(contentsOf: previous.root.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()))
             for (path, digest) in previous.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
         }
         return key(parts + ["signer"] + signer)
+    }
+
+    /// The digest of a knowledge base's inputs (`dossier kb`): the environment, and each
+    /// engagement's item files and the evidence files its items cite.
+    static func inputs(environment: String, workspaces: [(workspace: Workspace, cited: Set<String>)]) -> String {
+        var parts = [environment]
+        for (workspace, cited) in workspaces { parts += ["workspace:" + workspace.root.path] + sourceParts(workspace, cited: cited) }
+        return key(parts)
+    }
+
+    /// A workspace's item files and the evidence files in `cited`, each with its digest.
+    private static func sourceParts(_ workspace: Workspace, cited: Set<String>) -> [String] {
+        var parts: [String] = []
+        for (path, digest) in workspace.sourceDigests.sorted(by: { $0.key < $1.key }) { parts += [path, digest] }
+        for path in cited.sorted() {
+            parts += ["evidence:" + path, Digest.sha256((try? Data(contentsOf: workspace.root.appendingPathComponent(path))) ?? Data())]
+        }
+        return parts
     }
 
     /// The hash of everything every unit depends on.
@@ -179,8 +193,9 @@ public final class BuildCache: @unchecked Sendable {
     /// Intermediate results of the previous build by key (a finding's section of the health
     /// check, …), and the ones this build used or made: only those are kept for the next build.
     static let memoFile = ".dossier-cache/memo"
-    /// The items this build parsed or reused, written beside the memo for the next build.
-    var parsedItems: ParsedItemCache?
+    /// The items this build parsed or reused (one cache per workspace), written beside the memo
+    /// for the next build.
+    var parsedItems: [ParsedItemCache] = []
     private var memoURL: URL?
     private var prefetch: Prefetch?
     private var memoIn: MemoTable?
@@ -400,12 +415,20 @@ public final class BuildCache: @unchecked Sendable {
     /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
     /// `engagement.yaml`, `dossier.yaml` beside it or above it and the brand logo, and the options.
     static func environment(workspace: Workspace, options: [String], templates: URL?, logo: URL?) -> String {
+        environment(workspaces: [workspace], options: options, templates: templates, logo: logo)
+    }
+
+    /// The environment of a build of several workspaces (`dossier kb`): each one's files as above.
+    static func environment(workspaces: [Workspace], options: [String], templates: URL?, logo: URL?) -> String {
         // The libdeflate loaded too: the zip's deflated bytes come from the system library.
         var parts = ["dossier-cache-\(format)"] + deflateLibrary + options + tool
         if let templates { parts += folderParts(templates) }
-        for url in [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
-                    workspace.root.appendingPathComponent("dossier.yaml"),
-                    workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml"), logo].compactMap({ $0 }) {
+        let files = workspaces.flatMap { workspace in
+            [workspace.root.appendingPathComponent(WorkspaceLoader.engagementFile),
+             workspace.root.appendingPathComponent("dossier.yaml"),
+             workspace.root.deletingLastPathComponent().appendingPathComponent("dossier.yaml")]
+        }
+        for url in files + [logo].compactMap({ $0 }) {
             parts.append(url.path)
             parts.append(Digest.sha256((try? Data(contentsOf: url)) ?? Data()))
         }

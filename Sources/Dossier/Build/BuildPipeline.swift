@@ -111,7 +111,7 @@ public enum BuildPipeline {
             workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
             templates: options.reports.templates, logo: context.brand.logo)
         let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean, prefetch: prefetch)
-        cache.parsedItems = parsedItems
+        cache.parsedItems = [parsedItems]
         let signerParts = signer.map { [$0.identity, $0.key.publicKeyLine] } ?? []
         cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
                                         previous: previous, signer: signerParts)

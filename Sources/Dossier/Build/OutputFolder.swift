@@ -264,22 +264,31 @@ public struct OutputFolder: Sendable {
             guard rename(target + ".partial", target) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
         }
         // The memo, the parsed items and the state's text are made at the same time; the state,
-        // which says the other two are whole, is put in place last.
-        let state = ParallelSlots<Data?>(count: 1)
-        let failures = ParallelSlots<any Error>(count: 2)
+        // which says the others are whole, is put in place last.
         let parsedItems = cache.parsedItems
-        DispatchQueue.concurrentPerform(iterations: 3) { task in
+        let state = ParallelSlots<Data?>(count: 1)
+        let failures = ParallelSlots<any Error>(count: 2 + parsedItems.count)
+        DispatchQueue.concurrentPerform(iterations: 2 + parsedItems.count) { task in
             do {
                 switch task {
                 case 0: try replace(BuildCache.memoFile, writing: cache.writeMemo(to:))
-                case 1: if let parsedItems { try replace(ParsedItemCache.file, writing: parsedItems.write(to:)) }
-                default: state[0] = BuildCache.encode(cache.state(files: files))
+                case 1: state[0] = BuildCache.encode(cache.state(files: files))
+                default: try replace(parsedItems[task - 2].path, writing: parsedItems[task - 2].write(to:))
                 }
             } catch {
                 failures[task] = error
             }
         }
         if let failure = failures.values.first { throw failure }
+        // Parsed items of workspaces this build no longer has (a knowledge base's engagements).
+        let name = { (path: String) in String(path.split(separator: "/").last ?? "") }
+        let kept = Set(parsedItems.map { name($0.path) })
+        let cacheFolder = folder.appendingPathComponent(BuildCache.folder)
+        let itemsName = name(ParsedItemCache.file)
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder.path)) ?? []
+        where file.hasPrefix(itemsName) && !kept.contains(file) {
+            try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(file))
+        }
         if let encoded = state[0] ?? nil {
             try replace(BuildCache.stateFile) { try writeFile(encoded, to: $0) }
         }

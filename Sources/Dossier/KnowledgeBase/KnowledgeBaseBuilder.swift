@@ -20,8 +20,10 @@ enum KnowledgeBaseBuilder {
     /// previous build are left out (the cache keeps them).
     /// `sink`, when given, takes each item page as soon as it is rendered (the build writes it at
     /// once, so the pages are never all in memory); the pages are then not in the result.
+    /// `folder` is where the output folder has the knowledge base (`kb/` in a build's, the top of
+    /// `dossier kb`'s): the cache records the item pages by their place there.
     static func files(_ contexts: [ReportContext], cache: BuildCache?, sink: (@Sendable (OutputFile) throws -> Void)? = nil,
-                      log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
+                      folder: String = "kb/", log: inout DiagnosticLog, timings: inout PhaseTimer) -> [OutputFile] {
         guard let first = contexts.first else { return [] }
         let format = first.format
         let templates = first.templates
@@ -167,7 +169,7 @@ enum KnowledgeBaseBuilder {
                 } else {
                     pages[index] = page
                 }
-                if let cache, let key { cache.record(unit, key: key, paths: ["kb/" + item.url]) }
+                if let cache, let key { cache.record(unit, key: key, paths: [folder + item.url]) }
             } else {
                 failures[index] = "kb-item"
             }

@@ -4,8 +4,14 @@ import Foundation
 public enum KnowledgeBasePipeline {
     public struct Outcome: Sendable {
         public var diagnostics: [Diagnostic]
+        /// Paths in the output folder; empty when the build failed.
         public var written: [String]
         public var engagements: [String]
+        /// Files whose bytes this build wrote (the others were already in place); nil for a build
+        /// without a previous one to compare with.
+        public var changed: Int?
+        /// Wall time per phase, in order.
+        public var timings: [(phase: String, seconds: Double)] = []
         public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
     }
 
@@ -28,16 +34,29 @@ public enum KnowledgeBasePipeline {
         return (folders, problems)
     }
 
-    public static func run(_ paths: [URL], output: URL, options: ReportOptions, progress: (String) -> Void) -> Outcome {
+    /// Builds the knowledge base into `output`. Like `dossier build`, it keeps a build cache there
+    /// (`.dossier-cache/`): a rebuild reads unchanged item files from it, renders only the item
+    /// pages whose sources changed and writes only the files whose bytes did; `clean` ignores it.
+    public static func run(_ paths: [URL], output: URL, options: ReportOptions, clean: Bool = false,
+                           progress: (String) -> Void) -> Outcome {
         var log = DiagnosticLog()
+        var timings = PhaseTimer()
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], engagements: []) }
         let (folders, problems) = workspaceFolders(paths)
         for problem in problems { log.error(problem, at: SourceLocation(file: "", line: 0, column: 0)) }
         guard !folders.isEmpty, problems.isEmpty else { return fail() }
 
+        let destination = output.standardizedFileURL
+        let prefetch = clean ? nil : BuildCache.Prefetch(output: destination)
         var workspaces: [Workspace] = []
+        var parsedItems: [ParsedItemCache] = []
+        var fileCount = 0
         for folder in folders {
-            let result = WorkspaceLoader.load(folder)
+            // Each engagement's parsed items in a file of their own (the cache is keyed by workspace).
+            let parsed = ParsedItemCache(output: destination, workspace: folder, clean: clean, path: ParsedItemCache.itemsFile(for: folder))
+            let result = WorkspaceLoader.load(folder, parsed: parsed)
+            parsedItems.append(parsed)
+            fileCount += result.fileCount
             let base = folder.path
             for diagnostic in result.diagnostics {
                 let location = SourceLocation(file: base + "/" + diagnostic.file, line: diagnostic.line, column: diagnostic.column)
@@ -45,7 +64,10 @@ public enum KnowledgeBasePipeline {
             }
             if let workspace = result.workspace { workspaces.append(workspace) }
         }
-        progress("[1/3] Load and check \(folders.count) engagement\(folders.count == 1 ? "" : "s")")
+        timings.lap("load")
+        let reused = parsedItems.reduce(0) { $0 + $1.reused }
+        progress("[1/3] Load and check \(folders.count) engagement\(folders.count == 1 ? "" : "s") (\(fileCount) files"
+                 + (reused > 0 ? "; \(reused) unchanged since the last build)" : ")"))
         guard !log.hasErrors else { return fail() }
 
         let clients = Dictionary(grouping: workspaces, by: \.engagement.client)
@@ -70,24 +92,58 @@ public enum KnowledgeBasePipeline {
             guard let context = ReportBuilder.makeContext(workspace, previous: nil, options: options, log: &log) else { return fail() }
             contexts.append(context)
         }
-        let files = KnowledgeBaseBuilder.files(contexts, log: &log)
-        guard !log.hasErrors else { return fail() }
         let items = contexts.reduce(0) { $0 + $1.findings.count + $1.incidents.count + $1.articles.count }
-        progress("[2/3] Build knowledge base (\(files.filter { $0.path.hasSuffix(".html") }.count) pages, \(items) items from \(contexts.count) engagements)")
+        let engagementIDs = workspaces.map(\.engagement.id)
+
+        let environment = BuildCache.environment(workspaces: workspaces, options: ["kb", "audience=\(options.audience.rawValue)"],
+                                                 templates: options.templates, logo: contexts.first?.brand.logo)
+        let cache = BuildCache(output: destination, environment: environment, clean: clean, prefetch: prefetch)
+        cache.parsedItems = parsedItems
+        cache.inputs = BuildCache.inputs(environment: environment, workspaces: contexts.map { ($0.workspace, $0.citedEvidence) })
+        timings.lap("analyse, cache check")
+        if let inputs = cache.inputs, cache.isUpToDate(inputs: inputs), let files = cache.previous?.files {
+            progress("[3/3] Up to date: nothing changed since the last build in \(output.path) (\(files.count) files; --clean rebuilds everything)")
+            var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), engagements: engagementIDs)
+            outcome.changed = 0
+            outcome.timings = timings.laps
+            return outcome
+        }
+
+        let folder: OutputFolder
         do {
-            let folder = try OutputFolder(destination: output)
-            do {
-                for file in files { try folder.write(file) }
-                try folder.commit()
-            } catch {
-                folder.discard()
-                throw error
-            }
+            folder = try OutputFolder(destination: output, cache: cache)
         } catch {
-            log.error("\(error)", at: SourceLocation(file: output.path, line: 0, column: 0))
+            log.error(error.description, at: SourceLocation(file: output.path, line: 0, column: 0))
             return fail()
         }
-        progress("[3/3] Write \(files.count) files to \(output.path)")
-        return Outcome(diagnostics: log.sorted, written: files.map(\.path), engagements: workspaces.map(\.engagement.id))
+        // Item pages go to the output folder as soon as each is rendered.
+        let files = KnowledgeBaseBuilder.files(contexts, cache: cache, sink: { try folder.write([$0]) }, folder: "",
+                                               log: &log, timings: &timings)
+        guard !log.hasErrors else {
+            folder.discard()
+            return fail()
+        }
+        let pages = folder.producedPaths.filter { $0.hasSuffix(".html") }.count + files.filter { $0.path.hasSuffix(".html") }.count
+        let keptPages = cache.keptPaths.count
+        progress("[2/3] Build knowledge base (\(pages + keptPages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
+                 + ", \(items) items from \(contexts.count) engagement\(contexts.count == 1 ? "" : "s"))")
+        let written: [String]
+        do {
+            try folder.write(files)
+            folder.keep(cache.keptPaths)
+            written = folder.producedPaths
+            try folder.commit()
+        } catch {
+            folder.discard()
+            log.error(error.description, at: SourceLocation(file: output.path, line: 0, column: 0))
+            return fail()
+        }
+        timings.lap("write, commit")
+        progress("[3/3] Write \(written.count) files to \(output.path)"
+                 + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
+        var outcome = Outcome(diagnostics: log.sorted, written: written, engagements: engagementIDs)
+        if folder.isIncremental { outcome.changed = folder.changedCount }
+        outcome.timings = timings.laps
+        return outcome
     }
 }

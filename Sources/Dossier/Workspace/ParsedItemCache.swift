@@ -34,18 +34,29 @@ public final class ParsedItemCache: @unchecked Sendable {
     }
 
     let key: String
+    /// Where in the output folder it is kept: `file` for a build's one workspace; a knowledge base
+    /// of several engagements keeps one per workspace (`itemsFile(for:)`).
+    let path: String
     private let previous: [String: Entry]
     private var kept: [String: Entry] = [:]
     private let lock = NSLock()
     private var reusedCount = 0
 
-    /// The cache of the build writing into `output`; `clean` starts it empty.
-    public init(output: URL, workspace: URL, clean: Bool) {
+    /// The cache of the build writing into `output`, kept at `path` in it (`file` when nil); `clean`
+    /// starts it empty.
+    public init(output: URL, workspace: URL, clean: Bool, path: String? = nil) {
         let engagement = (try? Data(contentsOf: workspace.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()
         let key = BuildCache.key(["items-\(Self.format)"] + BuildCache.tool + [workspace.standardizedFileURL.path, Digest.sha256(engagement)])
         self.key = key
-        let url = output.appendingPathComponent(Self.file)
+        self.path = path ?? Self.file
+        let url = output.appendingPathComponent(self.path)
         previous = clean ? [:] : (try? Data(contentsOf: url)).flatMap { Self.decode($0, key: key) } ?? [:]
+    }
+
+    /// The file of one of several workspaces (`dossier kb`): named by a digest of the workspace's
+    /// place, so that each engagement finds its own whatever the others are.
+    public static func itemsFile(for workspace: URL) -> String {
+        file + "-" + Digest.sha256(workspace.standardizedFileURL.path).prefix(16)
     }
 
     /// How many items came from the cache.
