@@ -50,12 +50,12 @@ def same_tree(first, second):
     return True
 
 
-def run_build(corpus, out, extra=()):
-    """Wall seconds, phases, peak RSS (KiB) and CPU seconds (user + system) of one build."""
+def run_build(corpus, out, extra=(), command="build"):
+    """Wall seconds, phases, peak RSS (KiB) and CPU seconds (user + system) of one build (`dossier build`, or `kb`)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     start = time.monotonic()
-    result = subprocess.run([BIN, "build", corpus, "-o", out, "--timings", *extra], capture_output=True, text=True)
+    result = subprocess.run([BIN, command, corpus, "-o", out, "--timings", *extra], capture_output=True, text=True)
     wall = time.monotonic() - start
     if result.returncode != 0:
         sys.exit("build failed:\n" + result.stderr[-3000:])
@@ -103,6 +103,21 @@ def main():
     if not identical:
         sys.exit("the incremental rebuild differs from a clean build — see above")
 
+    # The knowledge base alone (`dossier kb`, its own build cache): built, then rebuilt after one edit.
+    kb_out, kb_clean = os.path.join(work, "kb"), os.path.join(work, "kb-clean")
+    shutil.rmtree(kb_out, ignore_errors=True)
+    kb_wall, _, _, kb_cpu = run_build(corpus, kb_out, command="kb")
+    with open(os.path.join(corpus, "findings", "F-00001.md"), "a", encoding="utf-8") as handle:
+        handle.write("\n지식 베이스 편집 (benchmark edit).\n")
+    kb_rebuild_wall, _, _, kb_rebuild_cpu = run_build(corpus, kb_out, command="kb")
+    shutil.rmtree(kb_clean, ignore_errors=True)
+    run_build(corpus, kb_clean, ["--clean"], command="kb")
+    kb_identical = same_tree(kb_out, kb_clean)
+    shutil.rmtree(kb_clean, ignore_errors=True)
+    shutil.rmtree(kb_out, ignore_errors=True)
+    if not kb_identical:
+        sys.exit("the incremental knowledge-base rebuild differs from a clean one — see above")
+
     search = os.path.join(out, "kb", "search")
     raw = sum(os.path.getsize(os.path.join(search, name)) for name in os.listdir(search))
     zipped = sum(len(gzip.compress(open(os.path.join(search, name), "rb").read(), 6)) for name in os.listdir(search))
@@ -125,6 +140,8 @@ def main():
         "rebuild_after_one_change_cpu_seconds": round(rebuild_cpu, 2),
         "rebuild_phases": [{"phase": p, "seconds": s} for p, s in rebuild_phases],
         "rebuild_nothing_changed_seconds": round(unchanged_wall, 3), "rebuild_identical_to_clean_build": identical,
+        "kb_full_build_seconds": round(kb_wall, 3), "kb_full_build_cpu_seconds": round(kb_cpu, 2),
+        "kb_rebuild_after_one_change_seconds": round(kb_rebuild_wall, 3), "kb_rebuild_after_one_change_cpu_seconds": round(kb_rebuild_cpu, 2),
         "index_bytes_per_document": round(raw / documents, 1), "index_gzip_bytes_per_document": round(zipped / documents, 1),
         "search_swift_cli_ms": {"median": round(statistics.median(swift_ms), 1), "p95": round(swift_ms[int(0.95 * (len(swift_ms) - 1))], 1),
                                 "note": "whole dossier search process: start, index load, query"},
@@ -142,6 +159,8 @@ def main():
     for phase, seconds in rebuild_phases:
         print(f"    {phase:<26}{seconds:8.3f} s")
     print(f"  rebuild, no change    {unchanged_wall:8.2f} s")
+    print(f"  dossier kb            {kb_wall:8.2f} s   CPU {kb_cpu:.1f} s   (the knowledge base alone)")
+    print(f"  kb rebuild, one change{kb_rebuild_wall:8.2f} s   CPU {kb_rebuild_cpu:.1f} s   (byte-identical to a clean build: {'yes' if kb_identical else 'NO'})")
     print(f"  search index          {raw / documents:8.0f} B/doc raw, {zipped / documents:.0f} B/doc gzip")
     print(f"  search (Swift CLI)    median {results['search_swift_cli_ms']['median']} ms, p95 {results['search_swift_cli_ms']['p95']} ms (whole process)")
     print(f"  search (JS, node)     cold median {js['coldMedianMs']:.2f} ms, p95 {js['coldP95Ms']:.2f} ms; warm median {js['warmMedianMs']:.2f} ms")
