@@ -232,7 +232,7 @@ public enum MarkdownRenderer {
         guard let first = text.utf8.first, let last = text.utf8.last, first != space, last != space else { return nil }
         var quotes = 0
         for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { quotes += 1 } else if specialInline.contains(byte) { return nil }
+            if byte == UInt8(ascii: "\"") { quotes += 1 } else if specialInline[Int(byte)] { return nil }
         }
         // `www.` starts an autolink (`:` and `@` are already special for the other kinds).
         if text.utf8.contains(where: { $0 == UInt8(ascii: "w") || $0 == UInt8(ascii: "W") }), text.lowercased().contains("www.") { return nil }
@@ -246,7 +246,13 @@ public enum MarkdownRenderer {
     private static let space = UInt8(ascii: " ")
     /// Bytes that start inline syntax in cmark (escapes, code, emphasis, links, images, raw HTML,
     /// entities, line breaks), that the autolinker looks for, or that cmark replaces (NUL), and tabs.
-    private static let specialInline: Set<UInt8> = Set("\\`*_[]<>!&:@\n\r\t".utf8).union([0])
+    /// (A table by byte value: tested for every byte of every plain cell.)
+    private static let specialInline: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "\\`*_[]<>!&:@\n\r\t".utf8 { table[Int(byte)] = true }
+        table[0] = true
+        return table
+    }()
 
     static func parsedInlineHTML(_ text: String, options: MarkdownOptions) -> String {
         // A leading no-break space cannot start any block, and counts as whitespace for emphasis

@@ -85,7 +85,71 @@ enum PipeTables {
 
     /// Splits a row on unescaped pipes (a leading and a trailing pipe are optional), trims each cell
     /// and turns `\|` into `|` so that it stays literal even inside code spans.
+    /// Pipes, backslashes, spaces and tabs are ASCII, so the row is split on its UTF-8 bytes (as GFM
+    /// splits bytes) — unless a combining mark or joiner follows one of them, which would make one
+    /// character of the two: then `charactersCells` splits it as Swift's characters do.
     static func cells(_ line: String) -> [String] {
+        var line = line
+        return line.withUTF8 { bytes -> [String]? in
+            let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), pipe = UInt8(ascii: "|"), backslash = UInt8(ascii: "\\")
+            if bytes.contains(where: { $0 >= 0x80 }), joinsAfterASCIISyntax(bytes) { return nil }
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+            while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+            if start < end, bytes[start] == pipe { start += 1 }
+            var result: [String] = []
+            var current: [UInt8] = []
+            var endedWithPipe = false
+            func finish() -> String {
+                var from = 0, to = current.count
+                while from < to, current[from] == space || current[from] == tab { from += 1 }
+                while to > from, current[to - 1] == space || current[to - 1] == tab { to -= 1 }
+                return String(decoding: current[from..<to], as: UTF8.self)
+            }
+            var index = start
+            while index < end {
+                let byte = bytes[index]
+                index += 1
+                endedWithPipe = false
+                if byte == backslash {
+                    guard index < end else { current.append(byte); break }
+                    let escaped = bytes[index]
+                    index += 1
+                    if escaped != pipe { current.append(byte) }
+                    current.append(escaped)
+                } else if byte == pipe {
+                    result.append(finish())
+                    current.removeAll(keepingCapacity: true)
+                    endedWithPipe = true
+                } else {
+                    current.append(byte)
+                }
+            }
+            if !endedWithPipe || result.isEmpty { result.append(finish()) }
+            return result
+        } ?? charactersCells(line)
+    }
+
+    /// Whether a scalar that joins the character before it (a combining mark, a zero-width joiner,
+    /// an emoji modifier) follows a space, a tab, a pipe or a backslash.
+    private static func joinsAfterASCIISyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousIsSyntax = false
+        var scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if previousIsSyntax, !scalar.isASCII {
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: return true
+                default: if properties.isGraphemeExtend || properties.isEmojiModifier || scalar.value == 0x200D { return true }
+                }
+            }
+            previousIsSyntax = scalar == " " || scalar == "\t" || scalar == "|" || scalar == "\\"
+        }
+        return false
+    }
+
+    /// `cells` on Swift characters: trimming and the leading pipe by character.
+    static func charactersCells(_ line: String) -> [String] {
         var text = Substring(line.trimmingSpaces())
         if text.hasPrefix("|") { text = text.dropFirst() }
         var result: [String] = []
@@ -113,20 +177,27 @@ enum PipeTables {
     }
 
     static func render(_ table: Table, options: MarkdownOptions) -> String {
-        func row(_ cells: [String], tag: String) -> String {
-            var html = "<tr>\n"
+        var html = "<table>\n<thead>\n"
+        func row(_ cells: [String], header: Bool) {
+            html += "<tr>\n"
             for (cell, alignment) in zip(cells, table.alignments) {
-                html += "<\(tag)\(attribute(alignment))>"
+                html += header ? "<th" : "<td"
+                html += attribute(alignment)
+                html += ">"
                 html += MarkdownRenderer.inlineHTML(cell, options: options)
-                html += "</\(tag)>\n"
+                html += header ? "</th>\n" : "</td>\n"
             }
-            return html + "</tr>\n"
+            html += "</tr>\n"
         }
-        var html = "<table>\n<thead>\n" + row(table.header, tag: "th") + "</thead>\n"
+        row(table.header, header: true)
+        html += "</thead>\n"
         if !table.rows.isEmpty {
-            html += "<tbody>\n" + table.rows.map { row($0, tag: "td") }.joined() + "</tbody>\n"
+            html += "<tbody>\n"
+            for cells in table.rows { row(cells, header: false) }
+            html += "</tbody>\n"
         }
-        return html + "</table>"
+        html += "</table>"
+        return html
     }
 
     private static func attribute(_ alignment: Alignment) -> String {
@@ -141,27 +212,29 @@ enum PipeTables {
 
 /// The source split into lines as cmark counts them, to recover a paragraph's raw text.
 struct SourceLines {
-    private let lines: [[UInt8]]
+    /// The source's UTF-8, and each line's range in it (without its line ending).
+    private let bytes: [UInt8]
+    private let lines: [Range<Int>]
 
     init(_ source: String) {
-        var lines: [[UInt8]] = []
-        var current: [UInt8] = []
-        var previousWasCR = false
-        for byte in source.utf8 {
+        let bytes = Array(source.utf8)
+        var lines: [Range<Int>] = []
+        var start = 0, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte == UInt8(ascii: "\n") {
-                if !previousWasCR { lines.append(current) }
-                current = []
-                previousWasCR = false
+                lines.append(start..<index)
+                start = index + 1
             } else if byte == UInt8(ascii: "\r") {
-                lines.append(current)
-                current = []
-                previousWasCR = true
-            } else {
-                current.append(byte)
-                previousWasCR = false
+                lines.append(start..<index)
+                // CR LF ends one line.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                start = index + 1
             }
+            index += 1
         }
-        lines.append(current)
+        lines.append(start..<bytes.count)
+        self.bytes = bytes
         self.lines = lines
     }
 
@@ -178,10 +251,10 @@ struct SourceLines {
         guard first >= 1, last >= first, last <= lines.count else { return [] }
         var result: [String] = []
         for number in first...last {
-            let line = lines[number - 1]
-            var position = 0
+            let line = bytes[lines[number - 1]]
+            var position = line.startIndex
             if number == first {
-                position = min(max(paragraph.startColumn - 1, 0), line.count)
+                position += min(max(paragraph.startColumn - 1, 0), line.count)
             } else {
                 for container in containers {
                     position = Self.skipMarker(of: container, in: line, from: position)
@@ -192,26 +265,27 @@ struct SourceLines {
         return result
     }
 
-    private static func skipMarker(of container: CmarkNode, in line: [UInt8], from start: Int) -> Int {
+    /// `start` and the result are indexes of `bytes`, within `line`.
+    private static func skipMarker(of container: CmarkNode, in line: ArraySlice<UInt8>, from start: Int) -> Int {
         var position = start
         switch container.type {
         case CMARK_NODE_BLOCK_QUOTE:
             var spaces = 0
-            while position < line.count, line[position] == UInt8(ascii: " "), spaces < 3 {
+            while position < line.endIndex, line[position] == UInt8(ascii: " "), spaces < 3 {
                 position += 1
                 spaces += 1
             }
-            guard position < line.count, line[position] == UInt8(ascii: ">") else { return start }
+            guard position < line.endIndex, line[position] == UInt8(ascii: ">") else { return start }
             position += 1
-            if position < line.count, line[position] == UInt8(ascii: " ") || line[position] == UInt8(ascii: "\t") {
+            if position < line.endIndex, line[position] == UInt8(ascii: " ") || line[position] == UInt8(ascii: "\t") {
                 position += 1
             }
             return position
         case CMARK_NODE_ITEM:
             // Continuation lines are indented to the column where the item's content starts.
             guard let content = container.firstChild else { return position }
-            let column = content.startColumn - 1
-            while position < column, position < line.count, line[position] == UInt8(ascii: " ") {
+            let column = line.startIndex + content.startColumn - 1
+            while position < column, position < line.endIndex, line[position] == UInt8(ascii: " ") {
                 position += 1
             }
             return position

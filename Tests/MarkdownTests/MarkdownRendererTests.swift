@@ -61,6 +61,37 @@ import Testing
         #expect(PipeTables.cells("| a \\| b | `c` |") == ["a | b", "`c`"])
     }
 
+    /// Rows are split on bytes; a mark or joiner after a space, tab, pipe or backslash (one character
+    /// with it) takes the characters path. Either way the cells are what splitting characters gives.
+    @Test func cellsSplitOnBytesAsOnCharacters() {
+        struct Generator: RandomNumberGenerator {
+            var state: UInt64 = 0x5EED
+            mutating func next() -> UInt64 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return state
+            }
+        }
+        var generator = Generator()
+        let pieces = ["|", " ", "\t", "\\", "\\|", "a", "한글", "`c`", "\u{301}", "e\u{301}", "\u{200D}", "👍\u{1F3FB}", "\u{1F3FB}",
+                      "x y", "*b*", "ｶﾞ", "\u{308}", "\u{FE0F}", "ก\u{E31}", "\u{0903}"]
+        for _ in 0..<4000 {
+            let row = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(PipeTables.cells(row) == PipeTables.charactersCells(row), "\(row.debugDescription)")
+        }
+        // The characters path: a combining acute accent after the leading space is part of its character.
+        #expect(PipeTables.cells(" \u{301}a | b") == [" \u{301}a", "b"])
+        // A pipe with a mark is not a leading pipe (as a character it is not "|"), though rows split at it.
+        #expect(PipeTables.cells("|\u{301} a | b") == ["", "\u{301} a", "b"])
+    }
+
+    @Test func tablesReadTheSameWithAnyLineEnding() {
+        let source = "| a | 한 |\n|:-|-:|\n| 1 | `2\\|3` |\n\n> | q |\n> |---|\n> | r |\n"
+        let html = MarkdownRenderer.html(source)
+        #expect(html.contains("<td align=\"right\"><code>2|3</code></td>") && html.contains("<blockquote>\n<table>"))
+        #expect(MarkdownRenderer.html(source.replacingOccurrences(of: "\n", with: "\r\n")) == html)
+        #expect(MarkdownRenderer.html(source.replacingOccurrences(of: "\n", with: "\r")) == html)
+    }
+
     @Test func noExtensionsLeavesTablesAsParagraphs() {
         let html = MarkdownRenderer.html("| a |\n| - |", options: [])
         #expect(html == "<p>| a |\n| - |</p>\n")
