@@ -92,7 +92,7 @@ enum PipeTables {
         var line = line
         return line.withUTF8 { bytes -> [String]? in
             let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), pipe = UInt8(ascii: "|"), backslash = UInt8(ascii: "\\")
-            if bytes.contains(where: { $0 >= 0x80 }), joinsAfterASCIISyntax(bytes) { return nil }
+            if joinsAfterASCIISyntax(bytes) { return nil }
             var start = 0, end = bytes.count
             while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
             while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
@@ -131,19 +131,26 @@ enum PipeTables {
     }
 
     /// Whether a scalar that joins the character before it (a combining mark, a zero-width joiner,
-    /// an emoji modifier) follows a space, a tab, a pipe or a backslash.
+    /// an emoji modifier) follows a space, a tab, a pipe or a backslash. Only the scalars right after
+    /// one of those are decoded.
     private static func joinsAfterASCIISyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var previousIsSyntax = false
-        var scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.makeIterator()
-        while let scalar = scalars.next() {
-            if previousIsSyntax, !scalar.isASCII {
-                let properties = scalar.properties
-                switch properties.generalCategory {
-                case .nonspacingMark, .spacingMark, .enclosingMark: return true
-                default: if properties.isGraphemeExtend || properties.isEmojiModifier || scalar.value == 0x200D { return true }
+        func isSyntax(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\\")
+        }
+        var index = 1
+        while index < bytes.count {
+            if bytes[index] >= 0x80, isSyntax(bytes[index - 1]) {
+                let length = bytes[index] >= 0xF0 ? 4 : bytes[index] >= 0xE0 ? 3 : 2
+                let end = min(index + length, bytes.count)
+                if let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).unicodeScalars.first {
+                    let properties = scalar.properties
+                    switch properties.generalCategory {
+                    case .nonspacingMark, .spacingMark, .enclosingMark: return true
+                    default: if properties.isGraphemeExtend || properties.isEmojiModifier || scalar.value == 0x200D { return true }
+                    }
                 }
             }
-            previousIsSyntax = scalar == " " || scalar == "\t" || scalar == "|" || scalar == "\\"
+            index += 1
         }
         return false
     }
