@@ -21,11 +21,26 @@ public enum IndexWriter {
 
         public init(tf: [String: Int], length: Int) {
             // Code-point order, compared on bytes (terms are normalised, so this is also `<`'s order,
-            // which checks normalisation as it compares non-ASCII text).
-            let sorted = tf.sorted { SearchIndexFormat.precedes($0.key, $1.key) }
-            self.terms = sorted.map(\.key)
-            self.counts = sorted.map(\.value)
+            // which checks normalisation as it compares non-ASCII text): first on each term's first
+            // eight bytes as one number, which orders most pairs without comparing the strings.
+            let sorted = tf.map { (prefix: Self.prefixKey($0.key), term: $0.key, count: $0.value) }.sorted {
+                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : SearchIndexFormat.precedes($0.term, $1.term)
+            }
+            self.terms = sorted.map(\.term)
+            self.counts = sorted.map(\.count)
             self.length = length
+        }
+
+        /// A term's first eight UTF-8 bytes, most significant first, zeros after a shorter term: in
+        /// the terms' byte order, since no term holds a zero byte (SPEC.md §1: letters and numbers).
+        static func prefixKey(_ term: String) -> UInt64 {
+            var key: UInt64 = 0, taken = 0
+            for byte in term.utf8 {
+                key = key << 8 | UInt64(byte)
+                taken += 1
+                if taken == 8 { break }
+            }
+            return taken == 0 ? 0 : key << (8 * UInt64(8 - taken))
         }
 
         private init(terms: [String], counts: [Int], length: Int) {

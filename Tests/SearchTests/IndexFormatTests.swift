@@ -252,6 +252,13 @@ struct IndexFolder {
         #expect(ordered == tf.keys.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) })
         #expect(SearchIndexFormat.precedes("a", "ab") && !SearchIndexFormat.precedes("ab", "a") && !SearchIndexFormat.precedes("a", "a"))
         #expect(SearchIndexFormat.precedes("", "a") && SearchIndexFormat.precedes("z", "가") && SearchIndexFormat.precedes("가", "😀"))
+        // Terms sharing their first eight bytes or more, and terms that are prefixes of others.
+        let long = ["connection", "connections", "connection_pool", "connectio", "connect", "conn", "c", "커넥션풀이", "커넥션풀", "커넥션",
+                    "max_connections", "max_conn", "10.0.0.1", "10.0.0.10", "10.0.0", "abcdefgh", "abcdefghi", "abcdefg", "abcdefgh가"]
+        let longTF = Dictionary(uniqueKeysWithValues: long.enumerated().map { ($1, $0) })
+        let sortedTerms = IndexWriter.DocumentTerms(tf: longTF, length: 0)
+        #expect(sortedTerms.terms == long.sorted(by: SearchIndexFormat.precedes))
+        #expect(sortedTerms.counts == sortedTerms.terms.map { longTF[$0]! })
     }
 
     @Test func knownTermsGiveTheSameIndex() {
