@@ -233,6 +233,19 @@ import Testing
         let repaired = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"])
         #expect(repaired.status == 0, "\(repaired.stderr)")
         for pdf in pdfs { #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(pdf).path), "\(pdf)") }
+
+        // Another Chromium (here one that gives another --version) prints every PDF again.
+        let browser = try #require(BrowserTests.chromium)
+        let upgraded = copy.root.appendingPathComponent("chromium-upgraded")
+        try "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Chromium 999.0 (test)'; exit 0; fi\nexec \(browser) \"$@\"\n"
+            .write(to: upgraded, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: upgraded.path)
+        let same = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"])
+        #expect(same.stdout.contains("Up to date"), "\(same.stdout)")
+        let printedAgain = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"], environment: ["DOSSIER_CHROMIUM": upgraded.path])
+        #expect(printedAgain.status == 0, "\(printedAgain.stderr)")
+        #expect(printedAgain.stdout.contains("(full build: templates, settings, options or the tool changed)"), "\(printedAgain.stdout)")
+        #expect(try Self.modified(postmortem) != before, "the PDFs are printed again")
     }
 
     @Test func customTemplatesSeeWholeFindingsInRebuilds() throws {

@@ -107,8 +107,10 @@ public enum BuildPipeline {
 
         guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log) else { return fail() }
         timings.lap("analyse")
+        // A --pdf build's PDFs depend on the browser too: a new Chromium prints them all again.
+        let browser = options.pdf ? PDFPrinter.findBrowser().map(PDFPrinter.identity) ?? "none" : "-"
         let environment = BuildCache.environment(
-            workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
+            workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)", "browser=\(browser)"],
             templates: options.reports.templates, logo: context.brand.logo)
         let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean, prefetch: prefetch)
         cache.parsedItems = [parsedItems]

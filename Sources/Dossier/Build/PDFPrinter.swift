@@ -24,6 +24,40 @@ public enum PDFPrinter {
         return nil
     }
 
+    /// What tells this browser's build from another, for the build cache of a `--pdf` build (a new
+    /// Chromium may print the same page differently): the first line of its `--version` and the file
+    /// its path resolves to, with that file's size and modification time.
+    public static func identity(of browser: URL) -> String {
+        var parts = [browser.path]
+        let resolved = browser.resolvingSymlinksInPath()
+        var status = stat()
+        if stat(resolved.path, &status) == 0 {
+            parts.append("\(resolved.path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)")
+        }
+        let process = Process()
+        process.executableURL = browser
+        process.arguments = ["--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        if (try? process.run()) != nil {
+            // A browser that does not answer within ten seconds is taken by its file alone.
+            let finished = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                finished.signal()
+            }
+            if finished.wait(timeout: .now() + 10) == .timedOut {
+                process.terminate()
+            } else {
+                let version = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                parts.append(version.split(separator: "\n").first.map(String.init) ?? "")
+            }
+        }
+        return parts.joined(separator: " | ")
+    }
+
     /// Prints `html` to `pdf`; A4 and page numbers come from the page's print stylesheet.
     public static func print(_ html: URL, to pdf: URL, browser: URL) throws(Failure) {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-chromium-\(UUID().uuidString)")
