@@ -20,7 +20,9 @@ extension ReportContext {
         }
         charts["charts/severity.svg"] = Charts.bars(severityBars, title: format.text("chart_severity"), id: "severity")
 
-        let topRisks = byRisk.filter(FindingStatistics.isOpenRisk).prefix(5).map(findingRow)
+        // Each finding's row once: the findings table, the top risks and the roadmap share them.
+        let rows = byRisk.map(findingRow)
+        let topRisks = byRisk.indices.filter { FindingStatistics.isOpenRisk(byRisk[$0]) }.prefix(5).map { rows[$0] }
         var trendView: TrendView?
         if let trend { trendView = self.trendView(trend, charts: &charts) }
 
@@ -74,8 +76,8 @@ extension ReportContext {
             severityRows: Finding.Severity.allCases.map { CountRow(label: severity($0), count: "\(statistics.bySeverity[$0] ?? 0)") },
             topRisks: Array(topRisks), trend: trendView,
             findingsSummaryNumber: trendView == nil ? "2.3" : "2.4",
-            findingRows: byRisk.map(findingRow),
-            categories: categories, roadmap: roadmap(byRisk),
+            findingRows: rows,
+            categories: categories, roadmap: roadmap(byRisk, rows: rows),
             appendixNumber: "5", evidenceIndex: evidenceIndex,
             hasRedactions: !redactions.isEmpty, redactions: redactions,
             glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
@@ -144,21 +146,24 @@ extension ReportContext {
 
     /// Unresolved findings by when they are due from the report date: within a month, within three
     /// months, later (or no due date).
-    private func roadmap(_ byRisk: [Finding]) -> [RoadmapTerm] {
+    /// `rows` holds the row of each finding of `byRisk`, at the same index.
+    private func roadmap(_ byRisk: [Finding], rows: [FindingRow]) -> [RoadmapTerm] {
         let reportDate = engagement.period.to
         func months(_ count: Int) -> Day {
             var month = reportDate.month + count, year = reportDate.year
             while month > 12 { month -= 12; year += 1 }
             return Day(year: year, month: month, day: min(reportDate.day, Day.daysIn(month: month, year: year)))!
         }
-        let pending = byRisk.filter { $0.status != .resolved }
-        let short = pending.filter { $0.due.map { $0 <= months(1) } ?? false }
-        let mid = pending.filter { $0.due.map { $0 > months(1) && $0 <= months(3) } ?? false }
-        let long = pending.filter { $0.due.map { $0 > months(3) } ?? true }
+        let pending = byRisk.indices.filter { byRisk[$0].status != .resolved }
+        let oneMonth = months(1), threeMonths = months(3)
+        let short = pending.filter { byRisk[$0].due.map { $0 <= oneMonth } ?? false }
+        let mid = pending.filter { byRisk[$0].due.map { $0 > oneMonth && $0 <= threeMonths } ?? false }
+        let long = pending.filter { byRisk[$0].due.map { $0 > threeMonths } ?? true }
+        let noDue = format.text("no_due")
         return [("short_term", short), ("mid_term", mid), ("long_term", long)].map { key, items in
-            RoadmapTerm(label: format.text(key), hasItems: !items.isEmpty, items: items.map { finding in
-                var row = findingRow(finding)
-                row.due = row.due ?? format.text("no_due")
+            RoadmapTerm(label: format.text(key), hasItems: !items.isEmpty, items: items.map { index in
+                var row = rows[index]
+                row.due = row.due ?? noDue
                 return row
             })
         }
