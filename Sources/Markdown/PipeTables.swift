@@ -130,27 +130,40 @@ enum PipeTables {
         } ?? charactersCells(line)
     }
 
-    /// Whether a scalar that joins the character before it (a combining mark, a zero-width joiner,
-    /// an emoji modifier) follows a space, a tab, a pipe or a backslash. Only the scalars right after
-    /// one of those are decoded.
+    /// Whether a space, tab, pipe or backslash makes one character with the scalar before or after it
+    /// (a combining mark or joiner after it, a prepended concatenation mark before it, Thai and Lao
+    /// AM after it, …): then splitting and trimming bytes would not be splitting and trimming
+    /// characters. Only non-ASCII neighbours are checked, Hangul syllables (which never join those)
+    /// without decoding further.
     private static func joinsAfterASCIISyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isSyntax(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\\")
         }
-        var index = 1
-        while index < bytes.count {
-            if bytes[index] >= 0x80, isSyntax(bytes[index - 1]) {
-                let length = bytes[index] >= 0xF0 ? 4 : bytes[index] >= 0xE0 ? 3 : 2
-                let end = min(index + length, bytes.count)
-                if let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).unicodeScalars.first {
-                    let properties = scalar.properties
-                    switch properties.generalCategory {
-                    case .nonspacingMark, .spacingMark, .enclosingMark: return true
-                    default: if properties.isGraphemeExtend || properties.isEmojiModifier || scalar.value == 0x200D { return true }
-                    }
-                }
+        /// The scalar whose UTF-8 occupies `start..<end`.
+        func scalar(_ start: Int, _ end: Int) -> Unicode.Scalar? {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).unicodeScalars.first
+        }
+        func joins(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+            var pair = String.UnicodeScalarView()
+            pair.append(first)
+            pair.append(second)
+            return String(pair).count != 2
+        }
+        func isHangulSyllable(_ scalar: Unicode.Scalar) -> Bool { (0xAC00...0xD7A3).contains(scalar.value) }
+        for index in bytes.indices where isSyntax(bytes[index]) {
+            let syntax = Unicode.Scalar(bytes[index])
+            // The scalar before: back over continuation bytes to its first byte.
+            if index > 0, bytes[index - 1] >= 0x80 {
+                var start = index - 1
+                while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+                if let before = scalar(start, index), !isHangulSyllable(before), joins(before, syntax) { return true }
             }
-            index += 1
+            // The scalar after.
+            if index + 1 < bytes.count, bytes[index + 1] >= 0x80 {
+                let lead = bytes[index + 1]
+                let end = min(index + 1 + (lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2), bytes.count)
+                if let after = scalar(index + 1, end), !isHangulSyllable(after), joins(syntax, after) { return true }
+            }
         }
         return false
     }

@@ -73,7 +73,7 @@ import Testing
         }
         var generator = Generator()
         let pieces = ["|", " ", "\t", "\\", "\\|", "a", "한글", "`c`", "\u{301}", "e\u{301}", "\u{200D}", "👍\u{1F3FB}", "\u{1F3FB}",
-                      "x y", "*b*", "ｶﾞ", "\u{308}", "\u{FE0F}", "ก\u{E31}", "\u{0903}"]
+                      "x y", "*b*", "ｶﾞ", "\u{308}", "\u{FE0F}", "ก\u{E31}", "\u{0903}", "\u{0E33}", "\u{0EB3}", "\u{0600}", "\u{110BD}", "🇰🇷"]
         for _ in 0..<4000 {
             let row = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(PipeTables.cells(row) == PipeTables.charactersCells(row), "\(row.debugDescription)")
@@ -82,6 +82,9 @@ import Testing
         #expect(PipeTables.cells(" \u{301}a | b") == [" \u{301}a", "b"])
         // A pipe with a mark is not a leading pipe (as a character it is not "|"), though rows split at it.
         #expect(PipeTables.cells("|\u{301} a | b") == ["", "\u{301} a", "b"])
+        // Thai AM joins the pipe before it; a prepended concatenation mark joins the space after it.
+        #expect(PipeTables.cells("|\u{0E33} a | b |") == ["", "\u{0E33} a", "b"])
+        #expect(PipeTables.cells("x\u{0600} | y") == ["x\u{0600} ", "y"])
     }
 
     @Test func tablesReadTheSameWithAnyLineEnding() {
