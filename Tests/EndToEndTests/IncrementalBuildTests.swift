@@ -234,18 +234,35 @@ import Testing
         #expect(repaired.status == 0, "\(repaired.stderr)")
         for pdf in pdfs { #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(pdf).path), "\(pdf)") }
 
-        // Another Chromium (here one that gives another --version) prints every PDF again.
+        // Another Chromium prints every PDF again. Here the same wrapper, of the same size and time,
+        // whose --version changes: only what the browser says of itself tells the two apart.
         let browser = try #require(BrowserTests.chromium)
-        let upgraded = copy.root.appendingPathComponent("chromium-upgraded")
-        try "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Chromium 999.0 (test)'; exit 0; fi\nexec \(browser) \"$@\"\n"
-            .write(to: upgraded, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: upgraded.path)
-        let same = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"])
+        let wrapper = copy.root.appendingPathComponent("chromium-wrapper")
+        // Each print is logged: printing the same page again gives the same bytes, which are not written.
+        let prints = copy.root.appendingPathComponent("prints.log")
+        func printed() -> Int { ((try? String(contentsOf: prints, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        func wrap(version: String) throws {
+            try "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Chromium \(version) (test)'; exit 0; fi\necho print >> '\(prints.path)'\nexec \(browser) \"$@\"\n"
+                .write(to: wrapper, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755, .modificationDate: Date(timeIntervalSince1970: 1_700_000_000)],
+                                                  ofItemAtPath: wrapper.path)
+        }
+        let withWrapper = ["DOSSIER_CHROMIUM": wrapper.path]
+        try wrap(version: "998.0")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"], environment: withWrapper).status == 0)
+        let same = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"], environment: withWrapper)
         #expect(same.stdout.contains("Up to date"), "\(same.stdout)")
-        let printedAgain = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"], environment: ["DOSSIER_CHROMIUM": upgraded.path])
-        #expect(printedAgain.status == 0, "\(printedAgain.stderr)")
-        #expect(printedAgain.stdout.contains("(full build: templates, settings, options or the tool changed)"), "\(printedAgain.stdout)")
-        #expect(try Self.modified(postmortem) != before, "the PDFs are printed again")
+        let page = out.appendingPathComponent("kb/index.html")
+        let (pageBefore, pdfBefore) = (try Self.modified(page), try Self.modified(postmortem))
+        #expect(printed() == pdfs.count, "the first build with the wrapper printed every PDF, the next none")
+        try wrap(version: "999.0")
+        let upgraded = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--pdf"], environment: withWrapper)
+        #expect(upgraded.status == 0, "\(upgraded.stderr)")
+        #expect(upgraded.stdout.contains("another browser than the last build's: every PDF printed again"), "\(upgraded.stdout)")
+        #expect(upgraded.stdout.contains("(incremental: "), "only the PDFs are made again: \(upgraded.stdout)")
+        #expect(printed() == 2 * pdfs.count, "the first build with the wrapper and the upgraded one print every PDF; the one between, none")
+        #expect(try Self.modified(postmortem) == pdfBefore, "the same bytes: not written again")
+        #expect(try Self.modified(page) == pageBefore, "the other files are kept")
     }
 
     @Test func customTemplatesSeeWholeFindingsInRebuilds() throws {

@@ -107,16 +107,18 @@ public enum BuildPipeline {
 
         guard let context = ReportBuilder.makeContext(workspace, previous: previous, options: options.reports, log: &log) else { return fail() }
         timings.lap("analyse")
-        // A --pdf build's PDFs depend on the browser too: a new Chromium prints them all again.
-        let browser = options.pdf ? PDFPrinter.findBrowser().map(PDFPrinter.identity) ?? "none" : "-"
         let environment = BuildCache.environment(
-            workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)", "browser=\(browser)"],
+            workspace: workspace, options: ["audience=\(options.reports.audience.rawValue)", "pdf=\(options.pdf)"],
             templates: options.reports.templates, logo: context.brand.logo)
+        // A --pdf build's PDFs depend on the browser too (a new Chromium may print the same page
+        // differently): it is an input, and the PDFs are kept only when it is the last build's.
+        let browser = options.pdf ? PDFPrinter.findBrowser() : nil
+        let browserIdentity = browser.map(PDFPrinter.identity)
         let cache = BuildCache(output: options.output.standardizedFileURL, environment: environment, clean: options.clean, prefetch: prefetch)
         cache.parsedItems = [parsedItems]
         let signerParts = signer.map { [$0.identity, $0.key.publicKeyLine] } ?? []
         cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
-                                        previous: previous, signer: signerParts)
+                                        previous: previous, signer: signerParts + (browserIdentity.map { ["browser", $0] } ?? []))
         timings.lap("cache check")
         if let inputs = cache.inputs, cache.isUpToDate(inputs: inputs), let files = cache.previous?.files {
             // Same inputs, same tool, every file as the last build left it: nothing to write.
@@ -193,16 +195,21 @@ public enum BuildPipeline {
         // PDFs, which are kept too when their report's HTML is unchanged.
         folder.keep(cache.keptPaths)
         if options.pdf {
-            guard let browser = PDFPrinter.findBrowser() else {
+            guard let browser, let browserIdentity else {
                 folder.discard()
                 log.error(PDFPrinter.installHint, at: SourceLocation(file: "--pdf", line: 0, column: 0))
                 return fail()
             }
-            step(4, "Print PDF with \(browser.lastPathComponent) (\(reports.reports.count) files)")
+            // The memo remembers which browser printed the last build's PDFs.
+            let browserKey = BuildCache.key([cache.environment, "pdf-browser", browserIdentity])
+            let sameBrowser = cache.memo(browserKey) != nil
+            cache.memoize(browserKey, ["printed"])
+            step(4, "Print PDF with \(browser.lastPathComponent) (\(reports.reports.count) files"
+                    + (cache.isIncremental && !sameBrowser ? "; another browser than the last build's: every PDF printed again)" : ")"))
             for report in reports.reports {
                 let pdf = report.basePath + ".pdf"
-                // The same HTML prints the same PDF: an unchanged report keeps its PDF.
-                if folder.isUnchanged(report.basePath + ".html"), cache.intactRecord(pdf) != nil {
+                // The same HTML printed by the same browser gives the same PDF: an unchanged report keeps its PDF.
+                if sameBrowser, folder.isUnchanged(report.basePath + ".html"), cache.intactRecord(pdf) != nil {
                     folder.keep([pdf])
                     continue
                 }

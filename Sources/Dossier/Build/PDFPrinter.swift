@@ -34,6 +34,13 @@ public enum PDFPrinter {
         if stat(resolved.path, &status) == 0 {
             parts.append("\(resolved.path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)")
         }
+        parts.append(versionLine(of: browser) ?? "(no --version)")
+        return parts.joined(separator: " | ")
+    }
+
+    /// The first line `browser --version` prints, read as it comes; nil when it cannot be started
+    /// or does not finish within ten seconds (it is then killed).
+    static func versionLine(of browser: URL) -> String? {
         let process = Process()
         process.executableURL = browser
         process.arguments = ["--version"]
@@ -41,21 +48,31 @@ public enum PDFPrinter {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        if (try? process.run()) != nil {
-            // A browser that does not answer within ten seconds is taken by its file alone.
-            let finished = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                finished.signal()
-            }
-            if finished.wait(timeout: .now() + 10) == .timedOut {
-                process.terminate()
-            } else {
-                let version = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                parts.append(version.split(separator: "\n").first.map(String.init) ?? "")
-            }
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        guard (try? process.run()) != nil else { return nil }
+        let reader = output.fileHandleForReading
+        let text = Handoff<Data>()
+        let read = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            text.value = reader.readDataToEndOfFile()
+            read.signal()
         }
-        return parts.joined(separator: " | ")
+        if exited.wait(timeout: .now() + 10) == .timedOut {
+            process.terminate()
+            if exited.wait(timeout: .now() + 1) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+            return nil
+        }
+        // The output is whole once the pipe is closed (a child it started may still hold it open:
+        // then the reading thread is left to end with the process, and so is the pipe).
+        guard read.wait(timeout: .now() + 1) == .success, let data = text.value else { return nil }
+        try? reader.close()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init)
+    }
+
+    /// A value handed from one thread to another (set before a semaphore is signalled).
+    final class Handoff<Value>: @unchecked Sendable {
+        var value: Value?
     }
 
     /// Prints `html` to `pdf`; A4 and page numbers come from the page's print stylesheet.
