@@ -120,8 +120,7 @@ public enum SearchIndexFormat {
 
     /// Per document, the index of its facet set (nil for a malformed code), from `docs` and the width.
     public static func facetIndexes(_ docs: String, width: Int, count: Int) -> [Int?] {
-        var value = [Int](repeating: -1, count: 128)
-        for (position, digit) in facetDigits.enumerated() { value[Int(digit)] = position }
+        let value = digitValues
         let bytes = Array(docs.utf8)
         guard width > 0 else { return Array(repeating: nil, count: count) }
         return (0..<count).map { document in
@@ -156,20 +155,19 @@ public enum SearchIndexFormat {
         bytes.append(facetDigits[number % finalDigits])
     }
 
-    /// The numbers of a postings string, up to the first byte that is not a digit; an unfinished
-    /// number at the end is dropped (SPEC.md §3), and so is everything from a number above 2^40
-    /// (no index has one: a hostile file cannot make a number overflow).
+    /// The numbers of a postings string, up to the first byte that is not a digit or the first
+    /// digit that takes the number being read above 2^40 (no index has such a number: a hostile
+    /// file cannot make one overflow); an unfinished number at the end is dropped (SPEC.md §3).
     public static func postingNumbers(_ text: some StringProtocol) -> [Int] {
         var numbers: [Int] = []
         var value = 0
         for byte in text.utf8 {
             let digit = byte < 128 ? digitValues[Int(byte)] : -1
             if digit < 0 { break }
+            value = digit >= finalDigits ? value * continuingBase + (digit - finalDigits) : value * finalDigits + digit
             if value > 1 << 40 { break }
-            if digit >= finalDigits {
-                value = value * continuingBase + (digit - finalDigits)
-            } else {
-                numbers.append(value * finalDigits + digit)
+            if digit < finalDigits {
+                numbers.append(value)
                 value = 0
             }
         }

@@ -255,15 +255,17 @@
 
   // §3: a postings string of numbers gap, q, gap, q, … → [document, weight, document, weight, …].
   // Digits 0 … 44 end a number, 45 … 88 continue it; reading stops at the first character that is
-  // not a digit (or at a number above 2^40), and an unfinished number or pair is dropped.
+  // not a digit or the first digit that takes the number above 2^40, and an unfinished number or
+  // pair is dropped.
   function decodePostings(term, text) {
     var out = [], d = 0, scale = term.charAt(0) === '~' ? 1 : 10000, value = 0, isGap = true;
     if (typeof text !== 'string') return out;
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i), v = c < 128 ? DIGIT_VALUE[c] : -1;
-      if (v < 0 || value > 1099511627776) break;
-      if (v >= 45) { value = value * 44 + (v - 45); continue; }
-      value = value * 45 + v;
+      if (v < 0) break;
+      value = v >= 45 ? value * 44 + (v - 45) : value * 45 + v;
+      if (value > 1099511627776) break;
+      if (v >= 45) continue;
       if (isGap) { d += value; out.push(d); } else out.push(value / scale);
       isGap = !isGap;
       value = 0;

@@ -130,6 +130,8 @@ struct IndexFolder {
         #expect(SearchIndexFormat.postingNumbers("#WT-\"#") == [1, 10000], "reading stops at a character that is not a digit")
         #expect(SearchIndexFormat.postingNumbers("#é#") == [1])
         #expect(SearchIndexFormat.postingNumbers(String(repeating: "~", count: 40) + "!#") == [], "nothing past 2^40")
+        #expect(SearchIndexFormat.postingNumbers(written([7, 1 << 40, 3])) == [7, 1 << 40, 3], "2^40 itself is read")
+        #expect(SearchIndexFormat.postingNumbers(written([7, (1 << 40) + 1, 3])) == [7], "one more ends the numbers")
         #expect(SearchIndexFormat.postingNumbers("").isEmpty)
     }
 

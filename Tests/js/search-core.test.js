@@ -190,7 +190,7 @@ test('term shards: sorted ranges starting at their listed first terms, cut by th
     // Entries in the order written: the raw text, one `"term":"…"` per line.
     const body = sources[name].slice(sources[name].indexOf('{') + 1, sources[name].lastIndexOf('}'));
     const entries = body.split(',\n');
-    const terms = entries.map((e) => JSON.parse(e.slice(0, e.lastIndexOf(':"'))));
+    const terms = entries.map((e) => JSON.parse(e.slice(0, e.indexOf('":"') + 1)));
     assert.deepEqual(terms.slice().sort(Search.compareCodePoints), terms, `${name} is in code point order`);
     assert.deepEqual(terms.slice().sort(), Object.keys(byName[name]).sort());
     assert.equal(terms[0], start, `${name} starts at termShards[${i}]`);
@@ -267,6 +267,9 @@ test('postings strings: the SPEC\'s examples, pairs summed into documents, malfo
   assert.deepEqual(Search.decodePostings('x', '#WT-"#WT-'), [1, 1], 'reading stops at a character that is not a digit');
   assert.deepEqual(Search.decodePostings('x', '#WT-é#WT-'), [1, 1]);
   assert.deepEqual(Search.decodePostings('x', '~'.repeat(40) + '!#WT-'), [], 'a number beyond 2^40 ends the list');
+  // 2^40 itself is read; one more is not.
+  assert.deepEqual(Search.decodePostings('~x', postings([1, 1099511627776])), [1, 1099511627776]);
+  assert.deepEqual(Search.decodePostings('~x', postings([1, 1099511627777, 1, 1])), []);
   assert.deepEqual(Search.decodePostings('x', [0, 10000]), [], 'schema 3 arrays are not postings strings');
 });
 
