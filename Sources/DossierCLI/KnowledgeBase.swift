@@ -52,7 +52,7 @@ struct KnowledgeBaseCommand: ParsableCommand {
             print("\(outcome.written.count) files; \(changed) written, the rest unchanged since the last build.")
         }
         if timings {
-            Terminal.printTimings(outcome.timings, total: outcome.timings.reduce(0) { $0 + $1.seconds })
+            Terminal.printTimings(outcome.timings, total: outcome.seconds)
         }
     }
 }

@@ -12,6 +12,8 @@ public enum KnowledgeBasePipeline {
         public var changed: Int?
         /// Wall time per phase, in order.
         public var timings: [(phase: String, seconds: Double)] = []
+        /// Wall time of the whole build.
+        public var seconds: Double = 0
         public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
     }
 
@@ -41,6 +43,7 @@ public enum KnowledgeBasePipeline {
                            progress: (String) -> Void) -> Outcome {
         var log = DiagnosticLog()
         var timings = PhaseTimer()
+        let started = ContinuousClock.now
         func fail() -> Outcome { Outcome(diagnostics: log.sorted, written: [], engagements: []) }
         let (folders, problems) = workspaceFolders(paths)
         for problem in problems { log.error(problem, at: SourceLocation(file: "", line: 0, column: 0)) }
@@ -106,6 +109,7 @@ public enum KnowledgeBasePipeline {
             var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), engagements: engagementIDs)
             outcome.changed = 0
             outcome.timings = timings.laps
+            outcome.seconds = (ContinuousClock.now - started).seconds
             return outcome
         }
 
@@ -144,6 +148,7 @@ public enum KnowledgeBasePipeline {
         var outcome = Outcome(diagnostics: log.sorted, written: written, engagements: engagementIDs)
         if folder.isIncremental { outcome.changed = folder.changedCount }
         outcome.timings = timings.laps
+        outcome.seconds = (ContinuousClock.now - started).seconds
         return outcome
     }
 }
