@@ -98,3 +98,53 @@ struct BuildCacheTests {
         #expect(FileManager.default.fileExists(atPath: outside.appendingPathComponent("keep.txt").path))
     }
 }
+
+/// Keys of whole reports from their views: every field a template can read, nested rows included.
+@Suite struct ViewDigestTests {
+    struct Row: MustacheView {
+        var id: String
+        var note: String?
+        static let fields: [String: @Sendable (Row) -> Any?] = ["id": { $0.id }, "note": { $0.note }]
+    }
+
+    struct Report: MustacheView {
+        var title: String
+        var isDraft: Bool
+        var rows: [Row]
+        var t: [String: String]
+        var extra: Any?
+        static let fields: [String: @Sendable (Report) -> Any?] = [
+            "title": { $0.title }, "isDraft": { $0.isDraft }, "rows": { $0.rows }, "t": { $0.t }, "extra": { $0.extra },
+        ]
+    }
+
+    @Test func everyFieldCounts() throws {
+        let base = Report(title: "기간 보고서", isDraft: false, rows: [Row(id: "F-1", note: nil), Row(id: "F-2", note: "x")], t: ["a": "1", "b": "2"], extra: nil)
+        let parts = try #require(ViewDigest.parts(of: base))
+        #expect(ViewDigest.parts(of: base) == parts, "the same view, the same parts")
+        var changes: [Report] = []
+        for change in 0..<6 {
+            var other = base
+            switch change {
+            case 0: other.title = "기간 보고서 "
+            case 1: other.isDraft = true
+            case 2: other.rows[1].id = "F-3"
+            case 3: other.rows[0].note = ""
+            case 4: other.t["b"] = "3"
+            default: other.rows.append(Row(id: "F-4", note: nil))
+            }
+            changes.append(other)
+        }
+        for (number, other) in changes.enumerated() {
+            #expect(ViewDigest.parts(of: other) != parts, "change \(number)")
+        }
+        // A nil optional and an empty string tell apart.
+        #expect(ViewDigest.parts(of: Row(id: "a", note: nil)) != ViewDigest.parts(of: Row(id: "a", note: "")))
+    }
+
+    @Test func valuesItCannotDescribeMakeNoKey() {
+        let lambda: @Sendable (String) -> String = { $0 }
+        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: lambda)) == nil)
+        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: 3)) != nil, "numbers are described")
+    }
+}

@@ -46,12 +46,16 @@ import Testing
         try copy.write("evidence/" + evidenceFile, evidenceText + "\n# appended line\n")
         let evidenceBuild = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
         #expect(evidenceBuild.status == 0, "\(evidenceBuild.stderr)")
-        #expect(evidenceBuild.stdout.contains("(6 reports, 4 unchanged since the last build)"), "\(evidenceBuild.stdout)")
+        // The period report shows no evidence: kept with the postmortems that quote none.
+        #expect(evidenceBuild.stdout.contains("(6 reports, 5 unchanged since the last build)"), "\(evidenceBuild.stdout)")
         #expect(evidenceBuild.stdout.contains("(incremental: "), "\(evidenceBuild.stdout)")
         try Self.expectSameAsClean(copy, out)
         try copy.write("evidence/" + evidenceFile, evidenceText)
 
-        // One finding edited: its page and the pages and postmortems that show it change.
+        // One finding edited: its page and the pages and postmortems that show it change; the
+        // period report, which shows its metrics but not its title or text, is kept.
+        let period = out.appendingPathComponent("report/period.html")
+        let periodBefore = try Self.modified(period)
         let file = "findings/F-002-hikaricp-pool-exhaustion.md"
         try copy.write(file, try copy.read(file).replacingOccurrences(of: "\ntitle: ", with: "\ntitle: 수정됨 — ") + "\n추가된 문장.\n")
         let edited = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
@@ -65,6 +69,14 @@ import Testing
         #expect(try Self.modified(untouched) == before)
         let page = try String(contentsOf: out.appendingPathComponent("kb/items/F-002.html"), encoding: .utf8)
         #expect(page.contains("수정됨 — ") && page.contains("추가된 문장."))
+        #expect(try Self.modified(period) == periodBefore, "the period report is kept")
+        try Self.expectSameAsClean(copy, out)
+
+        // A metric changed: the period report's improvements change with it.
+        try copy.write(file, try copy.read(file).replacingOccurrences(of: "before: 187, after: 0,", with: "before: 187, after: 3,"))
+        let metric = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(metric.status == 0, "\(metric.stderr)")
+        #expect(try Self.modified(period) != periodBefore, "the period report is rendered again")
         try Self.expectSameAsClean(copy, out)
     }
 

@@ -194,7 +194,25 @@ public enum ReportBuilder {
         timings.lap("report postmortems")
         var periodCharts: [String: String] = [:]
         let period = context.periodView(charts: &periodCharts)
-        addEngagementReport(period, template: "period", kind: "report_period", basePath: "report/period", charts: periodCharts)
+        // The period report is kept when its view, and so its page, is the last build's: it shows
+        // no finding's text, so editing one leaves it as it was.
+        let periodUnit = "report:period", periodBase = "report/period"
+        let periodKey = cache.flatMap { cache in
+            ViewDigest.parts(of: period).map { parts in
+                BuildCache.key([cache.environment, periodUnit, context.format.text("report_period"), workspace.engagement.title]
+                               + periodCharts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + ["view"] + parts)
+            }
+        }
+        if let cache, let periodKey, cache.reuse(periodUnit, key: periodKey) {
+            reports.append(RenderedReport(kind: context.format.text("report_period"), title: workspace.engagement.title, basePath: periodBase,
+                                          markdown: "", html: "", isKept: true))
+            charts.merge(periodCharts) { first, _ in first }
+        } else {
+            addEngagementReport(period, template: "period", kind: "report_period", basePath: periodBase, charts: periodCharts)
+            if let cache, let periodKey, reports.last?.basePath == periodBase {
+                cache.record(periodUnit, key: periodKey, paths: [periodBase + ".md", periodBase + ".html"])
+            }
+        }
 
         timings.lap("report period")
         var files: [OutputFile] = []
