@@ -53,6 +53,13 @@ public final class BuildCache: @unchecked Sendable {
         return intact.count == previous.files.count
     }
 
+    /// The previous build's files when this build's inputs are its inputs and every file is intact
+    /// (nothing to write); nil otherwise.
+    var upToDateFiles: [String: FileRecord]? {
+        guard let inputs, isUpToDate(inputs: inputs) else { return nil }
+        return previous?.files
+    }
+
     /// The digest of a build's inputs: the environment, every item file, every evidence file the
     /// items cite, the previous engagement's items (trends) and the signer.
     static func inputs(environment: String, workspace: Workspace, cited: Set<String>, previous: Workspace?, signer: [String]) -> String {

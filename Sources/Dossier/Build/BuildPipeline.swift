@@ -120,7 +120,7 @@ public enum BuildPipeline {
         cache.inputs = BuildCache.inputs(environment: environment, workspace: workspace, cited: context.citedEvidence,
                                         previous: previous, signer: signerParts + (browserIdentity.map { ["browser", $0] } ?? []))
         timings.lap("cache check")
-        if let inputs = cache.inputs, cache.isUpToDate(inputs: inputs), let files = cache.previous?.files {
+        if let files = cache.upToDateFiles {
             // Same inputs, same tool, every file as the last build left it: nothing to write.
             step(7, "Up to date: nothing changed since the last build in \(options.output.path) (\(files.count) files; --clean rebuilds everything)")
             var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: context.citedEvidence))
@@ -287,7 +287,7 @@ public enum BuildPipeline {
         }
         timings.lap("commit")
         step(7, "Write \(written.count) files to \(options.output.path)"
-                + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
+                + folder.commitSummary)
         var outcome = Outcome(diagnostics: log.sorted, written: written, redactions: reports.redactions)
         outcome.timings = timings.laps
         if folder.isIncremental { outcome.changed = folder.changedCount }

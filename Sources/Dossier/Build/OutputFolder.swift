@@ -60,6 +60,13 @@ public struct OutputFolder: Sendable {
 
     var isIncremental: Bool { cache?.isIncremental == true }
 
+    /// How the commit went, for a progress line: ` (incremental: 3 changed, the rest kept)` or
+    /// ` (full build: why)`.
+    var commitSummary: String {
+        if isIncremental { return " (incremental: \(changedCount) changed, the rest kept)" }
+        return cache?.coldReason.map { " (full build: \($0))" } ?? ""
+    }
+
     public func write(_ file: OutputFile) throws(Failure) {
         try write([file])
     }

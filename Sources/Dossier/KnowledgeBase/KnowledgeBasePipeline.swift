@@ -104,7 +104,7 @@ public enum KnowledgeBasePipeline {
         cache.parsedItems = parsedItems
         cache.inputs = BuildCache.inputs(environment: environment, workspaces: contexts.map { ($0.workspace, $0.citedEvidence) })
         timings.lap("analyse, cache check")
-        if let inputs = cache.inputs, cache.isUpToDate(inputs: inputs), let files = cache.previous?.files {
+        if let files = cache.upToDateFiles {
             progress("[3/3] Up to date: nothing changed since the last build in \(output.path) (\(files.count) files; --clean rebuilds everything)")
             var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), engagements: engagementIDs)
             outcome.changed = 0
@@ -144,7 +144,7 @@ public enum KnowledgeBasePipeline {
         }
         timings.lap("write, commit")
         progress("[3/3] Write \(written.count) files to \(output.path)"
-                 + (cache.isIncremental ? " (incremental: \(folder.changedCount) changed, the rest kept)" : cache.coldReason.map { " (full build: \($0))" } ?? ""))
+                 + folder.commitSummary)
         var outcome = Outcome(diagnostics: log.sorted, written: written, engagements: engagementIDs)
         if folder.isIncremental { outcome.changed = folder.changedCount }
         outcome.timings = timings.laps
