@@ -86,13 +86,13 @@ enum PipeTables {
     /// Splits a row on unescaped pipes (a leading and a trailing pipe are optional), trims each cell
     /// and turns `\|` into `|` so that it stays literal even inside code spans.
     /// Pipes, backslashes, spaces and tabs are ASCII, so the row is split on its UTF-8 bytes (as GFM
-    /// splits bytes) — unless a combining mark or joiner follows one of them, which would make one
-    /// character of the two: then `charactersCells` splits it as Swift's characters do.
+    /// splits bytes) — unless one of them makes one character with a neighbour (`joinsASCIISyntax`):
+    /// then `charactersCells` splits it as Swift's characters do.
     static func cells(_ line: String) -> [String] {
         var line = line
         return line.withUTF8 { bytes -> [String]? in
             let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), pipe = UInt8(ascii: "|"), backslash = UInt8(ascii: "\\")
-            if joinsAfterASCIISyntax(bytes) { return nil }
+            if joinsASCIISyntax(bytes) { return nil }
             var start = 0, end = bytes.count
             while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
             while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
@@ -135,7 +135,7 @@ enum PipeTables {
     /// AM after it, …): then splitting and trimming bytes would not be splitting and trimming
     /// characters. Only non-ASCII neighbours are checked, Hangul syllables (which never join those)
     /// without decoding further.
-    private static func joinsAfterASCIISyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func joinsASCIISyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func isSyntax(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\\")
         }

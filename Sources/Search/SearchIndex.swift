@@ -143,15 +143,14 @@ public enum SearchIndexFormat {
     /// n mod 45 as the final digit.
     public static func appendPostingNumber(_ number: Int, to bytes: inout [UInt8]) {
         precondition(number >= 0, "postings numbers are never negative")
+        // The continuing digits come least significant first: appended, then turned around in place.
+        let start = bytes.count
         var rest = number / finalDigits
-        if rest > 0 {
-            var continuing: [UInt8] = []
-            while rest > 0 {
-                continuing.append(facetDigits[finalDigits + rest % continuingBase])
-                rest /= continuingBase
-            }
-            bytes.append(contentsOf: continuing.reversed())
+        while rest > 0 {
+            bytes.append(facetDigits[finalDigits + rest % continuingBase])
+            rest /= continuingBase
         }
+        bytes[start...].reverse()
         bytes.append(facetDigits[number % finalDigits])
     }
 
