@@ -448,14 +448,18 @@ public final class BuildCache: @unchecked Sendable {
         var parts = [DossierVersion.current]
         let proc = URL(fileURLWithPath: "/proc/self/exe")
         let executable = (FileManager.default.fileExists(atPath: proc.path) ? proc : Bundle.main.executableURL ?? proc).resolvingSymlinksInPath()
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: executable.path) {
-            parts.append("\(executable.path) \(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
-        } else {
-            // Without a way to tell this build of the tool from another, nothing is reused.
-            parts.append(UUID().uuidString)
-        }
+        // Without a way to tell this build of the tool from another, nothing is reused.
+        parts.append(fileStamp(executable.path) ?? UUID().uuidString)
         return parts + folderParts(BuiltinResources.directory)
     }()
+
+    /// A file as the cache tells one build of a program from another: its path, size and
+    /// modification time; nil when it cannot be read.
+    static func fileStamp(_ path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return "\(path) \(status.st_size) \(modified(status))"
+    }
 
     /// The libdeflate this process runs with: the version it was built against, and the library
     /// file mapped into the process (its size and time: an upgraded library may deflate differently
@@ -466,10 +470,7 @@ public final class BuildCache: @unchecked Sendable {
         guard let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map({ String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) }),
               let line = maps.split(separator: "\n").first(where: { $0.contains("/libdeflate") }),
               let slash = line.firstIndex(of: "/") else { return parts }
-        let path = String(line[slash...])
-        var status = stat()
-        guard stat(path, &status) == 0 else { return parts }
-        return parts + ["\(path) \(status.st_size) \(modified(status))"]
+        return parts + [fileStamp(String(line[slash...]))].compactMap { $0 }
     }()
 
     /// A folder's files, each with its digest.

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Prints HTML pages to PDF with headless Chromium (Debian's `chromium`).
 public enum PDFPrinter {
@@ -29,11 +30,7 @@ public enum PDFPrinter {
     /// its path resolves to, with that file's size and modification time.
     public static func identity(of browser: URL) -> String {
         var parts = [browser.path]
-        let resolved = browser.resolvingSymlinksInPath()
-        var status = stat()
-        if stat(resolved.path, &status) == 0 {
-            parts.append("\(resolved.path) \(status.st_size) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)")
-        }
+        if let stamp = BuildCache.fileStamp(browser.resolvingSymlinksInPath().path) { parts.append(stamp) }
         parts.append(versionLine(of: browser) ?? "(no --version)")
         return parts.joined(separator: " | ")
     }
@@ -52,10 +49,10 @@ public enum PDFPrinter {
         process.terminationHandler = { _ in exited.signal() }
         guard (try? process.run()) != nil else { return nil }
         let reader = output.fileHandleForReading
-        let text = Handoff<Data>()
+        let text = ParallelSlots<Data>(count: 1)
         let read = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            text.value = reader.readDataToEndOfFile()
+            text[0] = reader.readDataToEndOfFile()
             read.signal()
         }
         if exited.wait(timeout: .now() + 10) == .timedOut {
@@ -65,14 +62,9 @@ public enum PDFPrinter {
         }
         // The output is whole once the pipe is closed (a child it started may still hold it open:
         // then the reading thread is left to end with the process, and so is the pipe).
-        guard read.wait(timeout: .now() + 1) == .success, let data = text.value else { return nil }
+        guard read.wait(timeout: .now() + 1) == .success, let data = text[0] else { return nil }
         try? reader.close()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init)
-    }
-
-    /// A value handed from one thread to another (set before a semaphore is signalled).
-    final class Handoff<Value>: @unchecked Sendable {
-        var value: Value?
     }
 
     /// Prints `html` to `pdf`; A4 and page numbers come from the page's print stylesheet.
