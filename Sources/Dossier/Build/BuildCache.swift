@@ -46,18 +46,11 @@ public final class BuildCache: @unchecked Sendable {
     /// This build's inputs digest, recorded in the state.
     var inputs: String?
 
-    /// True when the previous build had the same inputs and left every file intact: the output is
-    /// already what this build would write.
-    func isUpToDate(inputs: String) -> Bool {
-        guard let previous, previous.inputs == inputs else { return false }
-        return intact.count == previous.files.count
-    }
-
-    /// The previous build's files when this build's inputs are its inputs and every file is intact
-    /// (nothing to write); nil otherwise.
+    /// The previous build's files when it had this build's inputs and left every file intact: the
+    /// output is already what this build would write. Nil otherwise.
     var upToDateFiles: [String: FileRecord]? {
-        guard let inputs, isUpToDate(inputs: inputs) else { return nil }
-        return previous?.files
+        guard let inputs, let previous, previous.inputs == inputs, intact.count == previous.files.count else { return nil }
+        return previous.files
     }
 
     /// The digest of a build's inputs: the environment, every item file, every evidence file the
