@@ -101,21 +101,28 @@ struct BuildCacheTests {
 
 /// Keys of whole reports from their views: every field a template can read, nested rows included.
 @Suite struct ViewDigestTests {
-    struct Row: MustacheView {
+    struct Row: TemplateView {
         var id: String
         var note: String?
-        static let fields: [String: @Sendable (Row) -> Any?] = ["id": { $0.id }, "note": { $0.note }]
+        static let fields: [String: @Sendable (Row) -> TemplateValue?] = ["id": { $0.id.templateValue }, "note": { $0.note.templateValue }]
     }
 
-    struct Report: MustacheView {
+    struct Report: TemplateView, @unchecked Sendable {
         var title: String
         var isDraft: Bool
         var rows: [Row]
         var t: [String: String]
-        var extra: Any?
-        static let fields: [String: @Sendable (Report) -> Any?] = [
-            "title": { $0.title }, "isDraft": { $0.isDraft }, "rows": { $0.rows }, "t": { $0.t }, "extra": { $0.extra },
+        var extra: TemplateValue?
+        static let fields: [String: @Sendable (Report) -> TemplateValue?] = [
+            "title": { $0.title.templateValue }, "isDraft": { $0.isDraft.templateValue }, "rows": { $0.rows.templateValue },
+            "t": { $0.t.templateValue }, "extra": { $0.extra },
         ]
+    }
+
+    /// An object that cannot describe itself (as a view with a closure would be).
+    struct Opaque: TemplateObject {
+        func value(named name: String) -> TemplateValue? { nil }
+        func digest(into parts: inout [String]) -> Bool { false }
     }
 
     @Test func everyFieldCounts() throws {
@@ -143,8 +150,7 @@ struct BuildCacheTests {
     }
 
     @Test func valuesItCannotDescribeMakeNoKey() {
-        let lambda: @Sendable (String) -> String = { $0 }
-        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: lambda)) == nil)
-        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: 3)) != nil, "numbers are described")
+        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: .object(Opaque()))) == nil)
+        #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: .int(3))) != nil, "numbers are described")
     }
 }

@@ -1,6 +1,5 @@
 import DossierResources
 import Foundation
-import Mustache
 import Markdown
 import Parallel
 import Search
@@ -43,7 +42,7 @@ enum KnowledgeBaseBuilder {
                           breadcrumbs: [KBCrumb(label: format.text("kb_home"), url: root + "index.html")] + crumbs,
                           footer: footer, isInternal: isInternal, t: templates.strings)
         }
-        func render<View: MustacheParent>(_ view: View, _ template: String, to path: String) {
+        func render(_ view: some TemplateObject, _ template: String, to path: String) {
             guard let html = templates.render(view, template: template) else {
                 log.error("template '\(template)' is missing", at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
                 return

@@ -1,150 +1,148 @@
-import Mustache
+/// Field tables for the knowledge-base views (see `TemplateView`).
 
-/// Field tables for the knowledge-base views (see `MustacheView`).
-
-extension KBLink: MustacheView {
-    static let fields: [String: @Sendable (KBLink) -> Any?] = [
-        "url": { $0.url },
-        "label": { $0.label },
-        "count": { $0.count },
+extension KBLink: TemplateView {
+    static let fields: [String: @Sendable (KBLink) -> TemplateValue?] = [
+        "url": { $0.url.templateValue },
+        "label": { $0.label.templateValue },
+        "count": { $0.count.templateValue },
     ]
 }
 
-extension KBCrumb: MustacheView {
-    static let fields: [String: @Sendable (KBCrumb) -> Any?] = [
-        "label": { $0.label },
-        "url": { $0.url },
+extension KBCrumb: TemplateView {
+    static let fields: [String: @Sendable (KBCrumb) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "url": { $0.url.templateValue },
     ]
 }
 
-extension KBBrand: MustacheView {
-    static let fields: [String: @Sendable (KBBrand) -> Any?] = [
-        "name": { $0.name },
-        "logo": { $0.logo },
+extension KBBrand: TemplateView {
+    static let fields: [String: @Sendable (KBBrand) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "logo": { $0.logo.templateValue },
     ]
 }
 
-extension KBListEntry: MustacheView {
-    static let fields: [String: @Sendable (KBListEntry) -> Any?] = [
-        "url": { $0.url },
-        "id": { $0.id },
-        "title": { $0.title },
-        "kind": { $0.kind },
-        "entrySeverity": { $0.entrySeverity },
-        "entrySummary": { $0.entrySummary },
-        "entrySystems": { $0.entrySystems },
+extension KBListEntry: TemplateView {
+    static let fields: [String: @Sendable (KBListEntry) -> TemplateValue?] = [
+        "url": { $0.url.templateValue },
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "kind": { $0.kind.templateValue },
+        "entrySeverity": { $0.entrySeverity.templateValue },
+        "entrySummary": { $0.entrySummary.templateValue },
+        "entrySystems": { $0.entrySystems.templateValue },
     ]
 }
 
-extension KBFact: MustacheView {
-    static let fields: [String: @Sendable (KBFact) -> Any?] = [
-        "label": { $0.label },
-        "value": { $0.value },
-        "links": { $0.links },
+extension KBFact: TemplateView {
+    static let fields: [String: @Sendable (KBFact) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "value": { $0.value.templateValue },
+        "links": { $0.links.templateValue },
     ]
 }
 
-extension KBMetric: MustacheView {
-    static let fields: [String: @Sendable (KBMetric) -> Any?] = [
-        "name": { $0.name },
-        "before": { $0.before },
-        "after": { $0.after },
-        "target": { $0.target },
-        "change": { $0.change },
+extension KBMetric: TemplateView {
+    static let fields: [String: @Sendable (KBMetric) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "before": { $0.before.templateValue },
+        "after": { $0.after.templateValue },
+        "target": { $0.target.templateValue },
+        "change": { $0.change.templateValue },
     ]
 }
 
-extension KBEvidence: MustacheView {
-    static let fields: [String: @Sendable (KBEvidence) -> Any?] = [
-        "caption": { $0.caption },
-        "file": { $0.file },
-        "excerpt": { $0.excerpt },
+extension KBEvidence: TemplateView {
+    static let fields: [String: @Sendable (KBEvidence) -> TemplateValue?] = [
+        "caption": { $0.caption.templateValue },
+        "file": { $0.file.templateValue },
+        "excerpt": { $0.excerpt.templateValue },
     ]
 }
 
-extension KBTimelineRow: MustacheView {
-    static let fields: [String: @Sendable (KBTimelineRow) -> Any?] = [
-        "time": { $0.time },
-        "kind": { $0.kind },
-        "text": { $0.text },
-        "by": { $0.by },
+extension KBTimelineRow: TemplateView {
+    static let fields: [String: @Sendable (KBTimelineRow) -> TemplateValue?] = [
+        "time": { $0.time.templateValue },
+        "kind": { $0.kind.templateValue },
+        "text": { $0.text.templateValue },
+        "by": { $0.by.templateValue },
     ]
 }
 
-extension KBPage: MustacheView {
-    static let fields: [String: @Sendable (KBPage) -> Any?] = [
-        "lang": { $0.lang },
-        "title": { $0.title },
-        "siteTitle": { $0.siteTitle },
-        "root": { $0.root },
-        "brand": { $0.brand },
-        "breadcrumbs": { $0.breadcrumbs },
-        "footer": { $0.footer },
-        "isInternal": { $0.isInternal },
-        "t": { $0.t },
+extension KBPage: TemplateView {
+    static let fields: [String: @Sendable (KBPage) -> TemplateValue?] = [
+        "lang": { $0.lang.templateValue },
+        "title": { $0.title.templateValue },
+        "siteTitle": { $0.siteTitle.templateValue },
+        "root": { $0.root.templateValue },
+        "brand": { $0.brand.templateValue },
+        "breadcrumbs": { $0.breadcrumbs.templateValue },
+        "footer": { $0.footer.templateValue },
+        "isInternal": { $0.isInternal.templateValue },
+        "t": { $0.t.templateValue },
     ]
 }
 
-extension KBItemView: MustacheView {
-    static let fields: [String: @Sendable (KBItemView) -> Any?] = [
-        "page": { $0.page },
-        "kind": { $0.kind },
-        "id": { $0.id },
-        "title": { $0.title },
-        "facts": { $0.facts },
-        "summary": { $0.summary },
-        "body": { $0.body },
-        "hasMetrics": { $0.hasMetrics },
-        "metrics": { $0.metrics },
-        "hasTimeline": { $0.hasTimeline },
-        "timeline": { $0.timeline },
-        "zoneNote": { $0.zoneNote },
-        "verdict": { $0.verdict },
-        "hasEvidence": { $0.hasEvidence },
-        "evidence": { $0.evidence },
-        "hasRelated": { $0.hasRelated },
-        "related": { $0.related },
-        "hasCaused": { $0.hasCaused },
-        "caused": { $0.caused },
-        "hasBehind": { $0.hasBehind },
-        "behind": { $0.behind },
-        "hasHistory": { $0.hasHistory },
-        "history": { $0.history },
-        "relatedLines": { $0.relatedLines },
-        "causedLines": { $0.causedLines },
-        "behindLines": { $0.behindLines },
+extension KBItemView: TemplateView {
+    static let fields: [String: @Sendable (KBItemView) -> TemplateValue?] = [
+        "page": { $0.page.templateValue },
+        "kind": { $0.kind.templateValue },
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "facts": { $0.facts.templateValue },
+        "summary": { $0.summary.templateValue },
+        "body": { $0.body.templateValue },
+        "hasMetrics": { $0.hasMetrics.templateValue },
+        "metrics": { $0.metrics.templateValue },
+        "hasTimeline": { $0.hasTimeline.templateValue },
+        "timeline": { $0.timeline.templateValue },
+        "zoneNote": { $0.zoneNote.templateValue },
+        "verdict": { $0.verdict.templateValue },
+        "hasEvidence": { $0.hasEvidence.templateValue },
+        "evidence": { $0.evidence.templateValue },
+        "hasRelated": { $0.hasRelated.templateValue },
+        "related": { $0.related.templateValue },
+        "hasCaused": { $0.hasCaused.templateValue },
+        "caused": { $0.caused.templateValue },
+        "hasBehind": { $0.hasBehind.templateValue },
+        "behind": { $0.behind.templateValue },
+        "hasHistory": { $0.hasHistory.templateValue },
+        "history": { $0.history.templateValue },
+        "relatedLines": { $0.relatedLines.templateValue },
+        "causedLines": { $0.causedLines.templateValue },
+        "behindLines": { $0.behindLines.templateValue },
     ]
 }
 
-extension KBListView: MustacheView {
-    static let fields: [String: @Sendable (KBListView) -> Any?] = [
-        "page": { $0.page },
-        "heading": { $0.heading },
-        "description": { $0.description },
-        "entriesHTML": { $0.entriesHTML },
-        "hasGroups": { $0.hasGroups },
-        "groups": { $0.groups },
+extension KBListView: TemplateView {
+    static let fields: [String: @Sendable (KBListView) -> TemplateValue?] = [
+        "page": { $0.page.templateValue },
+        "heading": { $0.heading.templateValue },
+        "description": { $0.description.templateValue },
+        "entriesHTML": { $0.entriesHTML.templateValue },
+        "hasGroups": { $0.hasGroups.templateValue },
+        "groups": { $0.groups.templateValue },
     ]
 }
 
-extension KBHomeView: MustacheView {
-    static let fields: [String: @Sendable (KBHomeView) -> Any?] = [
-        "page": { $0.page },
-        "intro": { $0.intro },
-        "counts": { $0.counts },
-        "recent": { $0.recent },
-        "systems": { $0.systems },
-        "categories": { $0.categories },
-        "kinds": { $0.kinds },
-        "severities": { $0.severities },
-        "tags": { $0.tags },
-        "hasEngagements": { $0.hasEngagements },
-        "engagements": { $0.engagements },
+extension KBHomeView: TemplateView {
+    static let fields: [String: @Sendable (KBHomeView) -> TemplateValue?] = [
+        "page": { $0.page.templateValue },
+        "intro": { $0.intro.templateValue },
+        "counts": { $0.counts.templateValue },
+        "recent": { $0.recent.templateValue },
+        "systems": { $0.systems.templateValue },
+        "categories": { $0.categories.templateValue },
+        "kinds": { $0.kinds.templateValue },
+        "severities": { $0.severities.templateValue },
+        "tags": { $0.tags.templateValue },
+        "hasEngagements": { $0.hasEngagements.templateValue },
+        "engagements": { $0.engagements.templateValue },
     ]
 }
 
-extension KBSearchView: MustacheView {
-    static let fields: [String: @Sendable (KBSearchView) -> Any?] = [
-        "page": { $0.page },
+extension KBSearchView: TemplateView {
+    static let fields: [String: @Sendable (KBSearchView) -> TemplateValue?] = [
+        "page": { $0.page.templateValue },
     ]
 }

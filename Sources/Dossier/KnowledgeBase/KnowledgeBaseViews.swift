@@ -55,8 +55,8 @@ struct KBTimelineRow: Sendable {
 }
 
 /// What every page shares: language, brand, breadcrumbs, the path back to the site root. A class:
-/// templates read `page.…` dozens of times per page, and swift-mustache receives each field value
-/// as `Any`, which for a struct this size means a new box and a copy of every field each time.
+/// templates read `page.…` dozens of times per page, and a template value holding a struct this
+/// size would box and copy every field each time.
 final class KBPage: Sendable {
     let lang: String
     let title: String

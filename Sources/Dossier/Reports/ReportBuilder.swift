@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import Parallel
 import Markdown
 
@@ -100,7 +99,7 @@ public enum ReportBuilder {
         var reports: [RenderedReport] = []
 
         /// Fills a template and renders its page, embedding the charts it refers to.
-        @Sendable func render(_ view: any MustacheParent, template: String, kind: String, title: String, basePath: String,
+        @Sendable func render(_ view: any TemplateObject, template: String, kind: String, title: String, basePath: String,
                               charts: [String: String], chartPrefix: String) -> RenderedReport? {
             guard let filled = templates.render(view, template: template) else { return nil }
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
@@ -113,7 +112,7 @@ public enum ReportBuilder {
                       at: SourceLocation(file: "templates/reports/\(template).mustache", line: 0, column: 0))
         }
         /// A report of the whole engagement (health check, period report) and its charts.
-        func addEngagementReport(_ view: any MustacheParent, template: String, kind: String, basePath: String, charts reportCharts: [String: String]) {
+        func addEngagementReport(_ view: any TemplateObject, template: String, kind: String, basePath: String, charts reportCharts: [String: String]) {
             if let report = render(view, template: template, kind: context.format.text(kind), title: workspace.engagement.title,
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)

@@ -1,113 +1,110 @@
-import Mustache
+/// Field tables for the report views (see `TemplateView`).
 
-/// Field tables for the report views: swift-mustache reads them through `MustacheParent` instead of
-/// reflection, which dominated the rendering time of large reports.
-
-extension EngagementView: MustacheView {
-    static let fields: [String: @Sendable (EngagementView) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "client": { $0.client },
-        "provider": { $0.provider },
-        "periodText": { $0.periodText },
-        "consultants": { $0.consultants },
+extension EngagementView: TemplateView {
+    static let fields: [String: @Sendable (EngagementView) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "client": { $0.client.templateValue },
+        "provider": { $0.provider.templateValue },
+        "periodText": { $0.periodText.templateValue },
+        "consultants": { $0.consultants.templateValue },
     ]
 }
 
-extension ConsultantView: MustacheView {
-    static let fields: [String: @Sendable (ConsultantView) -> Any?] = [
-        "name": { $0.name },
-        "role": { $0.role },
+extension ConsultantView: TemplateView {
+    static let fields: [String: @Sendable (ConsultantView) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "role": { $0.role.templateValue },
     ]
 }
 
-extension DocumentView: MustacheView {
-    static let fields: [String: @Sendable (DocumentView) -> Any?] = [
-        "number": { $0.number },
-        "version": { $0.version },
-        "date": { $0.date },
-        "authors": { $0.authors },
-        "reviewer": { $0.reviewer },
-        "approver": { $0.approver },
-        "classification": { $0.classification },
-        "independence": { $0.independence },
+extension DocumentView: TemplateView {
+    static let fields: [String: @Sendable (DocumentView) -> TemplateValue?] = [
+        "number": { $0.number.templateValue },
+        "version": { $0.version.templateValue },
+        "date": { $0.date.templateValue },
+        "authors": { $0.authors.templateValue },
+        "reviewer": { $0.reviewer.templateValue },
+        "approver": { $0.approver.templateValue },
+        "classification": { $0.classification.templateValue },
+        "independence": { $0.independence.templateValue },
     ]
 }
 
-extension CountRow: MustacheView {
-    static let fields: [String: @Sendable (CountRow) -> Any?] = [
-        "label": { $0.label },
-        "count": { $0.count },
+extension CountRow: TemplateView {
+    static let fields: [String: @Sendable (CountRow) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "count": { $0.count.templateValue },
     ]
 }
 
-extension ScopeRow: MustacheView {
-    static let fields: [String: @Sendable (ScopeRow) -> Any?] = [
-        "name": { $0.name },
-        "count": { $0.count },
+extension ScopeRow: TemplateView {
+    static let fields: [String: @Sendable (ScopeRow) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "count": { $0.count.templateValue },
     ]
 }
 
-extension FindingRow: MustacheView {
-    static let fields: [String: @Sendable (FindingRow) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "anchor": { $0.anchor },
-        "severity": { $0.severity },
-        "category": { $0.category },
-        "status": { $0.status },
-        "systems": { $0.systems },
-        "due": { $0.due },
-        "owner": { $0.owner },
-        "effort": { $0.effort },
+extension FindingRow: TemplateView {
+    static let fields: [String: @Sendable (FindingRow) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "anchor": { $0.anchor.templateValue },
+        "severity": { $0.severity.templateValue },
+        "category": { $0.category.templateValue },
+        "status": { $0.status.templateValue },
+        "systems": { $0.systems.templateValue },
+        "due": { $0.due.templateValue },
+        "owner": { $0.owner.templateValue },
+        "effort": { $0.effort.templateValue },
     ]
 }
 
-extension MetricRow: MustacheView {
-    static let fields: [String: @Sendable (MetricRow) -> Any?] = [
-        "name": { $0.name },
-        "before": { $0.before },
-        "after": { $0.after },
-        "target": { $0.target },
-        "change": { $0.change },
-        "met": { $0.met },
+extension MetricRow: TemplateView {
+    static let fields: [String: @Sendable (MetricRow) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "before": { $0.before.templateValue },
+        "after": { $0.after.templateValue },
+        "target": { $0.target.templateValue },
+        "change": { $0.change.templateValue },
+        "met": { $0.met.templateValue },
     ]
 }
 
-extension EvidenceExcerptView: MustacheView {
-    static let fields: [String: @Sendable (EvidenceExcerptView) -> Any?] = [
-        "file": { $0.file },
-        "caption": { $0.caption },
-        "hasExcerpt": { $0.hasExcerpt },
-        "excerpt": { $0.excerpt },
-        "fence": { $0.fence },
-        "truncated": { $0.truncated },
-        "truncatedNote": { $0.truncatedNote },
+extension EvidenceExcerptView: TemplateView {
+    static let fields: [String: @Sendable (EvidenceExcerptView) -> TemplateValue?] = [
+        "file": { $0.file.templateValue },
+        "caption": { $0.caption.templateValue },
+        "hasExcerpt": { $0.hasExcerpt.templateValue },
+        "excerpt": { $0.excerpt.templateValue },
+        "fence": { $0.fence.templateValue },
+        "truncated": { $0.truncated.templateValue },
+        "truncatedNote": { $0.truncatedNote.templateValue },
     ]
 }
 
-extension FindingSectionView: MustacheView {
-    static let fields: [String: @Sendable (FindingSectionView) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "severity": { $0.severity },
-        "category": { $0.category },
-        "status": { $0.status },
-        "systems": { $0.systems },
-        "owner": { $0.owner },
-        "due": { $0.due },
-        "effort": { $0.effort },
-        "detected": { $0.detected },
-        "controls": { $0.controls },
-        "summary": { $0.summary },
-        "body": { $0.body },
-        "hasMetrics": { $0.hasMetrics },
-        "metrics": { $0.metrics },
-        "chart": { $0.chart },
-        "chartTitle": { $0.chartTitle },
-        "hasEvidence": { $0.hasEvidence },
-        "evidence": { $0.evidence },
-        "rendered": { $0.rendered },
+extension FindingSectionView: TemplateView {
+    static let fields: [String: @Sendable (FindingSectionView) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "severity": { $0.severity.templateValue },
+        "category": { $0.category.templateValue },
+        "status": { $0.status.templateValue },
+        "systems": { $0.systems.templateValue },
+        "owner": { $0.owner.templateValue },
+        "due": { $0.due.templateValue },
+        "effort": { $0.effort.templateValue },
+        "detected": { $0.detected.templateValue },
+        "controls": { $0.controls.templateValue },
+        "summary": { $0.summary.templateValue },
+        "body": { $0.body.templateValue },
+        "hasMetrics": { $0.hasMetrics.templateValue },
+        "metrics": { $0.metrics.templateValue },
+        "chart": { $0.chart.templateValue },
+        "chartTitle": { $0.chartTitle.templateValue },
+        "hasEvidence": { $0.hasEvidence.templateValue },
+        "evidence": { $0.evidence.templateValue },
+        "rendered": { $0.rendered.templateValue },
     ]
 }
 
@@ -115,262 +112,273 @@ extension FindingSectionView: MustacheView {
 /// its category's number and label, then the report's `t` (strings), `engagement` and `document` —
 /// not the other findings or the report's totals, so that a section depends on its finding alone
 /// and the build cache can keep it.
-struct FindingSectionContext: MustacheParent {
+struct FindingSectionContext: TemplateObject {
     let finding: FindingSectionView
     let category: CategorySection
     let report: HealthCheckView
 
-    func child(named name: String) -> Any? {
-        if let value = finding.child(named: name) { return value }
+    func value(named name: String) -> TemplateValue? {
+        if let value = finding.value(named: name) { return value }
         // The category's number and label, not its other findings.
-        if name != "findings", let value = category.child(named: name) { return value }
-        return ["t", "engagement", "document"].contains(name) ? report.child(named: name) : nil
+        if name != "findings", let value = category.value(named: name) { return value }
+        return ["t", "engagement", "document"].contains(name) ? report.value(named: name) : nil
     }
+
+    func digest(into parts: inout [String]) -> Bool { false }
 }
 
-extension CategorySection: MustacheView {
-    static let fields: [String: @Sendable (CategorySection) -> Any?] = [
-        "number": { $0.number },
-        "label": { $0.label },
-        "findings": { $0.findings },
+extension CategorySection: TemplateView {
+    static let fields: [String: @Sendable (CategorySection) -> TemplateValue?] = [
+        "number": { $0.number.templateValue },
+        "label": { $0.label.templateValue },
+        "findings": { $0.findings.templateValue },
     ]
 }
 
-extension RoadmapTerm: MustacheView {
-    static let fields: [String: @Sendable (RoadmapTerm) -> Any?] = [
-        "label": { $0.label },
-        "hasItems": { $0.hasItems },
-        "items": { $0.items },
+extension RoadmapTerm: TemplateView {
+    static let fields: [String: @Sendable (RoadmapTerm) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "hasItems": { $0.hasItems.templateValue },
+        "items": { $0.items.templateValue },
     ]
 }
 
-extension TrendGroup: MustacheView {
-    static let fields: [String: @Sendable (TrendGroup) -> Any?] = [
-        "label": { $0.label },
-        "count": { $0.count },
-        "items": { $0.items },
+extension TrendGroup: TemplateView {
+    static let fields: [String: @Sendable (TrendGroup) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "count": { $0.count.templateValue },
+        "items": { $0.items.templateValue },
     ]
 }
 
-extension TrendEntryView: MustacheView {
-    static let fields: [String: @Sendable (TrendEntryView) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "severity": { $0.severity },
-        "change": { $0.change },
+extension TrendEntryView: TemplateView {
+    static let fields: [String: @Sendable (TrendEntryView) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "severity": { $0.severity.templateValue },
+        "change": { $0.change.templateValue },
     ]
 }
 
-extension TrendView: MustacheView {
-    static let fields: [String: @Sendable (TrendView) -> Any?] = [
-        "trendSince": { $0.trendSince },
-        "scoreChange": { $0.scoreChange },
-        "chart": { $0.chart },
-        "groups": { $0.groups },
-        "hasChronic": { $0.hasChronic },
-        "chronic": { $0.chronic },
+extension TrendView: TemplateView {
+    static let fields: [String: @Sendable (TrendView) -> TemplateValue?] = [
+        "trendSince": { $0.trendSince.templateValue },
+        "scoreChange": { $0.scoreChange.templateValue },
+        "chart": { $0.chart.templateValue },
+        "groups": { $0.groups.templateValue },
+        "hasChronic": { $0.hasChronic.templateValue },
+        "chronic": { $0.chronic.templateValue },
     ]
 }
 
-extension EvidenceIndexRow: MustacheView {
-    static let fields: [String: @Sendable (EvidenceIndexRow) -> Any?] = [
-        "file": { $0.file },
-        "size": { $0.size },
-        "citedBy": { $0.citedBy },
+extension EvidenceIndexRow: TemplateView {
+    static let fields: [String: @Sendable (EvidenceIndexRow) -> TemplateValue?] = [
+        "file": { $0.file.templateValue },
+        "size": { $0.size.templateValue },
+        "citedBy": { $0.citedBy.templateValue },
     ]
 }
 
-extension RedactionRow: MustacheView {
-    static let fields: [String: @Sendable (RedactionRow) -> Any?] = [
-        "kind": { $0.kind },
-        "count": { $0.count },
+extension RedactionRow: TemplateView {
+    static let fields: [String: @Sendable (RedactionRow) -> TemplateValue?] = [
+        "kind": { $0.kind.templateValue },
+        "count": { $0.count.templateValue },
     ]
 }
 
-extension GlossaryRow: MustacheView {
-    static let fields: [String: @Sendable (GlossaryRow) -> Any?] = [
-        "term": { $0.term },
-        "meaning": { $0.meaning },
+extension GlossaryRow: TemplateView {
+    static let fields: [String: @Sendable (GlossaryRow) -> TemplateValue?] = [
+        "term": { $0.term.templateValue },
+        "meaning": { $0.meaning.templateValue },
     ]
 }
 
-extension GlossaryArticleView: MustacheView {
-    static let fields: [String: @Sendable (GlossaryArticleView) -> Any?] = [
-        "title": { $0.title },
-        "body": { $0.body },
+extension GlossaryArticleView: TemplateView {
+    static let fields: [String: @Sendable (GlossaryArticleView) -> TemplateValue?] = [
+        "title": { $0.title.templateValue },
+        "body": { $0.body.templateValue },
     ]
 }
 
-extension HealthCheckView: MustacheView {
-    static let fields: [String: @Sendable (HealthCheckView) -> Any?] = [
-        "t": { $0.t },
-        "engagement": { $0.engagement },
-        "document": { $0.document },
-        "purpose": { $0.purpose },
-        "scopeRows": { $0.scopeRows },
-        "overall": { $0.overall },
-        "score": { $0.score },
-        "grade": { $0.grade },
-        "severityChart": { $0.severityChart },
-        "severityRows": { $0.severityRows },
-        "topRisks": { $0.topRisks },
-        "trend": { $0.trend },
-        "findingsSummaryNumber": { $0.findingsSummaryNumber },
-        "findingRows": { $0.findingRows },
-        "categories": { $0.categories },
-        "roadmap": { $0.roadmap },
-        "appendixNumber": { $0.appendixNumber },
-        "evidenceIndex": { $0.evidenceIndex },
-        "hasRedactions": { $0.hasRedactions },
-        "redactions": { $0.redactions },
-        "glossary": { $0.glossary },
-        "glossaryArticles": { $0.glossaryArticles },
+extension HealthCheckView: TemplateView {
+    static let fields: [String: @Sendable (HealthCheckView) -> TemplateValue?] = [
+        "t": { $0.t.templateValue },
+        "engagement": { $0.engagement.templateValue },
+        "document": { $0.document.templateValue },
+        "purpose": { $0.purpose.templateValue },
+        "scopeRows": { $0.scopeRows.templateValue },
+        "overall": { $0.overall.templateValue },
+        "score": { $0.score.templateValue },
+        "grade": { $0.grade.templateValue },
+        "severityChart": { $0.severityChart.templateValue },
+        "severityRows": { $0.severityRows.templateValue },
+        "topRisks": { $0.topRisks.templateValue },
+        "trend": { $0.trend.templateValue },
+        "findingsSummaryNumber": { $0.findingsSummaryNumber.templateValue },
+        "findingRows": { $0.findingRows.templateValue },
+        "categories": { $0.categories.templateValue },
+        "roadmap": { $0.roadmap.templateValue },
+        "appendixNumber": { $0.appendixNumber.templateValue },
+        "evidenceIndex": { $0.evidenceIndex.templateValue },
+        "hasRedactions": { $0.hasRedactions.templateValue },
+        "redactions": { $0.redactions.templateValue },
+        "glossary": { $0.glossary.templateValue },
+        "glossaryArticles": { $0.glossaryArticles.templateValue },
     ]
 }
 
-extension TimelineRow: MustacheView {
-    static let fields: [String: @Sendable (TimelineRow) -> Any?] = [
-        "time": { $0.time },
-        "kind": { $0.kind },
-        "text": { $0.text },
-        "by": { $0.by },
+extension TimelineRow: TemplateView {
+    static let fields: [String: @Sendable (TimelineRow) -> TemplateValue?] = [
+        "time": { $0.time.templateValue },
+        "kind": { $0.kind.templateValue },
+        "text": { $0.text.templateValue },
+        "by": { $0.by.templateValue },
     ]
 }
 
-extension LabelValue: MustacheView {
-    static let fields: [String: @Sendable (LabelValue) -> Any?] = [
-        "label": { $0.label },
-        "value": { $0.value },
+extension LabelValue: TemplateView {
+    static let fields: [String: @Sendable (LabelValue) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "value": { $0.value.templateValue },
     ]
 }
 
-extension ActionRow: MustacheView {
-    static let fields: [String: @Sendable (ActionRow) -> Any?] = [
-        "text": { $0.text },
-        "owner": { $0.owner },
-        "due": { $0.due },
-        "status": { $0.status },
+extension ActionRow: TemplateView {
+    static let fields: [String: @Sendable (ActionRow) -> TemplateValue?] = [
+        "text": { $0.text.templateValue },
+        "owner": { $0.owner.templateValue },
+        "due": { $0.due.templateValue },
+        "status": { $0.status.templateValue },
     ]
 }
 
-extension RelatedFindingRow: MustacheView {
-    static let fields: [String: @Sendable (RelatedFindingRow) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "severity": { $0.severity },
-        "status": { $0.status },
+extension RelatedFindingRow: TemplateView {
+    static let fields: [String: @Sendable (RelatedFindingRow) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "severity": { $0.severity.templateValue },
+        "status": { $0.status.templateValue },
     ]
 }
 
-extension IncidentView: MustacheView {
-    static let fields: [String: @Sendable (IncidentView) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "severity": { $0.severity },
-        "status": { $0.status },
-        "systems": { $0.systems },
-        "controls": { $0.controls },
-        "summary": { $0.summary },
-        "impact": { $0.impact },
-        "rootCause": { $0.rootCause },
-        "zoneNote": { $0.zoneNote },
-        "timeline": { $0.timeline },
-        "chart": { $0.chart },
-        "chartTitle": { $0.chartTitle },
-        "durations": { $0.durations },
-        "verdict": { $0.verdict },
-        "body": { $0.body },
-        "lessons": { $0.lessons },
-        "hasActions": { $0.hasActions },
-        "actions": { $0.actions },
-        "hasRelated": { $0.hasRelated },
-        "related": { $0.related },
+extension IncidentView: TemplateView {
+    static let fields: [String: @Sendable (IncidentView) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "severity": { $0.severity.templateValue },
+        "status": { $0.status.templateValue },
+        "systems": { $0.systems.templateValue },
+        "controls": { $0.controls.templateValue },
+        "summary": { $0.summary.templateValue },
+        "impact": { $0.impact.templateValue },
+        "rootCause": { $0.rootCause.templateValue },
+        "zoneNote": { $0.zoneNote.templateValue },
+        "timeline": { $0.timeline.templateValue },
+        "chart": { $0.chart.templateValue },
+        "chartTitle": { $0.chartTitle.templateValue },
+        "durations": { $0.durations.templateValue },
+        "verdict": { $0.verdict.templateValue },
+        "body": { $0.body.templateValue },
+        "lessons": { $0.lessons.templateValue },
+        "hasActions": { $0.hasActions.templateValue },
+        "actions": { $0.actions.templateValue },
+        "hasRelated": { $0.hasRelated.templateValue },
+        "related": { $0.related.templateValue },
     ]
 }
 
-extension IncidentReportView: MustacheView {
-    static let fields: [String: @Sendable (IncidentReportView) -> Any?] = [
-        "t": { $0.t },
-        "engagement": { $0.engagement },
-        "document": { $0.document },
-        "incident": { $0.incident },
+extension IncidentReportView: TemplateView {
+    static let fields: [String: @Sendable (IncidentReportView) -> TemplateValue?] = [
+        "t": { $0.t.templateValue },
+        "engagement": { $0.engagement.templateValue },
+        "document": { $0.document.templateValue },
+        "incident": { $0.incident.templateValue },
     ]
 }
 
-extension PeriodIncidentRow: MustacheView {
-    static let fields: [String: @Sendable (PeriodIncidentRow) -> Any?] = [
-        "id": { $0.id },
-        "title": { $0.title },
-        "severity": { $0.severity },
-        "timeToEngage": { $0.timeToEngage },
-        "verdict": { $0.verdict },
+extension PeriodIncidentRow: TemplateView {
+    static let fields: [String: @Sendable (PeriodIncidentRow) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "title": { $0.title.templateValue },
+        "severity": { $0.severity.templateValue },
+        "timeToEngage": { $0.timeToEngage.templateValue },
+        "verdict": { $0.verdict.templateValue },
     ]
 }
 
-extension ProgressRow: MustacheView {
-    static let fields: [String: @Sendable (ProgressRow) -> Any?] = [
-        "label": { $0.label },
-        "opened": { $0.opened },
-        "resolved": { $0.resolved },
-        "open": { $0.open },
+extension ProgressRow: TemplateView {
+    static let fields: [String: @Sendable (ProgressRow) -> TemplateValue?] = [
+        "label": { $0.label.templateValue },
+        "opened": { $0.opened.templateValue },
+        "resolved": { $0.resolved.templateValue },
+        "open": { $0.open.templateValue },
     ]
 }
 
-extension ImprovementRow: MustacheView {
-    static let fields: [String: @Sendable (ImprovementRow) -> Any?] = [
-        "id": { $0.id },
-        "name": { $0.name },
-        "before": { $0.before },
-        "after": { $0.after },
-        "change": { $0.change },
+extension ImprovementRow: TemplateView {
+    static let fields: [String: @Sendable (ImprovementRow) -> TemplateValue?] = [
+        "id": { $0.id.templateValue },
+        "name": { $0.name.templateValue },
+        "before": { $0.before.templateValue },
+        "after": { $0.after.templateValue },
+        "change": { $0.change.templateValue },
     ]
 }
 
-extension PeriodView: MustacheView {
-    static let fields: [String: @Sendable (PeriodView) -> Any?] = [
-        "attainment": { $0.attainment },
-        "incidentCount": { $0.incidentCount },
-        "opened": { $0.opened },
-        "resolved": { $0.resolved },
-        "open": { $0.open },
-        "manMonths": { $0.manMonths },
-        "manMonthChart": { $0.manMonthChart },
-        "hasIncidents": { $0.hasIncidents },
-        "incidents": { $0.incidents },
-        "incidentsBySeverity": { $0.incidentsBySeverity },
-        "progress": { $0.progress },
-        "hasImprovements": { $0.hasImprovements },
-        "improvements": { $0.improvements },
+extension PeriodView: TemplateView {
+    static let fields: [String: @Sendable (PeriodView) -> TemplateValue?] = [
+        "attainment": { $0.attainment.templateValue },
+        "incidentCount": { $0.incidentCount.templateValue },
+        "opened": { $0.opened.templateValue },
+        "resolved": { $0.resolved.templateValue },
+        "open": { $0.open.templateValue },
+        "manMonths": { $0.manMonths.templateValue },
+        "manMonthChart": { $0.manMonthChart.templateValue },
+        "hasIncidents": { $0.hasIncidents.templateValue },
+        "incidents": { $0.incidents.templateValue },
+        "incidentsBySeverity": { $0.incidentsBySeverity.templateValue },
+        "progress": { $0.progress.templateValue },
+        "hasImprovements": { $0.hasImprovements.templateValue },
+        "improvements": { $0.improvements.templateValue },
     ]
 }
 
-extension PeriodReportView: MustacheView {
-    static let fields: [String: @Sendable (PeriodReportView) -> Any?] = [
-        "t": { $0.t },
-        "engagement": { $0.engagement },
-        "document": { $0.document },
-        "period": { $0.period },
+extension PeriodReportView: TemplateView {
+    static let fields: [String: @Sendable (PeriodReportView) -> TemplateValue?] = [
+        "t": { $0.t.templateValue },
+        "engagement": { $0.engagement.templateValue },
+        "document": { $0.document.templateValue },
+        "period": { $0.period.templateValue },
     ]
 }
 
-extension PageView: MustacheView {
-    static let fields: [String: @Sendable (PageView) -> Any?] = [
-        "lang": { $0.lang },
-        "version": { $0.version },
-        "title": { $0.title },
-        "css": { $0.css },
-        "brand": { $0.brand },
-        "footer": { $0.footer },
-        "footerCSS": { $0.footerCSS },
-        "headerCSS": { $0.headerCSS },
-        "pageLabelCSS": { $0.pageLabelCSS },
-        "isInternal": { $0.isInternal },
-        "internalBanner": { $0.internalBanner },
-        "classification": { $0.classification },
-        "reportKind": { $0.reportKind },
-        "coverFacts": { $0.coverFacts },
-        "contentsLabel": { $0.contentsLabel },
-        "toc": { $0.toc },
-        "content": { $0.content },
+extension PageView: TemplateView {
+    static let fields: [String: @Sendable (PageView) -> TemplateValue?] = [
+        "lang": { $0.lang.templateValue },
+        "version": { $0.version.templateValue },
+        "title": { $0.title.templateValue },
+        "css": { $0.css.templateValue },
+        "brand": { $0.brand.templateValue },
+        "footer": { $0.footer.templateValue },
+        "footerCSS": { $0.footerCSS.templateValue },
+        "headerCSS": { $0.headerCSS.templateValue },
+        "pageLabelCSS": { $0.pageLabelCSS.templateValue },
+        "isInternal": { $0.isInternal.templateValue },
+        "internalBanner": { $0.internalBanner.templateValue },
+        "classification": { $0.classification.templateValue },
+        "reportKind": { $0.reportKind.templateValue },
+        "coverFacts": { $0.coverFacts.templateValue },
+        "contentsLabel": { $0.contentsLabel.templateValue },
+        "toc": { $0.toc.templateValue },
+        "content": { $0.content.templateValue },
+    ]
+}
+
+extension PageView.Brand: TemplateView {
+    static let fields: [String: @Sendable (PageView.Brand) -> TemplateValue?] = [
+        "name": { $0.name.templateValue },
+        "logo": { $0.logo.templateValue },
+        "primary": { $0.primary.templateValue },
+        "accent": { $0.accent.templateValue },
     ]
 }

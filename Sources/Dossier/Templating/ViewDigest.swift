@@ -1,69 +1,30 @@
-import Foundation
-
-/// Everything a template can read from a view — the fields of each `MustacheView`, recursively, in
+/// Everything a template can read from a view — the fields of each `TemplateView`, recursively, in
 /// a fixed order — as strings for a build-cache key: a report whose view gives the same strings,
 /// under the same templates and environment, renders to the same bytes, so a rebuild may keep it.
-/// Nil when the view holds a value it cannot describe (a lambda, a type of another kind): such a
-/// report is rendered every time.
+/// Nil when the view holds a value it cannot describe: such a report is rendered every time.
 enum ViewDigest {
-    static func parts(of view: Any) -> [String]? {
+    static func parts(of view: some TemplateObject) -> [String]? {
         var parts: [String] = []
-        return append(view, to: &parts) ? parts : nil
+        return view.digest(into: &parts) ? parts : nil
     }
 
-    private static func append(_ value: Any?, to parts: inout [String]) -> Bool {
-        guard let value = unwrapped(value) else {
-            parts.append("nil")
-            return true
-        }
+    static func append(_ value: TemplateValue?, to parts: inout [String]) -> Bool {
         switch value {
-        case let string as String:
+        case nil:
+            parts.append("nil")
+        case .string(let string):
             parts.append("string")
             parts.append(string)
-        case let bool as Bool:
+        case .bool(let bool):
             parts.append(bool ? "true" : "false")
-        case let int as Int:
+        case .int(let int):
             parts.append("int \(int)")
-        case let double as Double:
-            parts.append("double \(double.bitPattern)")
-        case let strings as [String: String]:
-            parts.append("strings \(strings.count)")
-            for key in strings.keys.sorted() {
-                parts.append(key)
-                parts.append(strings[key]!)
-            }
-        case let view as any MustacheView:
-            return appendView(view, to: &parts)
-        case let list as [Any]:
+        case .list(let list):
             parts.append("list \(list.count)")
-            for element in list where !append(element, to: &parts) { return false }
-        default:
-            return false
+            for index in 0..<list.count where !append(list.element(at: index), to: &parts) { return false }
+        case .object(let object):
+            return object.digest(into: &parts)
         }
         return true
     }
-
-    private static func appendView<View: MustacheView>(_ view: View, to parts: inout [String]) -> Bool {
-        parts.append("view \(View.self)")
-        for name in View.fields.keys.sorted() {
-            parts.append(name)
-            guard append(View.fields[name]!(view), to: &parts) else { return false }
-        }
-        return true
-    }
-
-    /// `value` without the optionals around it (a field's `Any?` may hold an optional itself).
-    private static func unwrapped(_ value: Any?) -> Any? {
-        guard let value else { return nil }
-        if let optional = value as? any OptionalValue { return unwrapped(optional.wrappedAny) }
-        return value
-    }
-}
-
-private protocol OptionalValue {
-    var wrappedAny: Any? { get }
-}
-
-extension Optional: OptionalValue {
-    fileprivate var wrappedAny: Any? { map { $0 as Any } }
 }

@@ -1,0 +1,185 @@
+import Markdown
+
+/// Renders parsed templates: one output string, and the context as a stack of values pushed and
+/// popped as sections open and close (swift-mustache copies its context for each section, and
+/// casts each object for each name looked up in it).
+struct TemplateRenderer {
+    let templates: [String: Template]
+    private(set) var output = ""
+    private var stack: [TemplateValue] = []
+
+    /// What a section, a partial or a block passes down besides the stack.
+    struct Frame {
+        /// The position in the list being repeated, for `index()` and the like.
+        var position: SequencePosition?
+        /// Put before each line a template writes (a standalone partial's indentation).
+        var indentation: String?
+        /// The blocks a parent's `{{<parent}}` overrides.
+        var blocks: [String: [TemplateNode]]?
+        var contentType: TemplateContentType
+    }
+
+    init(templates: [String: Template]) { self.templates = templates }
+
+    /// Renders the template `name` with `root` as the context; nil if there is no such template.
+    static func render(_ root: TemplateValue, template name: String, in templates: [String: Template]) -> String? {
+        guard let template = templates[name] else { return nil }
+        var renderer = TemplateRenderer(templates: templates)
+        renderer.stack.append(root)
+        renderer.render(template.nodes, Frame(position: nil, indentation: nil, blocks: nil, contentType: .defaultHTML))
+        return renderer.output
+    }
+
+    private mutating func emit(_ text: String, _ frame: Frame) {
+        guard !text.isEmpty else { return }
+        if let indentation = frame.indentation, !indentation.isEmpty, output.utf8.last == 0x0A { output += indentation }
+        output += text
+    }
+
+    private mutating func render(_ nodes: [TemplateNode], _ frame: Frame) {
+        var frame = frame
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                emit(text, frame)
+            case .variable(let name, let escaped):
+                guard let value = lookup(name, frame) else { continue }
+                let text = value.text
+                emit(escaped ? escape(text, frame.contentType) : text, frame)
+            case .section(let name, let children, let inverted):
+                let value = lookup(name, frame)
+                if inverted {
+                    renderInverted(value, children, frame)
+                } else {
+                    renderSection(value, children, frame)
+                }
+            case .partial(let name, let dynamic, let indentation, let blocks):
+                var partialName = name
+                if dynamic {
+                    guard case .string(let string)? = lookup(TemplateName(scope: .stack, parts: name.split(separator: ".").map(String.init), transforms: [], text: name), frame) else { continue }
+                    partialName = string
+                }
+                guard let template = templates[partialName] else { continue }
+                var inner = Frame(position: nil, indentation: indented(frame.indentation, by: indentation), blocks: frame.blocks, contentType: .defaultHTML)
+                if let blocks {
+                    // The outermost override of a block wins.
+                    inner.blocks = frame.blocks.map { $0.merging(blocks) { outer, _ in outer } } ?? blocks
+                }
+                render(template.nodes, inner)
+            case .block(let name, let defaults, let indentation):
+                let inner = Frame(position: nil, indentation: indented(frame.indentation, by: indentation), blocks: frame.blocks, contentType: frame.contentType)
+                render(frame.blocks?[name] ?? defaults, inner)
+            case .contentType(let type):
+                frame.contentType = type
+            }
+        }
+    }
+
+    private func indented(_ indentation: String?, by more: String?) -> String? {
+        guard let more else { return indentation }
+        return (indentation ?? "") + more
+    }
+
+    private mutating func renderSection(_ value: TemplateValue?, _ children: [TemplateNode], _ frame: Frame) {
+        switch value {
+        case nil:
+            return
+        case .bool(let bool):
+            if bool { render(children, frame) }
+        case .list(let list):
+            let count = list.count
+            var inner = frame
+            for index in 0..<count {
+                inner.position = SequencePosition(first: index == 0, last: index == count - 1, index: index)
+                stack.append(list.element(at: index))
+                render(children, inner)
+                stack.removeLast()
+            }
+        case .some(let value):
+            var inner = frame
+            inner.position = nil
+            stack.append(value)
+            render(children, inner)
+            stack.removeLast()
+        }
+    }
+
+    private mutating func renderInverted(_ value: TemplateValue?, _ children: [TemplateNode], _ frame: Frame) {
+        switch value {
+        case nil, .bool(false):
+            render(children, frame)
+        case .list(let list) where list.count == 0:
+            var inner = frame
+            inner.position = nil
+            stack.append(.list(list))
+            render(children, inner)
+            stack.removeLast()
+        default:
+            return
+        }
+    }
+
+    /// The value a name refers to: its first part looked up from the innermost context outwards,
+    /// the other parts in what that gives; then its transforms, innermost first.
+    private func lookup(_ name: TemplateName, _ frame: Frame) -> TemplateValue? {
+        var value: TemplateValue?
+        switch name.scope {
+        case .current:
+            value = stack.last
+        case .sequence:
+            value = frame.position.map { .object($0) }
+        case .top:
+            value = stack.last
+            for part in name.parts {
+                value = value?.child(named: part)
+            }
+        case .stack:
+            let first = name.parts[0]
+            var index = stack.count - 1
+            while index >= 0 {
+                if let found = stack[index].child(named: first) {
+                    value = found
+                    break
+                }
+                index -= 1
+            }
+            if name.parts.count > 1 {
+                for part in name.parts.dropFirst() {
+                    value = value?.child(named: part)
+                }
+            }
+        }
+        for transform in name.transforms.reversed() {
+            value = value?.transformed(transform)
+        }
+        return value
+    }
+
+    private func escape(_ text: String, _ type: TemplateContentType) -> String {
+        switch type {
+        case .html: HTML.escape(text)
+        case .markdown: MarkdownText.escape(text)
+        case .text: text
+        case .defaultHTML: Self.escapeCharacters(text)
+        }
+    }
+
+    /// swift-mustache's default HTML escaping: `&`, `<`, `>`, `"` and `'` when each is a character
+    /// of its own (not followed by a combining mark).
+    static func escapeCharacters(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

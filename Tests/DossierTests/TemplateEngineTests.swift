@@ -1,0 +1,221 @@
+@testable import Dossier
+import Foundation
+import Markdown
+import Mustache
+import Testing
+
+/// Dossier's template engine against swift-mustache, which the templates were written for: the
+/// same output, byte for byte, for the language's edge cases and for every view the pipelines
+/// render with the built-in templates.
+@Suite(.serialized) struct TemplateEngineTests {
+    /// A view made of named values.
+    struct Object: TemplateObject {
+        let fields: [String: TemplateValue]
+        init(_ fields: [String: TemplateValue]) { self.fields = fields }
+        func value(named name: String) -> TemplateValue? { fields[name] }
+        func digest(into parts: inout [String]) -> Bool { false }
+    }
+
+    static func list(_ values: TemplateValue...) -> TemplateValue { .list(TemplateValues(values)) }
+
+    /// The same values for swift-mustache: strings, numbers, booleans, arrays, and objects that
+    /// answer their fields through `MustacheParent`.
+    struct Adapter: MustacheParent {
+        let object: any TemplateObject
+        func child(named name: String) -> Any? { object.value(named: name).map(Adapter.convert) }
+
+        static func convert(_ value: TemplateValue) -> Any {
+            switch value {
+            case .string(let string): string
+            case .int(let int): int
+            case .bool(let bool): bool
+            case .list(let list): (0..<list.count).map { convert(list.element(at: $0)) }
+            case .object(let table as [String: String]): table
+            case .object(let object): Adapter(object: object)
+            }
+        }
+    }
+
+    static let registered: Void = {
+        MustacheContentTypes.register(MarkdownEscaping(), named: "MARKDOWN")
+        MustacheContentTypes.register(HTMLEscaping(), named: "HTML")
+    }()
+
+    struct MarkdownEscaping: MustacheContentType {
+        func escapeText(_ text: String) -> String { MarkdownText.escape(text) }
+    }
+
+    struct HTMLEscaping: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTML.escape(text) }
+    }
+
+    /// Both engines' output for `template` (and `partials`) with `data`.
+    static func render(_ template: String, _ data: TemplateValue, partials: [String: String] = [:]) throws -> (ours: String?, reference: String?) {
+        _ = registered
+        var ours: [String: Template] = ["main": try Template(template)]
+        var library = MustacheLibrary()
+        try library.register(template, named: "main")
+        for (name, text) in partials {
+            ours[name] = try Template(text)
+            try library.register(text, named: name)
+        }
+        return (TemplateRenderer.render(data, template: "main", in: ours), library.render(Adapter.convert(data), withTemplate: "main"))
+    }
+
+    static var data: TemplateValue { .object(Object([
+        "name": .string("Kim & <Lee> \"Park\" 'Choi'"),
+        "korean": .string("서버 점검 | 결과 *강조* [링크](x)"),
+        "mark": .string("a<\u{301}b & c"),
+        "count": .int(3),
+        "zero": .int(0),
+        "yes": .bool(true),
+        "no": .bool(false),
+        "empty": .string(""),
+        "items": list(.object(Object(["id": .string("F-1"), "title": .string("첫째")])),
+                      .object(Object(["id": .string("F-2")])),
+                      .object(Object(["id": .string("F-3"), "title": .string("셋째"), "name": .string("inner")]))),
+        "none": list(),
+        "words": list(.string("pear"), .string("apple"), .string("fig")),
+        "numbers": list(.int(3), .int(1), .int(2)),
+        "nested": .object(Object(["deep": .object(Object(["value": .string("found")])), "name": .string("nested name")])),
+        "t": [String: String](uniqueKeysWithValues: [("b", "2"), ("a", "1"), ("c", "<3>")]).templateValue!,
+        "text": .string("line one\nline two\n"),
+        "partialName": .string("p1"),
+    ])) }
+
+    static let partials: [String: String] = [
+        "p1": "[{{name}}]\n{{#items}}- {{id}}\n{{/items}}",
+        "p2": "  indented {{count}}\n{{>p1}}\n{{{text}}}end\n",
+        "p3": "{{% CONTENT_TYPE: MARKDOWN }}{{korean}} {{name}}\n",
+        "p4": "[{{name}}]\n{{count}}\n{{{text}}}{{#yes}}yes{{/yes}}\n",
+        "p5": "  indented {{count}}\n{{>p4}}\n{{{text}}}end\n",
+        "layout": "<head>{{$title}}Default title{{/title}}</head>\n<body>\n  {{$body}}\n  no body\n  {{/body}}\n</body>\n",
+        "layout2": "{{<layout}}{{$title}}From layout2{{/title}}{{/layout}}",
+    ]
+
+    static let cases: [String] = [
+        // Variables and escaping.
+        "{{name}}|{{{name}}}|{{&name}}|{{ name }}|{{missing}}|{{count}}|{{zero}}|{{yes}}|{{no}}|{{empty}}",
+        "{{mark}}", "{{% CONTENT_TYPE: HTML }}{{mark}} {{name}}", "{{% CONTENT_TYPE: TEXT }}{{name}}",
+        "{{% CONTENT_TYPE: MARKDOWN }}{{korean}} {{{korean}}} {{name}}",
+        "{{nested.deep.value}} {{nested.name}} {{nested.missing.value}} {{t.a}}{{t.c}}",
+        // Sections.
+        "{{#items}}{{id}}:{{title}}:{{name}};{{/items}}", "{{#none}}x{{/none}}{{^none}}no items{{/none}}",
+        "{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}not no{{/no}}{{^yes}}not yes{{/yes}}",
+        "{{#empty}}[{{.}}]{{/empty}}{{#count}}<{{.}}>{{/count}}{{#missing}}m{{/missing}}{{^missing}}!m{{/missing}}",
+        "{{#nested}}{{#deep}}{{value}} {{name}} {{count}}{{/deep}}{{/nested}}",
+        "{{#words}}{{.}},{{/words}}", "{{#nested}}{{.name}}|{{.count}}|{{count}}{{/nested}}",
+        // Standalone lines.
+        "a\n{{#items}}\n  {{id}}\n{{/items}}\nb\n", "  {{#yes}}  \nyes\n  {{/yes}}  \r\nend",
+        "before\n  {{! a comment\n  on two lines }}\nafter\n", "{{^none}}\n  none\n{{/none}}", "x {{#yes}}\ny\n{{/yes}} z",
+        "{{#yes}}\n{{/yes}}", "| {{#yes}} {{/yes}} |\n", "  {{#items}}{{id}}{{/items}}\n",
+        // Set delimiters.
+        "{{=<% %>=}}<% name %> {{name}}\n<%={{ }}=%>{{count}}", "  {{=| |=}}\n|#yes|\n|count|\n|/yes|\n",
+        // Partials, indentation, dynamic names.
+        "{{>p1}}", "begin\n  {{>p4}}\nend", "begin\n    {{>p5}}\nend\n", "x {{>p1}} y", "{{>missing}}!", "{{>*partialName}}",
+        "{{#items}}{{>p3}}{{/items}}", "{{% CONTENT_TYPE: MARKDOWN }}{{>p3}}{{korean}}",
+        // Inheritance.
+        "{{<layout}}{{$title}}My title {{name}}{{/title}}{{/layout}}",
+        "{{<layout}}\n{{$body}}\n  one\n    two\n{{/body}}\n{{/layout}}\n",
+        "{{<layout2}}{{$body}}child body{{/body}}{{/layout2}}", "{{<layout}}{{/layout}}",
+        "{{$title}}unused default{{/title}}",
+        // Transforms and positions.
+        "{{uppercased(name)}} {{lowercased(korean)}} {{capitalized(words)}} {{reversed(empty)}}",
+        "{{count(items)}} {{#empty(none)}}empty{{/empty(none)}} {{#first(items)}}{{id}}{{/first(items)}} {{#last(items)}}{{id}}{{/last(items)}}",
+        "{{#items}}{{index()}}{{#first()}}F{{/first()}}{{#last()}}L{{/last()}}{{#even()}}e{{/even()}}{{plusone(index())}} {{/items}}",
+        "{{#sorted(words)}}{{.}} {{/sorted(words)}}{{#reversed(numbers)}}{{.}}{{/reversed(numbers)}}{{#sorted(numbers)}}{{.}}{{/sorted(numbers)}}",
+        "{{#sorted(t)}}{{key}}={{value}};{{/sorted(t)}} {{count(t)}} {{plusone(count)}} {{minusone(zero)}} {{#odd(count)}}odd{{/odd(count)}}",
+        "{{#equalzero(zero)}}zero{{/equalzero(zero)}}{{index()}}{{#nested}}{{index()}}{{/nested}}",
+        // Line endings and the end of the text.
+        "a\r\n{{#yes}}\r\nb\r\n{{/yes}}\r\n", "{{#yes}}\nno newline at the end\n{{/yes}}", "{{name}}\n\n\n{{count}}", "",
+    ]
+
+    @Test func languageMatchesSwiftMustache() throws {
+        for template in Self.cases {
+            let (ours, reference) = try Self.render(template, Self.data, partials: Self.partials)
+            #expect(ours == reference, "template: \(template.debugDescription)")
+        }
+    }
+
+    /// A standalone partial's indentation goes before every line the partial writes, as the Mustache
+    /// spec says, lines a section repeats included; swift-mustache indents only a section's first
+    /// line.
+    @Test func partialIndentationReachesSectionLines() throws {
+        let (ours, reference) = try Self.render("begin\n  {{>p1}}\nend", Self.data, partials: Self.partials)
+        #expect(ours == "begin\n  [Kim &amp; &lt;Lee&gt; &quot;Park&quot; &#39;Choi&#39;]\n  - F-1\n  - F-2\n  - F-3\nend")
+        #expect(reference == "begin\n  [Kim &amp; &lt;Lee&gt; &quot;Park&quot; &#39;Choi&#39;]\n  - F-1\n- F-2\n- F-3\nend")
+    }
+
+    @Test func errorsHavePositions() {
+        let broken: [(String, Int, Int, String)] = [
+            ("line\n{{#a}}\nx\n", 2, 1, "is not closed"),
+            ("{{#a}}\n  {{/b}}", 2, 3, "wrong name"),
+            ("ok {{name", 1, 4, "not closed"),
+            ("{{/a}}", 1, 1, "not open"),
+            ("{{% PRAGMA: X }}", 1, 4, "unknown pragma"),
+            ("{{% CONTENT_TYPE: PDF }}", 1, 4, "unknown content type"),
+            ("{{=<% %>}}", 1, 1, "set-delimiter"),
+            ("\n\n 가나 {{이름}}", 3, 7, "character a name cannot have"),
+            ("{{a(b}}", 1, 3, "parentheses"),
+            ("{{<p}}{{x}}{{/p}}", 1, 7, "only {{$block}}"),
+        ]
+        for (text, line, column, message) in broken {
+            do {
+                _ = try Template(text)
+                Issue.record("\(text.debugDescription) parsed")
+            } catch {
+                #expect(error.line == line && error.column == column, "\(text.debugDescription): \(error.line):\(error.column)")
+                #expect(error.message.contains(message), "\(text.debugDescription): \(error.message)")
+            }
+        }
+    }
+
+    /// Every view the build and the knowledge base render from the examples, with the built-in
+    /// templates (English and Korean, internal and client audiences).
+    @Test func builtInTemplatesMatchSwiftMustache() throws {
+        _ = Self.registered
+        var library = MustacheLibrary()
+        let directory = TemplateLibrary.builtinDirectory
+        for path in FileManager.default.enumerator(atPath: directory.path)!.compactMap({ $0 as? String }) where path.hasSuffix(".mustache") {
+            let text = try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
+            try library.register(text, named: String(path.dropLast(".mustache".count)))
+        }
+        let results = Results()
+        TemplateLibrary.observer.value = { [library] view, name, output in
+            let reference = library.render(Adapter.convert(view), withTemplate: name)
+            results.add(name, same: reference == output)
+        }
+        defer { TemplateLibrary.observer.value = nil }
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples")
+        let workspaces = try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted().map { examples.appendingPathComponent($0) }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-engine-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        for (index, workspace) in workspaces.enumerated() {
+            var options = BuildPipeline.Options(workspace: workspace, output: output.appendingPathComponent("build-\(index)"))
+            options.reports.audience = index == 0 ? .internal : .client
+            #expect(BuildPipeline.run(options, progress: { _ in }).diagnostics.filter { $0.severity == .error }.isEmpty)
+        }
+        var options = ReportOptions()
+        options.audience = .internal
+        _ = KnowledgeBasePipeline.run(workspaces, output: output.appendingPathComponent("kb"), options: options, progress: { _ in })
+        let (counts, mismatches) = results.summary
+        for name in ["health-check", "incident", "period", "page", "partials/finding", "kb-item", "kb-list", "kb-home", "kb-search", "kb-entry"] {
+            #expect(counts[name, default: 0] > 0, "no \(name) rendered")
+        }
+        #expect(mismatches.isEmpty, "differs from swift-mustache: \(mismatches)")
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var counts: [String: Int] = [:]
+        private var mismatches: [String: Int] = [:]
+        func add(_ name: String, same: Bool) {
+            lock.withLock {
+                counts[name, default: 0] += 1
+                if !same { mismatches[name, default: 0] += 1 }
+            }
+        }
+        var summary: ([String: Int], [String: Int]) { lock.withLock { (counts, mismatches) } }
+    }
+}
