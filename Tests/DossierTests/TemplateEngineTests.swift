@@ -26,12 +26,17 @@ import Testing
 
         static func convert(_ value: TemplateValue) -> Any {
             switch value {
-            case .string(let string): string
-            case .int(let int): int
-            case .bool(let bool): bool
-            case .list(let list): (0..<list.count).map { convert(list.element(at: $0)) }
-            case .object(let table as [String: String]): table
-            case .object(let object): Adapter(object: object)
+            case .string(let string): return string
+            case .int(let int): return int
+            case .bool(let bool): return bool
+            case .list(let list):
+                // Lists of strings or numbers as Swift arrays of them, which swift-mustache can sort.
+                let values = (0..<list.count).map { convert(list.element(at: $0)) }
+                if let strings = values as? [String] { return strings }
+                if let ints = values as? [Int] { return ints }
+                return values
+            case .object(let table as [String: String]): return table
+            case .object(let object): return Adapter(object: object)
             }
         }
     }
@@ -59,7 +64,7 @@ import Testing
             ours[name] = try Template(text)
             try library.register(text, named: name)
         }
-        return (TemplateRenderer.render(data, template: "main", in: ours), library.render(Adapter.convert(data), withTemplate: "main"))
+        return (TemplateRenderer.render(data, template: "main", in: ours)?.output, library.render(Adapter.convert(data), withTemplate: "main"))
     }
 
     static var data: TemplateValue { .object(Object([
@@ -81,6 +86,7 @@ import Testing
         "t": [String: String](uniqueKeysWithValues: [("b", "2"), ("a", "1"), ("c", "<3>")]).templateValue!,
         "text": .string("line one\nline two\n"),
         "partialName": .string("p1"),
+        "kind": .string("p1"),
     ])) }
 
     static let partials: [String: String] = [
@@ -91,6 +97,9 @@ import Testing
         "p5": "  indented {{count}}\n{{>p4}}\n{{{text}}}end\n",
         "layout": "<head>{{$title}}Default title{{/title}}</head>\n<body>\n  {{$body}}\n  no body\n  {{/body}}\n</body>\n",
         "layout2": "{{<layout}}{{$title}}From layout2{{/title}}{{/layout}}",
+        "slot": "{{$body}}{{/body}}",
+        "frame": "<main>\n{{$content}}{{/content}}\n</main>\n",
+        "li": "<li>a</li>\n<li>b</li>\n",
     ]
 
     static let cases: [String] = [
@@ -126,6 +135,14 @@ import Testing
         "{{#sorted(words)}}{{.}} {{/sorted(words)}}{{#reversed(numbers)}}{{.}}{{/reversed(numbers)}}{{#sorted(numbers)}}{{.}}{{/sorted(numbers)}}",
         "{{#sorted(t)}}{{key}}={{value}};{{/sorted(t)}} {{count(t)}} {{plusone(count)}} {{minusone(zero)}} {{#odd(count)}}odd{{/odd(count)}}",
         "{{#equalzero(zero)}}zero{{/equalzero(zero)}}{{index()}}{{#nested}}{{index()}}{{/nested}}",
+        // Found in review: dynamic partials of the current value, block definitions' indentation,
+        // tags after a section closes, one-line parents, set delimiters inside a section, blanks
+        // at the end, empty names, ideographic spaces, sorting a reversed list.
+        "{{#kind}}{{>*.}}{{/kind}}{{>*missing}}", "{{<slot}}\n{{$body}}\n  <ul>\n  {{#words}}\n  <li>{{.}}</li>\n  {{/words}}\n  </ul>\n{{/body}}\n{{/slot}}\n",
+        "{{<slot}}\n{{$body}}\n  <ul>\n  {{>li}}\n  </ul>\n{{/body}}\n{{/slot}}\n", "{{<slot}}{{$body}}\n{{#yes}}\n    a\n{{/yes}}\n    b\n{{/body}}{{/slot}}",
+        "{{#yes}}\n{{#yes}}Y\n{{/yes}}\n{{/yes}}\nend\n", "{{#yes}}\nx{{/yes}}{{! c }}\ny\n", "x{{#yes}}y\n{{/yes}}\n  {{#yes}}\nz\n{{/yes}}",
+        "{{<frame}}{{$content}}\n<h1>Hi</h1>\n{{/content}}{{/frame}}\n", "{{#yes}}{{=<% %>=}}<%/yes%>{{count}}<%count%>",
+        "a\n{{! c }}  ", "{{#korean}}[{{}}]{{/korean}} {{#}}in{{/}}", "{{\u{3000}name\u{3000}}}", "{{#sorted(reversed(numbers))}}{{.}}{{/sorted(reversed(numbers))}}",
         // Line endings and the end of the text.
         "a\r\n{{#yes}}\r\nb\r\n{{/yes}}\r\n", "{{#yes}}\nno newline at the end\n{{/yes}}", "{{name}}\n\n\n{{count}}", "",
     ]
@@ -144,12 +161,49 @@ import Testing
         let (ours, reference) = try Self.render("begin\n  {{>p1}}\nend", Self.data, partials: Self.partials)
         #expect(ours == "begin\n  [Kim &amp; &lt;Lee&gt; &quot;Park&quot; &#39;Choi&#39;]\n  - F-1\n  - F-2\n  - F-3\nend")
         #expect(reference == "begin\n  [Kim &amp; &lt;Lee&gt; &quot;Park&quot; &#39;Choi&#39;]\n  - F-1\n- F-2\n- F-3\nend")
+        // The same for a block in a parent, and for the lines after a CRLF (swift-mustache takes
+        // "\r\n" for one character that is not a line break).
+        let rows = "{{<rows}}{{$rows}}{{#words}}<li>{{.}}</li>\n{{/words}}{{/rows}}{{/rows}}"
+        let block = try Self.render(rows, Self.data, partials: ["rows": "<ul>\n  {{$rows}}\n  {{/rows}}\n</ul>\n"])
+        #expect(block.ours == "<ul>\n  <li>pear</li>\n  <li>apple</li>\n  <li>fig</li>\n</ul>\n")
+        #expect(block.reference == "<ul>\n  <li>pear</li>\n<li>apple</li>\n<li>fig</li>\n</ul>\n")
+        let crlf = try Self.render("a\r\n  {{>p}}\r\nb", Self.data, partials: ["p": "x\r\ny\r\n"])
+        #expect(crlf.ours == "a\r\n  x\r\n  y\r\nb")
+        #expect(crlf.reference == "a\r\n  x\r\ny\r\nb")
     }
+
+    /// A partial that includes itself outside a section that ends stops at a depth of 100 instead
+    /// of overflowing the stack, and the build reports it.
+    @Test func runawayPartialsStop() throws {
+        let loop = try Template("{{#yes}}[{{>loop}}]{{/yes}}")
+        let result = try #require(TemplateRenderer.render(Self.data, template: "loop", in: ["loop": loop]))
+        #expect(result.tooDeep?.count == TemplateRenderer.maximumDepth + 1)
+        #expect(result.output.hasPrefix(String(repeating: "[", count: 99)))
+        let block = try Template("{{<layout}}{{$body}}x{{$body}}{{/body}}{{/body}}{{/layout}}")
+        let layout = try Template("{{$body}}{{/body}}")
+        #expect(TemplateRenderer.render(Self.data, template: "main", in: ["main": block, "layout": layout])?.tooDeep != nil)
+
+        let overrides = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-loop-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: overrides) }
+        try FileManager.default.createDirectory(at: overrides.appendingPathComponent("partials"), withIntermediateDirectories: true)
+        try "{{% CONTENT_TYPE: MARKDOWN }}{{#id}}{{>partials/finding}}{{/id}}".write(to: overrides.appendingPathComponent("partials/finding.mustache"), atomically: true, encoding: .utf8)
+        var options = BuildPipeline.Options(workspace: Self.examples.appendingPathComponent("acecommerce-2026-q3"), output: overrides.appendingPathComponent("out"))
+        options.reports.templates = overrides
+        let errors = BuildPipeline.run(options, progress: { _ in }).diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("nest more than 100 deep (partials/finding → partials/finding → ") == true, "\(errors)")
+        #expect(errors.first?.file.hasSuffix("partials/finding.mustache") == true)
+        #expect(!FileManager.default.fileExists(atPath: overrides.appendingPathComponent("out").path), "nothing written")
+    }
+
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples")
 
     @Test func errorsHavePositions() {
         let broken: [(String, Int, Int, String)] = [
             ("line\n{{#a}}\nx\n", 2, 1, "is not closed"),
             ("{{#a}}\n  {{/b}}", 2, 3, "wrong name"),
+            ("{{>*a(b)}}", 1, 4, "cannot take a transform"),
             ("ok {{name", 1, 4, "not closed"),
             ("{{/a}}", 1, 1, "not open"),
             ("{{% PRAGMA: X }}", 1, 4, "unknown pragma"),
@@ -186,8 +240,7 @@ import Testing
             results.add(name, same: reference == output)
         }
         defer { TemplateLibrary.observer.value = nil }
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Examples")
+        let examples = Self.examples
         let workspaces = try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted().map { examples.appendingPathComponent($0) }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-engine-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }

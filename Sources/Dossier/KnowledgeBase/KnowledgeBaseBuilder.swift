@@ -292,6 +292,7 @@ enum KnowledgeBaseBuilder {
         let primary = first.brand.primaryColor ?? "#1f3a5f", accent = first.brand.accentColor ?? "#1f6feb"
         files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
         timings.lap("kb search index")
+        templates.reportProblems(into: &log)
         return files.sorted { $0.path < $1.path }
     }
 

@@ -222,6 +222,7 @@ public enum ReportBuilder {
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
         }
+        templates.reportProblems(into: &log)
         return Result(reports: reports, files: files, redactions: context.evidence.report(for: context.citedEvidence))
     }
 

@@ -58,7 +58,7 @@ indirect enum TemplateNode: Sendable {
     case variable(TemplateName, escaped: Bool)
     case section(TemplateName, [TemplateNode], inverted: Bool)
     /// `{{>name}}` (or `{{>*name}}`, `dynamic`) and `{{<name}}…{{/name}}` (`blocks`).
-    case partial(String, dynamic: Bool, indentation: String?, blocks: [String: [TemplateNode]]?)
+    case partial(String, dynamic: TemplateName?, indentation: String?, blocks: [String: [TemplateNode]]?)
     /// `{{$name}}default{{/name}}`.
     case block(String, [TemplateNode], indentation: String?)
     case contentType(TemplateContentType)
@@ -117,6 +117,8 @@ private struct TemplateParser {
     private mutating func scan() throws(TemplateError) {
         var open: [UInt8] = Array("{{".utf8)
         var close: [UInt8] = Array("}}".utf8)
+        // A set-delimiter tag lasts to the end of the section it is in, as in swift-mustache.
+        var outer: [([UInt8], [UInt8])] = []
         var position = 0
         while position < bytes.count {
             guard let start = find(open, from: position) else {
@@ -164,10 +166,19 @@ private struct TemplateParser {
             let content = String(decoding: bytes[cursor..<contentEnd], as: UTF8.self)
             pieces.append(.tag(Tag(kind: kind, content: content, range: start..<tagEnd, contentStart: cursor)))
             position = tagEnd
+            if Self.opening.contains(kind) {
+                outer.append((open, close))
+            } else if kind == UInt8(ascii: "/"), let delimiters = outer.popLast() {
+                (open, close) = delimiters
+            }
         }
     }
 
     private static let kinds: Set<UInt8> = Set("#^/!{&><$=%".utf8)
+    /// Tags that open a section, a block or a parent.
+    private static let opening: Set<UInt8> = Set("#^$<".utf8)
+    /// Tags that stand alone on their line, which then is removed.
+    private static let standing: Set<UInt8> = Set("#^/!=%><$".utf8)
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {
         guard !needle.isEmpty, start <= bytes.count - needle.count else { return nil }
@@ -190,66 +201,119 @@ private struct TemplateParser {
 
     // MARK: Standalone lines
 
-    /// For each piece: whether it starts its line (only spaces and tabs before it on the line), the
-    /// whitespace before it on the line, and for text how much to cut from its start and end where
-    /// a standalone tag's line is removed.
+    /// Which tags stand alone on their line (whose line is then removed), the whitespace before each
+    /// tag that starts its line, and the bytes of text left out.
     struct Layout {
         var lineStart: [Bool]
-        var leading: [String]
         var standalone: [Bool]
-        var cutStart: [Int]
-        var cutEnd: [Int]
+        /// The whitespace before a tag on its line, as it is written out (a partial's indentation).
+        var leading: [String]
+        var removed: [Bool]
     }
 
     private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
+    /// Follows swift-mustache's reading of lines: a tag starts its line when only spaces and tabs
+    /// are before it there — or, after a section, a block or a parent closes, when the tag that
+    /// opened it stood alone (the state its reader returns to), and at the start of a parent's
+    /// content. The lines of a block defined inside a parent lose the indentation of the first one.
     private func standaloneLayout() -> Layout {
         let count = pieces.count
-        var layout = Layout(lineStart: Array(repeating: false, count: count), leading: Array(repeating: "", count: count),
-                            standalone: Array(repeating: false, count: count),
-                            cutStart: Array(repeating: 0, count: count), cutEnd: Array(repeating: 0, count: count))
+        var layout = Layout(lineStart: Array(repeating: false, count: count), standalone: Array(repeating: false, count: count),
+                            leading: Array(repeating: "", count: count), removed: Array(repeating: false, count: bytes.count))
+        var newLine = true
+        // Open tags: whether each stood alone, and whether it defines a block of a parent.
+        var opens: [(standalone: Bool, kind: UInt8, definition: Bool)] = []
+        // The indentation of each block definition being read (nil until its first line).
+        var indents: [Int?] = []
         for index in 0..<count {
             guard case .tag(let tag) = pieces[index] else { continue }
-            // Before: the template's start, or text whose last line is blank.
-            var atLineStart = false
-            var leading = ""
-            var leadingRange = 0..<0
-            if index == 0 {
-                atLineStart = true
-            } else if case .text(let range) = pieces[index - 1] {
-                var cursor = range.upperBound
-                while cursor > range.lowerBound, isBlank(bytes[cursor - 1]) { cursor -= 1 }
-                if cursor == range.lowerBound ? index - 1 == 0 : bytes[cursor - 1] == 0x0A {
+            // The text before the tag, line by line: where its last line starts, and whether it
+            // starts at the beginning of a line.
+            var atLineStart = newLine
+            var tailStart = 0
+            if index > 0, case .text(let range) = pieces[index - 1] {
+                var position = range.lowerBound
+                // Skip the line end a standalone tag before took.
+                while position < range.upperBound, layout.removed[position] { position += 1 }
+                while true {
+                    if atLineStart, !indents.isEmpty {
+                        var end = position
+                        while end < range.upperBound, isBlank(bytes[end]) { end += 1 }
+                        let width = end - position
+                        let drop: Int
+                        if let indent = indents[indents.count - 1] {
+                            drop = min(indent, width)
+                        } else {
+                            indents[indents.count - 1] = width
+                            drop = width
+                        }
+                        for offset in position..<(position + drop) { layout.removed[offset] = true }
+                    }
+                    tailStart = position
+                    guard let newline = bytes[position..<range.upperBound].firstIndex(of: 0x0A) else { break }
+                    position = newline + 1
                     atLineStart = true
-                    leadingRange = cursor..<range.upperBound
-                    leading = String(decoding: bytes[leadingRange], as: UTF8.self)
+                    if position == range.upperBound {
+                        tailStart = position
+                        break
+                    }
                 }
+                atLineStart = atLineStart && bytes[tailStart..<range.upperBound].allSatisfy(isBlank)
             }
             layout.lineStart[index] = atLineStart
-            layout.leading[index] = leading
-            guard atLineStart, tag.kind != 0, tag.kind != UInt8(ascii: "{"), tag.kind != UInt8(ascii: "&") else { continue }
-            // After: the template's end, or text whose first line is blank.
-            var trailingEnd: Int?
-            if index == count - 1 {
-                trailingEnd = tag.range.upperBound
-            } else if case .text(let range) = pieces[index + 1] {
-                var cursor = range.lowerBound
-                while cursor < range.upperBound, isBlank(bytes[cursor]) { cursor += 1 }
-                if cursor < range.upperBound, bytes[cursor] == 0x0A {
-                    trailingEnd = cursor + 1
-                } else if cursor + 1 < range.upperBound, bytes[cursor] == 0x0D, bytes[cursor + 1] == 0x0A {
-                    trailingEnd = cursor + 2
-                } else if cursor == range.upperBound, index + 1 == count - 1 {
-                    trailingEnd = cursor
+            var leadingRange = 0..<0
+            if atLineStart, index > 0, case .text(let range) = pieces[index - 1] {
+                leadingRange = tailStart..<range.upperBound
+                layout.leading[index] = String(decoding: leadingRange.filter { !layout.removed[$0] }.map { bytes[$0] }, as: UTF8.self)
+            }
+            // After the tag: the end of the template, or blanks and a line break.
+            var standalone = false
+            if atLineStart, Self.standing.contains(tag.kind) {
+                if index == count - 1 {
+                    standalone = true
+                } else if case .text(let range) = pieces[index + 1] {
+                    var cursor = range.lowerBound
+                    while cursor < range.upperBound, isBlank(bytes[cursor]) { cursor += 1 }
+                    var end: Int?
+                    if cursor < range.upperBound, bytes[cursor] == 0x0A {
+                        end = cursor + 1
+                    } else if cursor + 1 < range.upperBound, bytes[cursor] == 0x0D, bytes[cursor + 1] == 0x0A {
+                        end = cursor + 2
+                    }
+                    if let end {
+                        standalone = true
+                        for offset in range.lowerBound..<end { layout.removed[offset] = true }
+                    }
                 }
             }
-            guard let trailingEnd else { continue }
-            layout.standalone[index] = true
-            if index + 1 < count { layout.cutStart[index + 1] = trailingEnd - tag.range.upperBound }
+            layout.standalone[index] = standalone
             // Partials, parents and block expansions keep the whitespace before them (it indents
             // their first line); other standalone tags take it away with the line.
-            let keepsLeading = tag.kind == UInt8(ascii: ">") || tag.kind == UInt8(ascii: "<") || tag.kind == UInt8(ascii: "$")
-            if !keepsLeading, index > 0 { layout.cutEnd[index - 1] = leadingRange.count }
+            if standalone, tag.kind != UInt8(ascii: ">"), tag.kind != UInt8(ascii: "<"), tag.kind != UInt8(ascii: "$") || opens.last?.kind == UInt8(ascii: "<") {
+                for offset in leadingRange { layout.removed[offset] = true }
+            }
+            switch tag.kind {
+            case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"):
+                let definition = tag.kind == UInt8(ascii: "$") && opens.last?.kind == UInt8(ascii: "<")
+                opens.append((standalone, tag.kind, definition))
+                if definition { indents.append(nil) }
+                newLine = standalone
+            case UInt8(ascii: "<"):
+                opens.append((standalone, tag.kind, false))
+                newLine = true
+            case UInt8(ascii: "/"):
+                if let open = opens.popLast() {
+                    newLine = open.standalone
+                    if open.definition { indents.removeLast() }
+                } else {
+                    newLine = standalone
+                }
+            case UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "%"), UInt8(ascii: ">"):
+                newLine = standalone
+            default:
+                newLine = false
+            }
         }
         return layout
     }
@@ -264,9 +328,7 @@ private struct TemplateParser {
             index += 1
             switch pieces[current] {
             case .text(let range):
-                let lower = range.lowerBound + layout.cutStart[current]
-                let upper = max(lower, range.upperBound - layout.cutEnd[current])
-                appendLines(lower..<upper, to: &nodes)
+                appendLines(range, removed: layout.removed, to: &nodes)
             case .tag(let tag):
                 let standalone = layout.standalone[current]
                 let leading = layout.lineStart[current] ? layout.leading[current] : ""
@@ -291,16 +353,10 @@ private struct TemplateParser {
                     let children = try build(&index, layout: layout, closing: (body, tag))
                     nodes.append(.section(name, children, inverted: tag.kind == UInt8(ascii: "^")))
                 case UInt8(ascii: ">"):
-                    var partial = body
-                    let dynamic = partial.hasPrefix("*")
-                    if dynamic { partial = String(partial.dropFirst()).trimmingBlanks() }
-                    try checkPartialName(partial, tag: tag)
+                    let (partial, dynamic) = try partialName(body, tag: tag)
                     nodes.append(.partial(partial, dynamic: dynamic, indentation: standalone ? leading : nil, blocks: nil))
                 case UInt8(ascii: "<"):
-                    var partial = body
-                    let dynamic = partial.hasPrefix("*")
-                    if dynamic { partial = String(partial.dropFirst()) }
-                    try checkPartialName(body, tag: tag)
+                    let (partial, dynamic) = try partialName(body, tag: tag)
                     var blocks: [String: [TemplateNode]] = [:]
                     // Inside a parent tag only block definitions count; text is ignored.
                     while true {
@@ -321,7 +377,7 @@ private struct TemplateParser {
                         case UInt8(ascii: "$"):
                             _ = try name(innerBody, tag: innerTag, allowTransforms: false)
                             let definition = try build(&index, layout: layout, closing: (innerBody, innerTag))
-                            blocks[innerBody] = Self.reindented(definition, startsLine: layout.standalone[inner])
+                            blocks[innerBody] = definition
                             continue
                         default:
                             throw error("\(tagText(innerTag)) cannot stand inside \(tagText(tag)) — only {{$block}} definitions can", at: innerTag.range.lowerBound)
@@ -346,50 +402,17 @@ private struct TemplateParser {
         return nodes
     }
 
-    /// Text cut into lines, each ending with its newline.
-    private func appendLines(_ range: Range<Int>, to nodes: inout [TemplateNode]) {
-        var start = range.lowerBound
-        var cursor = start
-        while cursor < range.upperBound {
-            if bytes[cursor] == 0x0A {
-                nodes.append(.text(String(decoding: bytes[start...cursor], as: UTF8.self)))
-                start = cursor + 1
-            }
-            cursor += 1
-        }
-        if start < range.upperBound { nodes.append(.text(String(decoding: bytes[start..<range.upperBound], as: UTF8.self))) }
-    }
-
-    /// A block definition's lines lose the indentation of its first line, which the block's place in
-    /// the parent gives back.
-    private static func reindented(_ nodes: [TemplateNode], startsLine: Bool) -> [TemplateNode] {
-        var indent: Int?
-        var atLineStart = startsLine
-        func strip(_ nodes: [TemplateNode]) -> [TemplateNode] {
-            nodes.map { node in
-                switch node {
-                case .text(let text):
-                    defer { atLineStart = text.utf8.last == 0x0A }
-                    guard atLineStart else { return node }
-                    let blanks = text.utf8.prefix(while: { $0 == 0x20 || $0 == 0x09 }).count
-                    guard let width = indent else {
-                        indent = blanks
-                        return .text(String(text.dropFirst(blanks)))
-                    }
-                    return .text(String(text.dropFirst(min(width, blanks))))
-                case .section(let name, let children, let inverted):
-                    atLineStart = false
-                    return .section(name, strip(children), inverted: inverted)
-                case .block(let name, let children, let indentation):
-                    atLineStart = false
-                    return .block(name, strip(children), indentation: indentation)
-                default:
-                    atLineStart = false
-                    return node
-                }
+    /// Text without its removed bytes, cut into lines, each ending with its newline.
+    private func appendLines(_ range: Range<Int>, removed: [Bool], to nodes: inout [TemplateNode]) {
+        var line: [UInt8] = []
+        for index in range where !removed[index] {
+            line.append(bytes[index])
+            if bytes[index] == 0x0A {
+                nodes.append(.text(String(decoding: line, as: UTF8.self)))
+                line.removeAll(keepingCapacity: true)
             }
         }
-        return strip(nodes)
+        if !line.isEmpty { nodes.append(.text(String(decoding: line, as: UTF8.self))) }
     }
 
     // MARK: Names
@@ -408,28 +431,38 @@ private struct TemplateParser {
         if !transforms.isEmpty {
             let closers = name.reversed().prefix(while: { $0 == ")" }).count
             guard closers == transforms.count, allowTransforms else {
-                throw error(allowTransforms ? "unbalanced parentheses in \(tagText(tag)) — write transform(name)" : "a block name cannot take a transform: \(tagText(tag))", at: tag.contentStart)
+                throw error(allowTransforms ? "unbalanced parentheses in \(tagText(tag)) — write transform(name)" : "\(tagText(tag)) cannot take a transform — name the block or partial alone", at: tag.contentStart)
             }
             name = name.dropLast(closers)
         }
         for part in transforms + [String(name)] where !part.utf8.allSatisfy(Self.nameCharacters.contains) {
             throw error("\(tagText(tag)) has a character a name cannot have — use letters, digits, '.', '-', '_' and '?'", at: tag.contentStart)
         }
-        if name.isEmpty, transforms.isEmpty {
-            throw error("\(tagText(tag)) has no name — write the name between the braces", at: tag.contentStart)
-        }
+        // `{{}}`, like `{{.}}`, is the top of the context.
         let scope: TemplateName.Scope
-        if name == "." { scope = .current } else if name.isEmpty { scope = .sequence } else if name.first == "." { scope = .top } else { scope = .stack }
+        if name == "." || name.isEmpty && transforms.isEmpty {
+            scope = .current
+        } else if name.isEmpty {
+            scope = .sequence
+        } else if name.first == "." {
+            scope = .top
+        } else {
+            scope = .stack
+        }
         let parts = scope == .current || scope == .sequence ? [] : name.split(separator: ".").map(String.init)
         return TemplateName(scope: scope, parts: parts, transforms: transforms, text: text)
     }
 
     private static let partialCharacters: Set<UInt8> = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*/".utf8)
 
-    private func checkPartialName(_ name: String, tag: Tag) throws(TemplateError) {
-        guard !name.isEmpty, name.utf8.allSatisfy(Self.partialCharacters.contains) else {
+    /// A partial's name, or for `{{>*name}}` the name of the value that holds it.
+    private func partialName(_ body: String, tag: Tag) throws(TemplateError) -> (String, TemplateName?) {
+        guard body.utf8.allSatisfy(Self.partialCharacters.contains) else {
             throw error("\(tagText(tag)) does not name a partial — use letters, digits, '.', '-', '_' and '/'", at: tag.contentStart)
         }
+        guard body.hasPrefix("*") else { return (body, nil) }
+        let name = String(body.dropFirst())
+        return (name, try self.name(name, tag: tag, allowTransforms: false))
     }
 
     private func pragma(_ text: String, tag: Tag) throws(TemplateError) -> TemplateContentType {
@@ -462,12 +495,10 @@ private struct TemplateParser {
 }
 
 extension String {
-    /// Without leading and trailing spaces, tabs and newlines.
+    /// Without leading and trailing white space (an ideographic space typed in a tag included).
     func trimmingBlanks() -> String {
-        let utf8 = self.utf8
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard let first = utf8.firstIndex(where: { !isBlank($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isBlank($0) })!
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
     }
 }

@@ -80,11 +80,49 @@ public struct TemplateLibrary: Sendable {
         return (try? String(contentsOf: BuiltinResources.directory.appendingPathComponent("kb/" + name), encoding: .utf8)) ?? ""
     }
 
-    /// Renders `view` with the template `name`; nil if there is no such template.
+    /// Renders `view` with the template `name`; nil if there is no such template. Partials nested
+    /// past `TemplateRenderer.maximumDepth` are left out and reported by `reportProblems`.
     func render(_ view: some TemplateObject, template name: String) -> String? {
-        let output = TemplateRenderer.render(.object(view), template: name, in: templates)
-        if let output, let observer = Self.observer.value { observer(.object(view), name, output) }
+        guard let (output, tooDeep) = TemplateRenderer.render(.object(view), template: name, in: templates) else { return nil }
+        if let tooDeep { problems.record(tooDeep) }
+        if let observer = Self.observer.value { observer(.object(view), name, output) }
         return output
+    }
+
+    /// Adds to `log` an error for each template whose partials nested too deep while rendering.
+    func reportProblems(into log: inout DiagnosticLog) {
+        for chain in problems.take() {
+            let shown = chain.count > 8 ? chain.prefix(4) + ["…"] + chain.suffix(3) : chain[...]
+            log.error("template partials nest more than \(TemplateRenderer.maximumDepth) deep (\(shown.joined(separator: " → "))) — a partial that includes itself must do so inside a section that ends",
+                      at: SourceLocation(file: displayPath(chain[0]), line: 0, column: 0))
+        }
+    }
+
+    /// Where template `name` comes from, for messages.
+    private func displayPath(_ name: String) -> String {
+        let path = name + ".mustache"
+        guard let url = sources[path], let overrides, url.path.hasPrefix(overrides.path) else { return "(built-in) templates/reports/\(path)" }
+        return url.path
+    }
+
+    private let problems = Problems()
+
+    /// The chains of partials that nested too deep, each reported once.
+    private final class Problems: @unchecked Sendable {
+        private let lock = NSLock()
+        private var chains: [[String]] = []
+        private var seen: Set<String> = []
+        func record(_ chain: [String]) {
+            lock.withLock {
+                if seen.insert(chain.first ?? "").inserted { chains.append(chain) }
+            }
+        }
+        func take() -> [[String]] {
+            lock.withLock {
+                defer { chains = [] }
+                return chains
+            }
+        }
     }
 
     /// Called with each view rendered, its template's name and the output: the tests hold the

@@ -7,6 +7,11 @@ struct TemplateRenderer {
     let templates: [String: Template]
     private(set) var output = ""
     private var stack: [TemplateValue] = []
+    /// Partials and blocks being expanded, innermost last; past `maximumDepth` the expansion stops
+    /// (a partial that includes itself outside a section that ends) and `tooDeep` holds the chain.
+    private var expanding: [String] = []
+    private(set) var tooDeep: [String]?
+    static let maximumDepth = 100
 
     /// What a section, a partial or a block passes down besides the stack.
     struct Frame {
@@ -22,12 +27,26 @@ struct TemplateRenderer {
     init(templates: [String: Template]) { self.templates = templates }
 
     /// Renders the template `name` with `root` as the context; nil if there is no such template.
-    static func render(_ root: TemplateValue, template name: String, in templates: [String: Template]) -> String? {
+    /// `tooDeep` is the chain of partials that went past `maximumDepth`, if any.
+    static func render(_ root: TemplateValue, template name: String, in templates: [String: Template]) -> (output: String, tooDeep: [String]?)? {
         guard let template = templates[name] else { return nil }
         var renderer = TemplateRenderer(templates: templates)
         renderer.stack.append(root)
+        renderer.expanding.append(name)
         renderer.render(template.nodes, Frame(position: nil, indentation: nil, blocks: nil, contentType: .defaultHTML))
-        return renderer.output
+        return (renderer.output, renderer.tooDeep)
+    }
+
+    /// Renders `nodes` as the expansion of `name` (a partial or a block), unless that nests too deep.
+    private mutating func expand(_ name: String, _ nodes: [TemplateNode], _ frame: Frame) {
+        guard tooDeep == nil else { return }
+        guard expanding.count < Self.maximumDepth else {
+            tooDeep = expanding + [name]
+            return
+        }
+        expanding.append(name)
+        render(nodes, frame)
+        expanding.removeLast()
     }
 
     private mutating func emit(_ text: String, _ frame: Frame) {
@@ -55,8 +74,8 @@ struct TemplateRenderer {
                 }
             case .partial(let name, let dynamic, let indentation, let blocks):
                 var partialName = name
-                if dynamic {
-                    guard case .string(let string)? = lookup(TemplateName(scope: .stack, parts: name.split(separator: ".").map(String.init), transforms: [], text: name), frame) else { continue }
+                if let dynamic {
+                    guard case .string(let string)? = lookup(dynamic, frame) else { continue }
                     partialName = string
                 }
                 guard let template = templates[partialName] else { continue }
@@ -65,10 +84,10 @@ struct TemplateRenderer {
                     // The outermost override of a block wins.
                     inner.blocks = frame.blocks.map { $0.merging(blocks) { outer, _ in outer } } ?? blocks
                 }
-                render(template.nodes, inner)
+                expand(partialName, template.nodes, inner)
             case .block(let name, let defaults, let indentation):
                 let inner = Frame(position: nil, indentation: indented(frame.indentation, by: indentation), blocks: frame.blocks, contentType: frame.contentType)
-                render(frame.blocks?[name] ?? defaults, inner)
+                expand("$" + name, frame.blocks?[name] ?? defaults, inner)
             case .contentType(let type):
                 frame.contentType = type
             }
@@ -134,7 +153,7 @@ struct TemplateRenderer {
                 value = value?.child(named: part)
             }
         case .stack:
-            let first = name.parts[0]
+            guard let first = name.parts.first else { return nil }
             var index = stack.count - 1
             while index >= 0 {
                 if let found = stack[index].child(named: first) {

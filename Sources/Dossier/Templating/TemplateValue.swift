@@ -142,6 +142,19 @@ struct TemplateValues: TemplateList {
     init(_ values: [TemplateValue]) { self.values = values }
     var count: Int { values.count }
     func element(at index: Int) -> TemplateValue { values[index] }
+
+    func sortedForTemplate() -> (any TemplateList)? {
+        var strings: [String] = [], ints: [Int] = []
+        for value in values {
+            switch value {
+            case .string(let string): strings.append(string)
+            case .int(let int): ints.append(int)
+            default: return nil
+            }
+        }
+        if ints.isEmpty { return strings.sorted() }
+        return strings.isEmpty ? ints.sorted() : nil
+    }
 }
 
 /// A table of strings (the reports' `t`): `{{t.title}}`.
