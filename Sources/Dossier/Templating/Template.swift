@@ -226,7 +226,10 @@ private struct TemplateParser {
         var opens: [(standalone: Bool, kind: UInt8, definition: Bool)] = []
         // The indentation of each block definition being read (nil until its first line).
         var indents: [Int?] = []
+        // Whether the reader is at the start of a line after each tag.
+        var newLineAfter = Array(repeating: false, count: count)
         for index in 0..<count {
+            defer { newLineAfter[index] = newLine }
             guard case .tag(let tag) = pieces[index] else { continue }
             // The text before the tag, line by line: where its last line starts, and whether it
             // starts at the beginning of a line.
@@ -313,6 +316,22 @@ private struct TemplateParser {
                 newLine = standalone
             default:
                 newLine = false
+            }
+        }
+        // swift-mustache writes the blanks that start a line with what follows them on it: on the
+        // template's last line, before nothing or only comments, pragmas and set-delimiter tags,
+        // they are dropped.
+        var last = count - 1
+        while last >= 0, case .tag(let tag) = pieces[last],
+              tag.kind == UInt8(ascii: "!") || tag.kind == UInt8(ascii: "=") || tag.kind == UInt8(ascii: "%") {
+            last -= 1
+        }
+        if last >= 0, case .text(let range) = pieces[last] {
+            let lastNewline = bytes[range].lastIndex(of: 0x0A)
+            let start = lastNewline.map { $0 + 1 } ?? range.lowerBound
+            let startsLine = lastNewline != nil || last == 0 || newLineAfter[last - 1]
+            if startsLine, bytes[start..<range.upperBound].allSatisfy(isBlank) {
+                for offset in start..<range.upperBound { layout.removed[offset] = true }
             }
         }
         return layout
