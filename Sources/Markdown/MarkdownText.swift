@@ -73,8 +73,16 @@ public enum MarkdownText {
         }
         guard source.utf8.contains(UInt8(ascii: "<")) || hasRun(UInt8(ascii: "`")) || hasRun(UInt8(ascii: "~")) else { return source }
         let sentinel = "DOSSIER-END-OF-BODY-SENTINEL"
+        // Closed when a paragraph put after it is a paragraph of its own at the end of the
+        // document (not code, not raw HTML): read from the tree, without rendering the HTML.
         func isClosed(_ text: String) -> Bool {
-            MarkdownRenderer.html(text + "\n\n" + sentinel + "\n", options: []).contains("<p>" + sentinel + "</p>")
+            CmarkNode.withDocument(parsing: text + "\n\n" + sentinel + "\n") { root in
+                var last = root.firstChild
+                while let next = last?.next { last = next }
+                guard let last, last.type == CMARK_NODE_PARAGRAPH, let child = last.firstChild, child.next == nil,
+                      child.type == CMARK_NODE_TEXT else { return false }
+                return child.literal == sentinel
+            }
         }
         if isClosed(source) { return source }
         let closers = ["```", "~~~", "````", "~~~~", "`````", "~~~~~", "``````", "-->", "</pre>", "</script>", "</style>", "</textarea>", "?>", "]]>", ">"]
@@ -106,20 +114,37 @@ public enum MarkdownText {
     /// Moves every ATX heading (`#` … `######`) of a document down by `levels`, at most to level 6,
     /// so that an item's body nests under the heading a report gives the item.
     public static func demoteHeadings(_ source: String, by levels: Int) -> String {
-        guard levels > 0 else { return source }
+        // Only ATX headings (`#`) are demoted: without a `#` there is nothing to do.
+        guard levels > 0, source.utf8.contains(UInt8(ascii: "#")) else { return source }
         let lines = CmarkNode.withDocument(parsing: source) { root in
             root.descendants { $0.type == CMARK_NODE_HEADING }.map { ($0.startLine, $0.headingLevel) }
         }
-        guard !lines.isEmpty else { return source }
-        var sourceLines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
-        for (number, level) in lines where number >= 1 && number <= sourceLines.count {
-            let line = sourceLines[number - 1]
-            let trimmed = line.drop { $0 == " " }
-            guard trimmed.hasPrefix("#"), line.count - trimmed.count <= 3 else { continue }
-            let added = min(levels, 6 - level)
-            guard added > 0 else { continue }
-            sourceLines[number - 1] = String(line.prefix(line.count - trimmed.count)) + String(repeating: "#", count: added) + trimmed
+        var added: [Int: Int] = [:]
+        for (number, level) in lines where min(levels, 6 - level) > 0 { added[number] = min(levels, 6 - level) }
+        guard !added.isEmpty else { return source }
+        // On bytes, line by line ("\n"): a heading's line, up to three spaces then `#`, gets its
+        // `#`s after the spaces.
+        let bytes = Array(source.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 8 * added.count)
+        var lineNumber = 1
+        var index = 0
+        while index < bytes.count {
+            if let count = added[lineNumber] {
+                var spaces = index
+                while spaces < bytes.count, bytes[spaces] == UInt8(ascii: " ") { spaces += 1 }
+                if spaces - index <= 3, spaces < bytes.count, bytes[spaces] == UInt8(ascii: "#") {
+                    output.append(contentsOf: bytes[index..<spaces])
+                    output.append(contentsOf: repeatElement(UInt8(ascii: "#"), count: count))
+                    index = spaces
+                }
+            }
+            let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+            output.append(contentsOf: bytes[index..<end])
+            index = end
+            lineNumber += 1
         }
-        return sourceLines.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
     }
+
 }

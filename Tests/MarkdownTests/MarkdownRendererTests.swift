@@ -1,4 +1,5 @@
 import Testing
+import CCmark
 @testable import Markdown
 
 @Suite struct PipeTableTests {
@@ -192,6 +193,42 @@ import Testing
     @Test func headingsAreDemotedOutsideCode() {
         let body = "## 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep"
         #expect(MarkdownText.demoteHeadings(body, by: 2) == "#### 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep")
+    }
+
+    /// Headings are demoted on bytes; the lines split on characters, as before, give the same
+    /// text for every document built from these pieces (spaces before `#`, setext headings, CRLF,
+    /// combining marks, code, Korean).
+    @Test func demotingOnBytesMatchesLines() {
+        func reference(_ source: String, by levels: Int) -> String {
+            let lines = CmarkNode.withDocument(parsing: source) { root in
+                root.descendants { $0.type == CMARK_NODE_HEADING }.map { ($0.startLine, $0.headingLevel) }
+            }
+            var sourceLines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+            for (number, level) in lines where number >= 1 && number <= sourceLines.count {
+                let line = sourceLines[number - 1]
+                let trimmed = line.drop { $0 == " " }
+                guard trimmed.hasPrefix("#"), line.count - trimmed.count <= 3 else { continue }
+                let added = min(levels, 6 - level)
+                guard added > 0 else { continue }
+                sourceLines[number - 1] = String(line.prefix(line.count - trimmed.count)) + String(repeating: "#", count: added) + trimmed
+            }
+            return sourceLines.joined(separator: "\n")
+        }
+        let pieces = ["# 제목", "   ## three spaces", "    # four", "#hashtag", "===", "---", "text", "", "```", "~~~", " \u{301}# mark",
+                      "###### six", "##### five", "## end ##", "\r", "> # quoted", "- # in a list", "#\t tab", "\u{1F600} # emoji"]
+        var state: UInt64 = 7
+        for _ in 0..<3000 {
+            var lines: [String] = []
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<(1 + Int(state >> 33) % 8) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                lines.append(pieces[Int(state >> 33) % pieces.count])
+            }
+            let source = lines.joined(separator: state & 1 == 0 ? "\n" : "\r\n")
+            for levels in [1, 3] {
+                #expect(MarkdownText.demoteHeadings(source, by: levels) == reference(source, by: levels), "\(source.debugDescription)")
+            }
+        }
     }
 
     @Test func embedsReplaceImages() {

@@ -262,10 +262,10 @@ public enum BuildPipeline {
                 let trustedZip = folder.isIncremental ? cache.intactRecord(zipName).flatMap { record in
                     (try? Data(contentsOf: folder.destination.appendingPathComponent(zipName))).flatMap { Digest.sha256($0) == record.sha256 ? $0 : nil }
                 } : nil
-                try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
-                                      previous: trustedZip,
-                                      unchanged: { folder.isUnchanged("evidence/" + $0) }, ahead: deflateAhead)
-                try folder.adopt(zipName)
+                let zip = try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
+                                                previous: trustedZip,
+                                                unchanged: { folder.isUnchanged("evidence/" + $0) }, ahead: deflateAhead)
+                try folder.adopt(zipName, written: zip)
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {
                 folder.discard()

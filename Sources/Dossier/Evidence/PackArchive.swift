@@ -25,8 +25,9 @@ public enum PackArchive {
     /// With `previous` (the bytes of the last build's zip) an entry whose file `unchanged` says is
     /// the same is copied from it still compressed — the bytes deflate would give again.
     /// With `ahead`, an entry deflated ahead from the same bytes is taken as it is.
+    @discardableResult
     public static func write(_ files: [OutputFile], root: String, to url: URL, previous: Data? = nil,
-                             unchanged: (String) -> Bool = { _ in false }, ahead: DeflateAhead? = nil) throws(Failure) {
+                             unchanged: (String) -> Bool = { _ in false }, ahead: DeflateAhead? = nil) throws(Failure) -> Data {
         let sorted = files.sorted { $0.path < $1.path }
         var entries: [ZipEntry] = []
         var folders: Set<String> = []
@@ -119,6 +120,7 @@ public enum PackArchive {
         } catch {
             throw Failure(description: "cannot write \(url.path): \(error.localizedDescription)")
         }
+        return output
     }
 
     struct ZipEntry {
