@@ -65,7 +65,6 @@ enum PipeTables {
         }
         guard hasPipe else { return nil }
         let trimmed = line.trimmingSpaces()
-        guard trimmed.contains("|") else { return nil }
         var result: [Alignment] = []
         for cell in cells(trimmed) {
             guard !cell.isEmpty else { return nil }
