@@ -204,7 +204,7 @@ public enum EvidencePack {
             let observationUUID = uuid("observation:\(finding.id)")
             let riskUUID = uuid("risk:\(finding.id)")
             var entries = [
-                try PrettyJSON.fragment(OSCAL.Observation(
+                PrettyJSON.fragment(tree: OSCAL.Observation(
                     uuid: observationUUID, title: "\(finding.id) \(finding.title)",
                     description: finding.summary ?? finding.title,
                     props: [OSCAL.Property(name: "label", value: finding.id)], methods: ["EXAMINE", "TEST"], types: ["finding"],
@@ -212,13 +212,13 @@ public enum EvidencePack {
                     relevantEvidence: finding.evidence.isEmpty ? nil : finding.evidence.map {
                         OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file)
                     })),
-                try PrettyJSON.fragment(OSCAL.Risk(
+                PrettyJSON.fragment(tree: OSCAL.Risk(
                     uuid: riskUUID, title: "\(finding.id) \(finding.title)",
                     description: finding.summary ?? finding.title,
                     statement: "Severity \(finding.severity.rawValue), category \(finding.category.rawValue), systems \(finding.systems.joined(separator: ", ")).",
                     props: [OSCAL.Property(name: "label", value: finding.id)],
                     status: riskStatus(finding.status), deadline: finding.due.map { isoDate($0, offset: zone) })),
-                finding.status == .resolved ? JSONFragment(text: "") : try PrettyJSON.fragment(OSCAL.POAMItem(
+                finding.status == .resolved ? JSONFragment(text: "") : PrettyJSON.fragment(tree: OSCAL.POAMItem(
                     uuid: uuid("poam-item:\(finding.id)"), title: "\(finding.id) \(finding.title)",
                     description: finding.summary ?? finding.title,
                     props: [OSCAL.Property(name: "label", value: finding.id)],
@@ -227,7 +227,7 @@ public enum EvidencePack {
             ]
             let targets = finding.controls.isEmpty ? ["dossier-" + finding.id.lowercased()] : finding.controls.map(OSCAL.token)
             for target in targets {
-                entries.append(try PrettyJSON.fragment(OSCAL.FindingEntry(
+                entries.append(PrettyJSON.fragment(tree: OSCAL.FindingEntry(
                     uuid: uuid("finding:\(finding.id):\(target)"), title: "\(finding.id) \(finding.title)",
                     description: finding.summary ?? finding.title,
                     target: OSCAL.Target(targetID: target, status: .init(state: finding.status == .resolved ? "satisfied" : "not-satisfied")),
@@ -237,7 +237,7 @@ public enum EvidencePack {
             return entries
         }
         @Sendable func incidentEntries(_ incident: Incident) throws -> [JSONFragment] {
-            [try PrettyJSON.fragment(OSCAL.Observation(
+            [PrettyJSON.fragment(tree: OSCAL.Observation(
                 uuid: uuid("observation:\(incident.id)"), title: "\(incident.id) \(incident.title)",
                 description: incident.summary ?? incident.title,
                 props: [OSCAL.Property(name: "label", value: incident.id)], methods: ["EXAMINE"], types: ["historic"],

@@ -204,3 +204,83 @@ enum OSCAL {
         try PrettyJSON.encode(value, capacity: capacity, trailingNewline: true)
     }
 }
+
+/// The OSCAL entries written for every finding and incident, as `PrettyJSON` trees built directly:
+/// `Codable`'s containers took most of the OSCAL phase (four fragments a finding). The fields and
+/// their names are those of the `Encodable` conformances, which `OSCALTreeTests` holds them to.
+protocol JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node { get }
+}
+
+extension EncodedTree.Node {
+    /// An object of the given members, nil values left out (as `encodeIfPresent` does).
+    static func members(_ members: [(String, EncodedTree.Node?)]) -> EncodedTree.Node {
+        let object = EncodedTree.ObjectNode()
+        object.members = members.compactMap { key, value in value.map { (key, $0) } }
+        return .object(object)
+    }
+
+    static func list(_ values: [some JSONTreeConvertible]) -> EncodedTree.Node {
+        let array = EncodedTree.ArrayNode()
+        array.items = values.map(\.jsonTree)
+        return .array(array)
+    }
+
+    static func strings(_ values: [String]) -> EncodedTree.Node {
+        let array = EncodedTree.ArrayNode()
+        array.items = values.map { .string($0) }
+        return .array(array)
+    }
+}
+
+extension OSCAL.Property: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node { .members([("name", .string(name)), ("value", .string(value)), ("ns", ns.map { .string($0) })]) }
+}
+
+extension OSCAL.RelevantEvidence: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node { .members([("href", .string(href)), ("description", .string(description))]) }
+}
+
+extension OSCAL.ObservationReference: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node { .members([("observation-uuid", .string(observationUUID))]) }
+}
+
+extension OSCAL.RiskReference: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node { .members([("risk-uuid", .string(riskUUID))]) }
+}
+
+extension OSCAL.Target: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node {
+        .members([("type", .string(type)), ("target-id", .string(targetID)), ("status", .members([("state", .string(status.state))]))])
+    }
+}
+
+extension OSCAL.Observation: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node {
+        .members([("uuid", .string(uuid)), ("title", .string(title)), ("description", .string(description)), ("props", .list(props)),
+                  ("methods", .strings(methods)), ("types", .strings(types)), ("collected", .string(collected)),
+                  ("relevant-evidence", relevantEvidence.map { .list($0) })])
+    }
+}
+
+extension OSCAL.Risk: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node {
+        .members([("uuid", .string(uuid)), ("title", .string(title)), ("description", .string(description)),
+                  ("statement", .string(statement)), ("props", .list(props)), ("status", .string(status)),
+                  ("deadline", deadline.map { .string($0) })])
+    }
+}
+
+extension OSCAL.FindingEntry: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node {
+        .members([("uuid", .string(uuid)), ("title", .string(title)), ("description", .string(description)), ("target", target.jsonTree),
+                  ("related-observations", .list(relatedObservations)), ("related-risks", relatedRisks.map { .list($0) })])
+    }
+}
+
+extension OSCAL.POAMItem: JSONTreeConvertible {
+    var jsonTree: EncodedTree.Node {
+        .members([("uuid", .string(uuid)), ("title", .string(title)), ("description", .string(description)), ("props", .list(props)),
+                  ("related-observations", relatedObservations.map { .list($0) }), ("related-risks", relatedRisks.map { .list($0) })])
+    }
+}

@@ -22,6 +22,14 @@ enum PrettyJSON {
         JSONFragment(text: String(decoding: try bytes(of: value), as: UTF8.self))
     }
 
+    /// The same for a value that builds its own tree (`JSONTreeConvertible`), without `Codable`.
+    static func fragment(tree value: some JSONTreeConvertible) -> JSONFragment {
+        var output: [UInt8] = []
+        output.reserveCapacity(1 << 10)
+        write(value.jsonTree, indent: 0, to: &output)
+        return JSONFragment(text: String(decoding: output, as: UTF8.self))
+    }
+
     private static func bytes<T: Encodable>(of value: T, capacity: Int = 1 << 16) throws -> [UInt8] {
         // Foundation writes these in forms of its own (numbers with its own formatting, base64,
         // absolute strings): refused rather than written differently.
