@@ -9,26 +9,45 @@ public enum MarkdownText {
         isPlain(text) ? text : escapeEach(text)
     }
 
+    /// On UTF-8 bytes: every character it escapes or replaces is ASCII, or U+2028 and U+2029. (A
+    /// mark after a `*` is a character of its own here, so the `*` is escaped too: on characters it
+    /// was not, and cmark, which reads code points, took it for emphasis.)
     static func escapeEach(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 8)
         var atStart = true
-        for character in text {
-            switch character {
-            case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}":
-                result.append(" ")
-                continue
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "&", "!", "~":
-                result.append("\\")
-                result.append(character)
-            case "#", "-", "+", "=":
-                if atStart { result.append("\\") }
-                result.append(character)
-            default:
-                result.append(character)
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\n"):
+                    output.append(UInt8(ascii: " "))
+                    continue
+                case UInt8(ascii: "\r"):
+                    if index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
+                    output.append(UInt8(ascii: " "))
+                    continue
+                case 0xE2 where index + 1 < bytes.count && bytes[index] == 0x80 && (bytes[index + 1] == 0xA8 || bytes[index + 1] == 0xA9):
+                    index += 2
+                    output.append(UInt8(ascii: " "))
+                    continue
+                case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                     UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "~"):
+                    output.append(UInt8(ascii: "\\"))
+                    output.append(byte)
+                case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "="):
+                    if atStart { output.append(UInt8(ascii: "\\")) }
+                    output.append(byte)
+                default:
+                    output.append(byte)
+                }
+                if byte != UInt8(ascii: " ") { atStart = false }
             }
-            if character != " " { atStart = false }
         }
+        var result = String(decoding: output, as: UTF8.self)
         // "1. text" or "1) text" at the start would open an ordered list.
         if let dot = result.firstIndex(where: { !$0.isNumber }), dot != result.startIndex,
            result[..<dot].allSatisfy({ $0.isASCII && $0.isNumber }), result[dot] == "." || result[dot] == ")",

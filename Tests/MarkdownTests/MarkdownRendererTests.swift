@@ -190,6 +190,51 @@ import CCmark
         #expect(MarkdownText.escape("line\nbreak") == "line break")
     }
 
+    /// Escaping on bytes gives what escaping on characters gave, for text where no mark follows a
+    /// character it escapes; where one does, the character is escaped too, and shows literally.
+    @Test func escapingOnBytesMatchesCharacters() {
+        func reference(_ text: String) -> String {
+            var result = ""
+            var atStart = true
+            for character in text {
+                switch character {
+                case "\n", "\r", "\r\n", "\u{2028}", "\u{2029}":
+                    result.append(" ")
+                    continue
+                case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "&", "!", "~":
+                    result.append("\\")
+                    result.append(character)
+                case "#", "-", "+", "=":
+                    if atStart { result.append("\\") }
+                    result.append(character)
+                default:
+                    result.append(character)
+                }
+                if character != " " { atStart = false }
+            }
+            if let dot = result.firstIndex(where: { !$0.isNumber }), dot != result.startIndex,
+               result[..<dot].allSatisfy({ $0.isASCII && $0.isNumber }), result[dot] == "." || result[dot] == ")",
+               result.index(after: dot) == result.endIndex || result[result.index(after: dot)] == " " {
+                result.insert("\\", at: dot)
+            }
+            return result
+        }
+        let pieces = ["a", " ", "  ", "#", "-", "+", "=", "*", "_", "`", "\\", "[", "]", "<", ">", "|", "&", "!", "~", "\n", "\r", "\r\n",
+                      "\u{2028}", "\u{2029}", "—", "·", "점검", "1", "12", ".", ")", "é", "e\u{301}", "🇰🇷", "\u{2026}"]
+        var state: UInt64 = 11
+        for _ in 0..<5000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var text = ""
+            for _ in 0..<(1 + Int(state >> 33) % 10) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int(state >> 33) % pieces.count]
+            }
+            #expect(MarkdownText.escape(text) == reference(text), "\(text.debugDescription)")
+        }
+        #expect(MarkdownText.escape("*\u{301}강조*") == "\\*\u{301}강조\\*")
+        #expect(MarkdownRenderer.html(MarkdownText.escape("*\u{301}강조*")) == "<p>*\u{301}강조*</p>\n")
+    }
+
     @Test func headingsAreDemotedOutsideCode() {
         let body = "## 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep"
         #expect(MarkdownText.demoteHeadings(body, by: 2) == "#### 현상\n\ntext\n\n```\n## not a heading\n```\n\n###### deep")
