@@ -141,8 +141,9 @@ public enum MarkdownText {
         var added: [Int: Int] = [:]
         for (number, level) in lines where min(levels, 6 - level) > 0 { added[number] = min(levels, 6 - level) }
         guard !added.isEmpty else { return source }
-        // On bytes, line by line ("\n"): a heading's line, up to three spaces then `#`, gets its
-        // `#`s after the spaces.
+        // On bytes, line by line ("\n"): an ATX heading's line — up to three spaces, one to six `#`,
+        // then a space, a tab, the line's end or the text's — gets its `#`s after the spaces. (A
+        // setext heading whose text starts with `#`, such as `#️⃣ 번호` over `---`, is left as it is.)
         let bytes = Array(source.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 8 * added.count)
@@ -152,7 +153,10 @@ public enum MarkdownText {
             if let count = added[lineNumber] {
                 var spaces = index
                 while spaces < bytes.count, bytes[spaces] == UInt8(ascii: " ") { spaces += 1 }
-                if spaces - index <= 3, spaces < bytes.count, bytes[spaces] == UInt8(ascii: "#") {
+                var hashes = spaces
+                while hashes < bytes.count, bytes[hashes] == UInt8(ascii: "#") { hashes += 1 }
+                let opens = hashes == bytes.count || [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains(bytes[hashes])
+                if spaces - index <= 3, (1...6).contains(hashes - spaces), opens {
                     output.append(contentsOf: bytes[index..<spaces])
                     output.append(contentsOf: repeatElement(UInt8(ascii: "#"), count: count))
                     index = spaces

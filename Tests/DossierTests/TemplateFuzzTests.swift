@@ -41,8 +41,11 @@ import Testing
             guard ours != nil, (try? MustacheTemplate(string: text)) != nil else { continue }
             compared += 1
             let (a, b) = try TemplateEngineTests.render(text, TemplateEngineTests.data, partials: TemplateEngineTests.partials)
-            if let b, b.contains("Adapter(") || b.contains("[]") { continue }
-            if a != b, differences.count < 10 { differences.append("\(text.debugDescription): \((a ?? "nil").debugDescription) ≠ \((b ?? "nil").debugDescription)") }
+            // swift-mustache writes an object's or a list's Swift description where the engine
+            // writes nothing: an object's is skipped, and an empty list's `[]` taken out.
+            if let b, b.contains("Adapter(") { continue }
+            let reference = b.map { $0.replacingOccurrences(of: "[]", with: "") }
+            if a.map({ Array($0.utf8) }) != reference.map({ Array($0.utf8) }), differences.count < 10 { differences.append("\(text.debugDescription): \((a ?? "nil").debugDescription) ≠ \((b ?? "nil").debugDescription)") }
         }
         #expect(compared > 3000)
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")

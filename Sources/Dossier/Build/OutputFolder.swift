@@ -94,8 +94,8 @@ public struct OutputFolder: Sendable {
             throw Failure(description: "cannot create folders in \(staging.path): \(error.localizedDescription)")
         }
         let failures = ParallelSlots<String>(count: toWrite.count)
-        // Each file's modification time, read from its descriptor once written (the commit's record
-        // of the file needs it; a stat of every file afterwards took 26,000 calls on one thread).
+        // Each file's modification time, read as it is written (the commit's record of the file
+        // needs it; a stat of every file afterwards took 26,000 calls on one thread).
         let modified = ParallelSlots<Double>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: toWrite.count) { position in
             let file = files[toWrite[position]]
@@ -176,15 +176,21 @@ public struct OutputFolder: Sendable {
     /// Creates or truncates a file and writes `data` with plain POSIX calls: the staged folder is
     /// moved into place as a whole, so no per-file temporary copy or flush to disk is needed
     /// (Foundation's `Data.write` costs both for each of tens of thousands of files).
-    /// Writes `data` to `path` and returns the file's modification time.
+    /// Writes `data` to `path` and returns the file's modification time, read once the file is
+    /// closed (some file systems — network shares, FUSE — set it when the file is closed).
     @discardableResult
     static func writeFile(_ data: Data, to path: String) throws -> Double {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { try writeAll($0, to: descriptor) }
+        do {
+            try data.withUnsafeBytes { try writeAll($0, to: descriptor) }
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        guard close(descriptor) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
         var info = stat()
-        return fstat(descriptor, &info) == 0 ? BuildCache.modified(info) : 0
+        return stat(path, &info) == 0 ? BuildCache.modified(info) : 0
     }
 
     /// Writes every byte of `buffer` to an open file, retrying short and interrupted writes.
