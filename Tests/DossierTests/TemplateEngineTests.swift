@@ -212,6 +212,7 @@ import Testing
             ("\n\n 가나 {{이름}}", 3, 7, "character a name cannot have"),
             ("{{a(b}}", 1, 3, "parentheses"),
             ("{{<p}}{{x}}{{/p}}", 1, 7, "only {{$block}}"),
+            (String(repeating: "{{#a}}", count: 5000) + String(repeating: "{{/a}}", count: 5000), 1, 1201, "more than 200 deep"),
         ]
         for (text, line, column, message) in broken {
             do {

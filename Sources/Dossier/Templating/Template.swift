@@ -340,7 +340,14 @@ private struct TemplateParser {
     // MARK: Tree
 
     /// Builds nodes from `index` until the end tag named `closing` (consumed), or the end.
-    private func build(_ index: inout Int, layout: Layout, closing: (name: String, tag: Tag)?) throws(TemplateError) -> [TemplateNode] {
+    /// Sections, blocks and parents nest at most this deep (the parser and the renderer recurse
+    /// once per level, on threads with small stacks).
+    static let maximumNesting = 200
+
+    private func build(_ index: inout Int, layout: Layout, closing: (name: String, tag: Tag)?, depth: Int = 0) throws(TemplateError) -> [TemplateNode] {
+        if depth > Self.maximumNesting, let closing {
+            throw error("\(tagText(closing.tag)) nests sections more than \(Self.maximumNesting) deep — close some before opening more", at: closing.tag.range.lowerBound)
+        }
         var nodes: [TemplateNode] = []
         while index < pieces.count {
             let current = index
@@ -369,7 +376,7 @@ private struct TemplateParser {
                     return nodes
                 case UInt8(ascii: "#"), UInt8(ascii: "^"):
                     let name = try self.name(body, tag: tag)
-                    let children = try build(&index, layout: layout, closing: (body, tag))
+                    let children = try build(&index, layout: layout, closing: (body, tag), depth: depth + 1)
                     nodes.append(.section(name, children, inverted: tag.kind == UInt8(ascii: "^")))
                 case UInt8(ascii: ">"):
                     let (partial, dynamic) = try partialName(body, tag: tag)
@@ -395,7 +402,7 @@ private struct TemplateParser {
                             }
                         case UInt8(ascii: "$"):
                             _ = try name(innerBody, tag: innerTag, allowTransforms: false)
-                            let definition = try build(&index, layout: layout, closing: (innerBody, innerTag))
+                            let definition = try build(&index, layout: layout, closing: (innerBody, innerTag), depth: depth + 1)
                             blocks[innerBody] = definition
                             continue
                         default:
@@ -406,7 +413,7 @@ private struct TemplateParser {
                     nodes.append(.partial(partial, dynamic: dynamic, indentation: leading, blocks: blocks))
                 case UInt8(ascii: "$"):
                     _ = try name(body, tag: tag, allowTransforms: false)
-                    let children = try build(&index, layout: layout, closing: (body, tag))
+                    let children = try build(&index, layout: layout, closing: (body, tag), depth: depth + 1)
                     nodes.append(.block(body, children, indentation: leading))
                 case UInt8(ascii: "{"), UInt8(ascii: "&"):
                     nodes.append(.variable(try name(body, tag: tag), escaped: false))
