@@ -47,8 +47,6 @@ struct TemplateName: Sendable, Equatable {
     let parts: [String]
     /// Outermost first, as written.
     let transforms: [String]
-    /// The tag's text, for matching a section's end.
-    let text: String
 }
 
 indirect enum TemplateNode: Sendable {
@@ -204,9 +202,9 @@ private struct TemplateParser {
     /// Which tags stand alone on their line (whose line is then removed), the whitespace before each
     /// tag that starts its line, and the bytes of text left out.
     struct Layout {
-        var lineStart: [Bool]
         var standalone: [Bool]
-        /// The whitespace before a tag on its line, as it is written out (a partial's indentation).
+        /// The whitespace before a tag that starts its line, as it is written out (a partial's
+        /// indentation); "" for a tag that does not.
         var leading: [String]
         var removed: [Bool]
     }
@@ -219,7 +217,7 @@ private struct TemplateParser {
     /// content. The lines of a block defined inside a parent lose the indentation of the first one.
     private func standaloneLayout() -> Layout {
         let count = pieces.count
-        var layout = Layout(lineStart: Array(repeating: false, count: count), standalone: Array(repeating: false, count: count),
+        var layout = Layout(standalone: Array(repeating: false, count: count),
                             leading: Array(repeating: "", count: count), removed: Array(repeating: false, count: bytes.count))
         var newLine = true
         // Open tags: whether each stood alone, and whether it defines a block of a parent.
@@ -264,7 +262,6 @@ private struct TemplateParser {
                 }
                 atLineStart = atLineStart && bytes[tailStart..<range.upperBound].allSatisfy(isBlank)
             }
-            layout.lineStart[index] = atLineStart
             var leadingRange = 0..<0
             if atLineStart, index > 0, case .text(let range) = pieces[index - 1] {
                 leadingRange = tailStart..<range.upperBound
@@ -357,7 +354,7 @@ private struct TemplateParser {
                 appendLines(range, removed: layout.removed, to: &nodes)
             case .tag(let tag):
                 let standalone = layout.standalone[current]
-                let leading = layout.lineStart[current] ? layout.leading[current] : ""
+                let leading = layout.leading[current]
                 let body = tag.content.trimmingBlanks()
                 switch tag.kind {
                 case UInt8(ascii: "!"):
@@ -476,7 +473,7 @@ private struct TemplateParser {
             scope = .stack
         }
         let parts = scope == .current || scope == .sequence ? [] : name.split(separator: ".").map(String.init)
-        return TemplateName(scope: scope, parts: parts, transforms: transforms, text: text)
+        return TemplateName(scope: scope, parts: parts, transforms: transforms)
     }
 
     private static let partialCharacters: Set<UInt8> = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*/".utf8)

@@ -29,7 +29,7 @@ public struct TemplateLibrary: Sendable {
         }
         var templates: [String: Template] = [:]
         for (path, url) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".mustache") {
-            let displayPath = overrides.map { url.path.hasPrefix($0.path) ? url.path : "(built-in) templates/reports/\(path)" } ?? "(built-in) templates/reports/\(path)"
+            let displayPath = displayPath(path, url: url, overrides: overrides)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 log.error("cannot read template — check that it is UTF-8 text", at: SourceLocation(file: displayPath, line: 0, column: 0))
                 continue
@@ -94,14 +94,15 @@ public struct TemplateLibrary: Sendable {
         for chain in problems.take() {
             let shown = chain.count > 8 ? chain.prefix(4) + ["…"] + chain.suffix(3) : chain[...]
             log.error("template partials nest more than \(TemplateRenderer.maximumDepth) deep (\(shown.joined(separator: " → "))) — a partial that includes itself must do so inside a section that ends",
-                      at: SourceLocation(file: displayPath(chain[0]), line: 0, column: 0))
+                      at: SourceLocation(file: Self.displayPath(chain[0] + ".mustache", url: sources[chain[0] + ".mustache"], overrides: overrides),
+                                         line: 0, column: 0))
         }
     }
 
-    /// Where template `name` comes from, for messages.
-    private func displayPath(_ name: String) -> String {
-        let path = name + ".mustache"
-        guard let url = sources[path], let overrides, url.path.hasPrefix(overrides.path) else { return "(built-in) templates/reports/\(path)" }
+    /// Where the template file `path` (`partials/finding.mustache`) comes from, for messages: the
+    /// override's own path, or the built-in one.
+    private static func displayPath(_ path: String, url: URL?, overrides: URL?) -> String {
+        guard let url, let overrides, url.path.hasPrefix(overrides.path) else { return "(built-in) templates/reports/\(path)" }
         return url.path
     }
 

@@ -107,20 +107,22 @@ struct TemplateRenderer {
             if bool { render(children, frame) }
         case .list(let list):
             let count = list.count
-            var inner = frame
             for index in 0..<count {
-                inner.position = SequencePosition(first: index == 0, last: index == count - 1, index: index)
-                stack.append(list.element(at: index))
-                render(children, inner)
-                stack.removeLast()
+                render(children, on: list.element(at: index), frame,
+                       at: SequencePosition(first: index == 0, last: index == count - 1, index: index))
             }
         case .some(let value):
-            var inner = frame
-            inner.position = nil
-            stack.append(value)
-            render(children, inner)
-            stack.removeLast()
+            render(children, on: value, frame, at: nil)
         }
+    }
+
+    /// Renders `children` with `value` on top of the context and `position` as the place in a list.
+    private mutating func render(_ children: [TemplateNode], on value: TemplateValue, _ frame: Frame, at position: SequencePosition?) {
+        var inner = frame
+        inner.position = position
+        stack.append(value)
+        render(children, inner)
+        stack.removeLast()
     }
 
     private mutating func renderInverted(_ value: TemplateValue?, _ children: [TemplateNode], _ frame: Frame) {
@@ -128,11 +130,7 @@ struct TemplateRenderer {
         case nil, .bool(false):
             render(children, frame)
         case .list(let list) where list.count == 0:
-            var inner = frame
-            inner.position = nil
-            stack.append(.list(list))
-            render(children, inner)
-            stack.removeLast()
+            render(children, on: .list(list), frame, at: nil)
         default:
             return
         }
@@ -162,10 +160,8 @@ struct TemplateRenderer {
                 }
                 index -= 1
             }
-            if name.parts.count > 1 {
-                for part in name.parts.dropFirst() {
-                    value = value?.child(named: part)
-                }
+            for part in name.parts.dropFirst() {
+                value = value?.child(named: part)
             }
         }
         for transform in name.transforms.reversed() {
