@@ -34,8 +34,7 @@ public enum MarkdownText {
                     index += 2
                     output.append(UInt8(ascii: " "))
                     continue
-                case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
-                     UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "~"):
+                case _ where isInlineMarkup(byte):
                     output.append(UInt8(ascii: "\\"))
                     output.append(byte)
                 case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "="):
@@ -57,21 +56,25 @@ public enum MarkdownText {
         return result
     }
 
+    /// The characters `escape` puts a backslash before wherever they are.
+    private static func isInlineMarkup(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
     /// Whether `escape` would return the text unchanged: no character Markdown treats specially,
     /// no line break, and no `#`, `-`, `+`, `=` or digit where a block could start.
     static func isPlain(_ text: String) -> Bool {
         var first: UInt8?
         for byte in text.utf8 {
             if first == nil, byte != UInt8(ascii: " ") { first = byte }
-            switch byte {
-            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"),
-                 UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "!"), UInt8(ascii: "~"),
-                 UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0xE2:
-                // 0xE2 starts U+2028 and U+2029 (and other characters, which take the careful path).
-                return false
-            default:
-                continue
-            }
+            // 0xE2 starts U+2028 and U+2029 (and other characters, which take the careful path).
+            if isInlineMarkup(byte) || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == 0xE2 { return false }
         }
         guard let first else { return true }
         return !(first == UInt8(ascii: "#") || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: "=")
