@@ -175,9 +175,9 @@ public struct OutputFolder: Sendable {
 
     /// Creates or truncates a file and writes `data` with plain POSIX calls: the staged folder is
     /// moved into place as a whole, so no per-file temporary copy or flush to disk is needed
-    /// (Foundation's `Data.write` costs both for each of tens of thousands of files).
-    /// Writes `data` to `path` and returns the file's modification time, read once the file is
-    /// closed (some file systems — network shares, FUSE — set it when the file is closed).
+    /// (Foundation's `Data.write` costs both for each of tens of thousands of files). Returns the
+    /// file's modification time, read once the file is closed (some file systems — network shares,
+    /// FUSE — set it then).
     @discardableResult
     static func writeFile(_ data: Data, to path: String) throws -> Double {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
