@@ -165,7 +165,7 @@ import Testing
         #expect(try PrettyJSON.encode(JSONPart<Mixed>.encoded(mixed)) == foundation(Mixed()))
         #expect(try PrettyJSON.encode(["x": JSONPart<[String]>.encoded(try PrettyJSON.fragment([String]()))]) == foundation(["x": [String]()]))
         #expect(throws: (any Error).self) { try self.foundation([JSONPart<Mixed>.encoded(mixed)]) }
-        #expect(throws: (any Error).self) { try BinaryCoder.encode([mixed]) }
+        #expect(throws: (any Error).self) { try EncodedTree.encode([mixed], writer: "a writer without fragments") }
     }
 
     @Test func refusesFloatingPoint() {

@@ -3,72 +3,87 @@ import Testing
 @testable import Dossier
 
 /// The binary form the parsed-item cache stores items in.
-@Suite struct BinaryCoderTests {
-    struct Sample: Codable, Equatable {
-        var text = "한글 text \u{0} \"quoted\" \u{1F600}"
-        var empty = ""
-        var absent: String? = nil
-        var present: Int? = 7
-        var numbers: [Int] = [0, 1, -1, .max, .min]
-        var unsigned: UInt64 = .max
-        var small: Int8 = -128
-        var doubles: [Double] = [0, -0.0, 1.5, -2.25e300, .infinity, .leastNonzeroMagnitude]
-        var flags = [true, false]
-        var nested: [[String: [String]]] = [["a": ["x"], "": []], [:]]
-        var day = Day("2026-11-27")!
-        var time = Timestamp.fromText("2026-11-27T09:30:00+09:00")!
-        var control = ControlReference("isms-p:2.9.2")!
+@Suite struct ItemCodingTests {
+    func roundTrip<T: ItemCodable>(_ value: T) throws -> T {
+        try ItemReader.decode(T.self, from: ItemWriter.encode(value))
     }
 
+    static let location = SourceLocation(file: "findings/F-1.md", line: 3, column: 9)
+
+    /// A finding with every optional field present and hostile text in its strings.
+    static let finding = Finding(
+        id: "F-1", title: "한글 제목 \u{0} \"quoted\" \u{1F600}", summary: "", severity: .critical, category: .security, status: .inProgress,
+        systems: ["db", ""], tags: ["태그"], detected: Day("2024-02-29"), due: Day("9999-12-31"), owner: "김",
+        effort: .l, controls: [ControlReference("isms-p:2.9.2")!, ControlReference("soc2:CC7.4")!],
+        metrics: [Finding.Metric(name: "p99", unit: "ms", before: -0.0, after: .infinity, target: .leastNonzeroMagnitude, better: .lower),
+                  Finding.Metric(name: "n", unit: nil, before: nil, after: nil, target: nil, better: .higher)],
+        evidence: [EvidenceReference(file: "evidence/a.log", caption: "캡션", location: location),
+                   EvidenceReference(file: "evidence/b.png", caption: nil, location: location)],
+        audience: .client, body: "", location: location, bodyLine: Int.max)
+
     @Test func roundTripsValues() throws {
-        let sample = Sample()
-        let decoded = try BinaryCoder.decode(Sample.self, from: BinaryCoder.encode(sample))
-        #expect(decoded == sample)
-        #expect(decoded.doubles[1].sign == .minus, "-0.0 keeps its sign")
-        let nan = try BinaryCoder.decode([Double].self, from: BinaryCoder.encode([Double.nan]))
-        #expect(nan.count == 1 && nan[0].isNaN)
+        #expect(try roundTrip(Self.finding) == Self.finding)
+        #expect(try roundTrip(Self.finding).metrics[0].before?.sign == .minus, "-0.0 keeps its sign")
+        var minimal = Self.finding
+        (minimal.summary, minimal.detected, minimal.due, minimal.owner, minimal.effort) = (nil, nil, nil, nil, nil)
+        (minimal.systems, minimal.controls, minimal.metrics, minimal.evidence, minimal.bodyLine) = ([], [], [], [], Int.min)
+        #expect(try roundTrip(minimal) == minimal)
+        let time = try #require(Timestamp.fromText("2026-11-27T09:30:00.123456789+09:00"))
+        #expect(try roundTrip(time) == time)
+        #expect(try roundTrip(time).date == time.date)
+        let diagnostic = Diagnostic(file: "a.md", line: 0, column: -1, severity: .warning, message: "경고")
+        let parsed = ParsedItemCache.Parsed(item: .incident(try #require(Self.incident), [ItemReference(id: "F-1", target: .finding, location: Self.location)]),
+                                            identity: WorkspaceLoader.ItemIdentity(id: "INC-1", kind: "incident", location: Self.location),
+                                            diagnostics: [diagnostic])
+        let back = try roundTrip(parsed)
+        guard case .incident(let incident, let references)? = back.item else { Issue.record("not an incident"); return }
+        #expect(incident == Self.incident)
+        #expect(references.map(\.id) == ["F-1"] && references.first?.target == .finding && references.first?.location == Self.location)
+        #expect(back.identity?.id == "INC-1" && back.identity?.kind == "incident" && back.identity?.location == Self.location)
+        #expect(back.diagnostics == [diagnostic])
+        let empty = try roundTrip(ParsedItemCache.Parsed(item: nil, identity: nil, diagnostics: []))
+        #expect(empty.item == nil && empty.identity == nil && empty.diagnostics.isEmpty)
     }
+
+    static let incident: Incident? = {
+        guard let at = Timestamp.fromText("2026-10-01T02:03:04Z") else { return nil }
+        return Incident(id: "INC-1", title: "장애", severity: .sev1, systems: ["db"], status: .mitigated, summary: "s", impact: nil, rootCause: "r",
+                        timeline: [Incident.TimelineEntry(at: at, kind: .detected, text: "t", by: "who", location: location),
+                                   Incident.TimelineEntry(at: at, kind: .action, text: "", by: nil, location: location)],
+                        actions: [Incident.Action(text: "a", owner: nil, due: Day("2026-12-01"), status: .done)],
+                        related: ["F-1"], controls: [], evidence: [], audience: .internal, body: "b", location: location, bodyLine: 7)
+    }()
 
     @Test func roundTripsEveryExampleItem() throws {
         for name in ["acecommerce-2026-q3", "acecommerce-2026-q4", "northwind-retainer-2026-10"] {
             let workspace = try #require(WorkspaceLoader.load(examples.appendingPathComponent(name)).workspace)
-            for finding in workspace.findings {
-                #expect(try BinaryCoder.decode(Finding.self, from: BinaryCoder.encode(finding)) == finding)
-            }
-            for incident in workspace.incidents {
-                #expect(try BinaryCoder.decode(Incident.self, from: BinaryCoder.encode(incident)) == incident)
-            }
-            for article in workspace.articles {
-                #expect(try BinaryCoder.decode(Article.self, from: BinaryCoder.encode(article)) == article)
-            }
+            for finding in workspace.findings { #expect(try roundTrip(finding) == finding) }
+            for incident in workspace.incidents { #expect(try roundTrip(incident) == incident) }
+            for article in workspace.articles { #expect(try roundTrip(article) == article) }
         }
     }
 
     @Test func damagedBytesAreErrorsNotCrashes() throws {
-        let bytes = try BinaryCoder.encode(Sample())
+        let parsed = ParsedItemCache.Parsed(item: .finding(Self.finding), identity: nil, diagnostics: [])
+        let bytes = ItemWriter.encode(parsed)
         for length in [0, 1, 5, bytes.count / 2, bytes.count - 1] {
-            #expect(throws: (any Error).self) { try BinaryCoder.decode(Sample.self, from: Array(bytes.prefix(length))) }
+            #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(ParsedItemCache.Parsed.self, from: Array(bytes.prefix(length))) }
         }
-        #expect(throws: (any Error).self) { try BinaryCoder.decode(Sample.self, from: bytes + [0]) }
-        var flipped = bytes
-        flipped[0] = 0xEE
-        #expect(throws: (any Error).self) { try BinaryCoder.decode(Sample.self, from: flipped) }
-        #expect(throws: (any Error).self) { try BinaryCoder.decode(Int8.self, from: BinaryCoder.encode(300)) }
-        #expect(throws: (any Error).self) { try BinaryCoder.decode(String.self, from: BinaryCoder.encode(3)) }
-        // Element counts larger than their container (2^40, and 2^64 − 1).
-        #expect(throws: (any Error).self) {
-            try BinaryCoder.decode(ParsedItemCache.Parsed.self, from: [0x08, 0x06, 0, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])
-        }
-        #expect(throws: (any Error).self) {
-            try BinaryCoder.decode(ParsedItemCache.Parsed.self, from: [0x08, 0x0A, 0, 0, 0] + Array(repeating: 0xFF, count: 9) + [0x01])
-        }
-        #expect(throws: (any Error).self) { try BinaryCoder.decode([String].self, from: [0x07, 0x01, 0, 0, 0, 0x05]) }
+        #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(ParsedItemCache.Parsed.self, from: bytes + [0]) }
+        // An item kind that does not exist; a count of 2^40 and one of 2^64 − 1 (more than the bytes left).
+        #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(ParsedItemCache.Parsed.self, from: [1, 6]) }
+        #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(ParsedItemCache.Parsed.self, from: [0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]) }
+        #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(ParsedItemCache.Parsed.self, from: [0, 0] + Array(repeating: 0xFF, count: 10) + [0x01]) }
+        // A word that is not one of the enumeration's.
+        var writer = ItemWriter()
+        for text in ["INC-1", "title", "sev9"] { writer.string(text) }
+        #expect(throws: ItemReader.Failure.self) { try ItemReader.decode(Incident.self, from: writer.bytes) }
         // Every other byte value in every position: never a crash.
         for position in bytes.indices {
-            for value: UInt8 in [0, 1, 7, 8, 0x7F, 0x80, 0xFF] {
+            for value: UInt8 in [0, 1, 2, 7, 0x7F, 0x80, 0xFF] {
                 var changed = bytes
                 changed[position] = value
-                _ = try? BinaryCoder.decode(Sample.self, from: changed)
+                _ = try? ItemReader.decode(ParsedItemCache.Parsed.self, from: changed)
             }
         }
     }

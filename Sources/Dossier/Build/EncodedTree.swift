@@ -1,7 +1,7 @@
 import Foundation
 
-/// A `Codable` value as a small tree, for the encoders that write a whole document at once
-/// (`PrettyJSON`, `BinaryCoder`): a container's members arrive in any order and its length may be
+/// A `Codable` value as a small tree, for an encoder that writes a whole document at once
+/// (`PrettyJSON`): a container's members arrive in any order and its length may be
 /// needed before them, so the value is gathered first and written afterwards.
 enum EncodedTree {
     final class ArrayNode { var items: [Node] = [] }

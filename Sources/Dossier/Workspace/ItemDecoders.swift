@@ -9,8 +9,8 @@ struct DecodingEnvironment: Sendable {
 }
 
 /// A reference to another item's id, checked once every file is loaded.
-struct ItemReference: Sendable, Codable {
-    enum Target: Sendable, Codable { case finding, anyItem }
+struct ItemReference: Sendable {
+    enum Target: Sendable { case finding, anyItem }
     var id: String
     var target: Target
     var location: SourceLocation

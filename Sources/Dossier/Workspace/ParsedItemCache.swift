@@ -24,7 +24,7 @@ public final class ParsedItemCache: @unchecked Sendable {
     }
 
     /// What is stored of a parsed file.
-    struct Parsed: Codable {
+    struct Parsed {
         var item: WorkspaceLoader.DecodedItem?
         var identity: WorkspaceLoader.ItemIdentity?
         var diagnostics: [Diagnostic]
@@ -66,7 +66,7 @@ public final class ParsedItemCache: @unchecked Sendable {
     /// `usable` accepts it (the caller's checks of what may have changed outside the file).
     func lookup(_ path: String, digest: String, usable: (Parsed) -> Bool) -> Parsed? {
         guard var entry = previous[path], entry.digest == digest,
-              let parsed = try? BinaryCoder.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
+              let parsed = try? ItemReader.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
         entry.names = parsed.names
         lock.withLock {
             kept[path] = entry
@@ -77,7 +77,7 @@ public final class ParsedItemCache: @unchecked Sendable {
 
     /// Keeps what was parsed from `path` for the next build.
     func keep(_ parsed: Parsed, path: String, digest: String) {
-        guard let payload = try? BinaryCoder.encode(parsed) else { return }
+        let payload = ItemWriter.encode(parsed)
         lock.withLock { kept[path] = Entry(digest: digest, payload: payload, names: parsed.names) }
     }
 

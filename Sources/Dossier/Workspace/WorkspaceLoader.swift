@@ -139,7 +139,7 @@ public enum WorkspaceLoader {
         return files
     }
 
-    enum DecodedItem: Sendable, Codable {
+    enum DecodedItem: Sendable {
         case finding(Finding)
         case incident(Incident, [ItemReference])
         case article(Article, [ItemReference])
@@ -187,7 +187,7 @@ public enum WorkspaceLoader {
         var log: DiagnosticLog
     }
 
-    struct ItemIdentity: Sendable, Codable {
+    struct ItemIdentity: Sendable {
         var id: String
         /// finding, incident or article.
         var kind: String
