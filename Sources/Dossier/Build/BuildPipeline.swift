@@ -238,6 +238,9 @@ public enum BuildPipeline {
             return fail()
         }
         timings.lap("kb write")
+        // Nothing is added to the memo from here on: it and the parsed items are written while the
+        // evidence pack is assembled.
+        folder.writeCacheAhead()
         let pages = folder.producedPaths.filter { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }.count
         let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }.count
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")

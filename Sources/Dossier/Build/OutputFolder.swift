@@ -18,6 +18,7 @@ public struct OutputFolder: Sendable {
     private let stagingPath: String
     let cache: BuildCache?
     private let records = Records()
+    private let cacheAhead = AheadOfCommit()
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -217,7 +218,7 @@ public struct OutputFolder: Sendable {
         }
         let fileManager = FileManager.default
         do {
-            if let cache { try Self.writeCacheFiles(cache, files: records.finalRecords(in: staging), in: staging) }
+            if let cache { try writeCacheFiles(cache, files: records.finalRecords(in: staging), in: staging) }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                 try fileManager.moveItem(at: destination, to: old)
@@ -268,51 +269,107 @@ public struct OutputFolder: Sendable {
                     current = Self.parent(of: current)
                 }
             }
-            try Self.writeCacheFiles(cache, files: final, in: destination)
+            try writeCacheFiles(cache, files: final, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
         }
     }
 
-    /// Writes the build cache into `folder`'s `.dossier-cache/`: the memo and the parsed items, then
-    /// the state last, each whole (written beside and renamed into place). A state that cannot be
-    /// written (a path with a tab) leaves the next build a full one.
-    private static func writeCacheFiles(_ cache: BuildCache, files: [String: BuildCache.FileRecord], in folder: URL) throws {
+    /// Starts writing the memo and the parsed items into the staging folder on a thread of their
+    /// own, for a build that will not add to its memo again: they are 90 MB for 10,000 findings,
+    /// written while the evidence pack is assembled. The commit waits for them and moves them into
+    /// place (an incremental build's) or finds them there (a full build's).
+    func writeCacheAhead() {
+        guard let cache else { return }
+        let folder = staging
+        cacheAhead.start { try Self.writeMemoAndItems(cache, in: folder, suffix: "") }
+    }
+
+    /// The memo and the parsed items written at the same time into `folder`'s `.dossier-cache/`,
+    /// each file's name followed by `suffix`.
+    private static func writeMemoAndItems(_ cache: BuildCache, in folder: URL, suffix: String) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-        @Sendable func replace(_ file: String, writing: (String) throws -> Void) throws {
-            let target = folder.appendingPathComponent(file).path
-            try writing(target + ".partial")
-            guard rename(target + ".partial", target) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-        }
-        // The memo, the parsed items and the state's text are made at the same time; the state,
-        // which says the others are whole, is put in place last.
-        let parsedItems = cache.parsedItems
-        let state = ParallelSlots<Data?>(count: 1)
-        let failures = ParallelSlots<any Error>(count: 2 + parsedItems.count)
-        DispatchQueue.concurrentPerform(iterations: 2 + parsedItems.count) { task in
+        let files = cacheFiles(cache)
+        let failures = ParallelSlots<any Error>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { task in
+            let path = folder.appendingPathComponent(files[task]).path + suffix
             do {
-                switch task {
-                case 0: try replace(BuildCache.memoFile, writing: cache.writeMemo(to:))
-                case 1: state[0] = BuildCache.encode(cache.state(files: files))
-                default: try replace(parsedItems[task - 2].path, writing: parsedItems[task - 2].write(to:))
-                }
+                if task == 0 { try cache.writeMemo(to: path) } else { try cache.parsedItems[task - 1].write(to: path) }
             } catch {
                 failures[task] = error
             }
         }
         if let failure = failures.values.first { throw failure }
+    }
+
+    /// The memo's path and each parsed-item cache's, in `.dossier-cache/`.
+    private static func cacheFiles(_ cache: BuildCache) -> [String] {
+        [BuildCache.memoFile] + cache.parsedItems.map(\.path)
+    }
+
+    /// Writes the build cache into `folder`'s `.dossier-cache/`: the memo and the parsed items (or
+    /// moves them there from the staging folder, when written ahead), then the state last, each
+    /// whole (written beside and renamed into place). A state that cannot be written (a path with
+    /// a tab) leaves the next build a full one.
+    private func writeCacheFiles(_ cache: BuildCache, files: [String: BuildCache.FileRecord], in folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+        func rename(_ from: String, _ to: String) throws {
+            guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        }
+        if try cacheAhead.wait() {
+            if folder != staging {
+                for file in Self.cacheFiles(cache) {
+                    try rename(staging.appendingPathComponent(file).path, folder.appendingPathComponent(file).path)
+                }
+            }
+        } else {
+            // Written beside and renamed into place, so that each is whole.
+            try Self.writeMemoAndItems(cache, in: folder, suffix: ".partial")
+            for file in Self.cacheFiles(cache) {
+                let target = folder.appendingPathComponent(file).path
+                try rename(target + ".partial", target)
+            }
+        }
         // Parsed items of workspaces this build no longer has (a knowledge base's engagements).
         let name = { (path: String) in String(path.split(separator: "/").last ?? "") }
-        let kept = Set(parsedItems.map { name($0.path) })
+        let kept = Set(cache.parsedItems.map { name($0.path) })
         let cacheFolder = folder.appendingPathComponent(BuildCache.folder)
         let itemsName = name(ParsedItemCache.file)
         for file in (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder.path)) ?? []
         where file.hasPrefix(itemsName) && !kept.contains(file) {
             try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(file))
         }
-        if let encoded = state[0] ?? nil {
-            try replace(BuildCache.stateFile) { try writeFile(encoded, to: $0) }
+        // The state, which says the others are whole, is put in place last.
+        if let encoded = BuildCache.encode(cache.state(files: files)) {
+            let target = folder.appendingPathComponent(BuildCache.stateFile).path
+            try Self.writeFile(encoded, to: target + ".partial")
+            try rename(target + ".partial", target)
+        }
+    }
+
+    /// Work started ahead of the commit, which waits for it.
+    final class AheadOfCommit: @unchecked Sendable {
+        private let lock = NSLock()
+        private var finished: DispatchSemaphore?
+        private var failure: (any Error)?
+
+        func start(_ work: @escaping @Sendable () throws -> Void) {
+            let semaphore = DispatchSemaphore(value: 0)
+            lock.withLock { finished = semaphore }
+            Thread { [self] in
+                do { try work() } catch { lock.withLock { failure = error } }
+                semaphore.signal()
+            }.start()
+        }
+
+        /// Waits for the work; false if none was started. Throws the work's error.
+        func wait() throws -> Bool {
+            guard let semaphore = lock.withLock({ finished }) else { return false }
+            semaphore.wait()
+            semaphore.signal()
+            if let failure = lock.withLock({ failure }) { throw failure }
+            return true
         }
     }
 
@@ -349,6 +406,7 @@ public struct OutputFolder: Sendable {
 
     /// Removes the staged folder after a failure.
     public func discard() {
+        _ = try? cacheAhead.wait()
         try? FileManager.default.removeItem(at: staging)
     }
 
