@@ -51,9 +51,17 @@ public enum Tokenizer {
     /// uncomposed (half-width ｶﾞ, compatibility jamo ㄷㅣ), so canonical composition is applied again.
     public static func normalize(_ text: String) -> String {
         // Text of ASCII, precomposed Hangul syllables and a few punctuation marks without
-        // decompositions is its own NFKC (nothing in it decomposes or composes): only lower case.
-        if text.unicodeScalars.allSatisfy(isNormalizationStable) { return text.lowercased() }
+        // decompositions is its own NFKC (nothing in it decomposes or composes): only lower case,
+        // of which only ASCII letters have any — changed on the bytes (`lowercased()` looks every
+        // scalar of non-ASCII text up in Unicode's tables).
+        if text.unicodeScalars.allSatisfy(isNormalizationStable) { return asciiLowercased(text) }
         return text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// `text` with A–Z made a–z, everything else as it is.
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return text }
+        return String(decoding: text.utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Code points that NFKC leaves alone and that compose with nothing: ASCII, Hangul syllables,
