@@ -54,7 +54,12 @@ struct MappingReader {
     let mark: Mark?
     /// A name for messages: "front matter", "timeline entry", ….
     let name: String
-    private let pairs: [(key: String, keyMark: Mark?, value: Node)]
+    /// The mapping's keys, their positions and their values, at the same indices: a key is found
+    /// by comparing strings only (searching pairs copied each value node it passed, with its tree's
+    /// references).
+    private let keys: [String]
+    private let keyMarks: [Mark?]
+    private let values: [Node]
 
     init?(_ node: Node, context: DecodingContext, name: String) {
         guard case .mapping(let mapping) = node else {
@@ -64,13 +69,22 @@ struct MappingReader {
         self.context = context
         self.mark = mapping.mark
         self.name = name
-        self.pairs = mapping.map { (key: $0.key.string ?? "", keyMark: $0.key.mark, value: $0.value) }
+        var keys: [String] = [], keyMarks: [Mark?] = [], values: [Node] = []
+        keys.reserveCapacity(mapping.count)
+        keyMarks.reserveCapacity(mapping.count)
+        values.reserveCapacity(mapping.count)
+        for (key, value) in mapping {
+            keys.append(key.string ?? "")
+            keyMarks.append(key.mark)
+            values.append(value)
+        }
+        (self.keys, self.keyMarks, self.values) = (keys, keyMarks, values)
     }
 
     var location: SourceLocation { context.location(mark) }
 
     func node(_ key: String) -> Node? {
-        pairs.first { $0.key == key }.map(\.value)
+        keys.firstIndex(of: key).map { values[$0] }
     }
 
     func location(of key: String) -> SourceLocation {
@@ -80,16 +94,17 @@ struct MappingReader {
 
     /// Reports keys outside `known`, suggesting the closest known key.
     func rejectUnknownKeys(_ known: [String]) {
-        for pair in pairs where !known.contains(pair.key) {
-            context.warning("unknown key '\(pair.key)' in \(name)\(Suggestions.didYouMean(pair.key, in: known)) — it is ignored", at: pair.keyMark)
+        for (key, keyMark) in zip(keys, keyMarks) where !known.contains(key) {
+            context.warning("unknown key '\(key)' in \(name)\(Suggestions.didYouMean(key, in: known)) — it is ignored", at: keyMark)
         }
     }
 
     private func present(_ key: String, required: Bool) -> Node? {
-        guard let value = node(key), !Self.isNull(value) else {
+        let found = node(key)
+        guard let value = found, !Self.isNull(value) else {
             if required {
-                if node(key) != nil {
-                    context.error("'\(key)' is empty — give it a value", at: node(key)?.mark ?? mark)
+                if let found {
+                    context.error("'\(key)' is empty — give it a value", at: found.mark ?? mark)
                 } else {
                     context.error("missing required key '\(key)' in \(name) — add `\(key): …`", at: mark)
                 }
