@@ -47,6 +47,9 @@ struct BuildCacheTests {
         #expect(BuildCache.key(["ab", "c"]) != BuildCache.key(["a", "bc"]))
         #expect(BuildCache.key([]) == Digest.sha256(Data()))
         #expect(Digest.sha256("한글 text\n") == Digest.sha256(Data("한글 text\n".utf8)))
+        // The hex `sha256sum` prints (FIPS 180-2's examples).
+        #expect(Digest.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Digest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func memoRoundTrips() throws {
