@@ -107,7 +107,7 @@ struct BuildCacheTests {
     struct Row: TemplateView {
         var id: String
         var note: String?
-        static let fields: [String: @Sendable (Row) -> TemplateValue?] = ["id": { $0.id.templateValue }, "note": { $0.note.templateValue }]
+        static let fields: TemplateFields<Row> = ["id": { $0.id.templateValue }, "note": { $0.note.templateValue }]
     }
 
     struct Report: TemplateView, @unchecked Sendable {
@@ -116,7 +116,7 @@ struct BuildCacheTests {
         var rows: [Row]
         var t: [String: String]
         var extra: TemplateValue?
-        static let fields: [String: @Sendable (Report) -> TemplateValue?] = [
+        static let fields: TemplateFields<Report> = [
             "title": { $0.title.templateValue }, "isDraft": { $0.isDraft.templateValue }, "rows": { $0.rows.templateValue },
             "t": { $0.t.templateValue }, "extra": { $0.extra },
         ]

@@ -1,7 +1,7 @@
 /// Field tables for the knowledge-base views (see `TemplateView`).
 
 extension KBLink: TemplateView {
-    static let fields: [String: @Sendable (KBLink) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBLink> = [
         "url": { $0.url.templateValue },
         "label": { $0.label.templateValue },
         "count": { $0.count.templateValue },
@@ -9,21 +9,21 @@ extension KBLink: TemplateView {
 }
 
 extension KBCrumb: TemplateView {
-    static let fields: [String: @Sendable (KBCrumb) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBCrumb> = [
         "label": { $0.label.templateValue },
         "url": { $0.url.templateValue },
     ]
 }
 
 extension KBBrand: TemplateView {
-    static let fields: [String: @Sendable (KBBrand) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBBrand> = [
         "name": { $0.name.templateValue },
         "logo": { $0.logo.templateValue },
     ]
 }
 
 extension KBListEntry: TemplateView {
-    static let fields: [String: @Sendable (KBListEntry) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBListEntry> = [
         "url": { $0.url.templateValue },
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
@@ -35,7 +35,7 @@ extension KBListEntry: TemplateView {
 }
 
 extension KBFact: TemplateView {
-    static let fields: [String: @Sendable (KBFact) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBFact> = [
         "label": { $0.label.templateValue },
         "value": { $0.value.templateValue },
         "links": { $0.links.templateValue },
@@ -43,7 +43,7 @@ extension KBFact: TemplateView {
 }
 
 extension KBMetric: TemplateView {
-    static let fields: [String: @Sendable (KBMetric) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBMetric> = [
         "name": { $0.name.templateValue },
         "before": { $0.before.templateValue },
         "after": { $0.after.templateValue },
@@ -53,7 +53,7 @@ extension KBMetric: TemplateView {
 }
 
 extension KBEvidence: TemplateView {
-    static let fields: [String: @Sendable (KBEvidence) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBEvidence> = [
         "caption": { $0.caption.templateValue },
         "file": { $0.file.templateValue },
         "excerpt": { $0.excerpt.templateValue },
@@ -61,7 +61,7 @@ extension KBEvidence: TemplateView {
 }
 
 extension KBTimelineRow: TemplateView {
-    static let fields: [String: @Sendable (KBTimelineRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBTimelineRow> = [
         "time": { $0.time.templateValue },
         "kind": { $0.kind.templateValue },
         "text": { $0.text.templateValue },
@@ -70,7 +70,7 @@ extension KBTimelineRow: TemplateView {
 }
 
 extension KBPage: TemplateView {
-    static let fields: [String: @Sendable (KBPage) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBPage> = [
         "lang": { $0.lang.templateValue },
         "title": { $0.title.templateValue },
         "siteTitle": { $0.siteTitle.templateValue },
@@ -84,7 +84,7 @@ extension KBPage: TemplateView {
 }
 
 extension KBItemView: TemplateView {
-    static let fields: [String: @Sendable (KBItemView) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBItemView> = [
         "page": { $0.page.templateValue },
         "kind": { $0.kind.templateValue },
         "id": { $0.id.templateValue },
@@ -115,7 +115,7 @@ extension KBItemView: TemplateView {
 }
 
 extension KBListView: TemplateView {
-    static let fields: [String: @Sendable (KBListView) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBListView> = [
         "page": { $0.page.templateValue },
         "heading": { $0.heading.templateValue },
         "description": { $0.description.templateValue },
@@ -126,7 +126,7 @@ extension KBListView: TemplateView {
 }
 
 extension KBHomeView: TemplateView {
-    static let fields: [String: @Sendable (KBHomeView) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBHomeView> = [
         "page": { $0.page.templateValue },
         "intro": { $0.intro.templateValue },
         "counts": { $0.counts.templateValue },
@@ -142,7 +142,7 @@ extension KBHomeView: TemplateView {
 }
 
 extension KBSearchView: TemplateView {
-    static let fields: [String: @Sendable (KBSearchView) -> TemplateValue?] = [
+    static let fields: TemplateFields<KBSearchView> = [
         "page": { $0.page.templateValue },
     ]
 }

@@ -1,7 +1,7 @@
 /// Field tables for the report views (see `TemplateView`).
 
 extension EngagementView: TemplateView {
-    static let fields: [String: @Sendable (EngagementView) -> TemplateValue?] = [
+    static let fields: TemplateFields<EngagementView> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "client": { $0.client.templateValue },
@@ -12,14 +12,14 @@ extension EngagementView: TemplateView {
 }
 
 extension ConsultantView: TemplateView {
-    static let fields: [String: @Sendable (ConsultantView) -> TemplateValue?] = [
+    static let fields: TemplateFields<ConsultantView> = [
         "name": { $0.name.templateValue },
         "role": { $0.role.templateValue },
     ]
 }
 
 extension DocumentView: TemplateView {
-    static let fields: [String: @Sendable (DocumentView) -> TemplateValue?] = [
+    static let fields: TemplateFields<DocumentView> = [
         "number": { $0.number.templateValue },
         "version": { $0.version.templateValue },
         "date": { $0.date.templateValue },
@@ -32,21 +32,21 @@ extension DocumentView: TemplateView {
 }
 
 extension CountRow: TemplateView {
-    static let fields: [String: @Sendable (CountRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<CountRow> = [
         "label": { $0.label.templateValue },
         "count": { $0.count.templateValue },
     ]
 }
 
 extension ScopeRow: TemplateView {
-    static let fields: [String: @Sendable (ScopeRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<ScopeRow> = [
         "name": { $0.name.templateValue },
         "count": { $0.count.templateValue },
     ]
 }
 
 extension FindingRow: TemplateView {
-    static let fields: [String: @Sendable (FindingRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<FindingRow> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "anchor": { $0.anchor.templateValue },
@@ -61,7 +61,7 @@ extension FindingRow: TemplateView {
 }
 
 extension MetricRow: TemplateView {
-    static let fields: [String: @Sendable (MetricRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<MetricRow> = [
         "name": { $0.name.templateValue },
         "before": { $0.before.templateValue },
         "after": { $0.after.templateValue },
@@ -72,7 +72,7 @@ extension MetricRow: TemplateView {
 }
 
 extension EvidenceExcerptView: TemplateView {
-    static let fields: [String: @Sendable (EvidenceExcerptView) -> TemplateValue?] = [
+    static let fields: TemplateFields<EvidenceExcerptView> = [
         "file": { $0.file.templateValue },
         "caption": { $0.caption.templateValue },
         "hasExcerpt": { $0.hasExcerpt.templateValue },
@@ -84,7 +84,7 @@ extension EvidenceExcerptView: TemplateView {
 }
 
 extension FindingSectionView: TemplateView {
-    static let fields: [String: @Sendable (FindingSectionView) -> TemplateValue?] = [
+    static let fields: TemplateFields<FindingSectionView> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "severity": { $0.severity.templateValue },
@@ -117,18 +117,20 @@ struct FindingSectionContext: TemplateObject {
     let category: CategorySection
     let report: HealthCheckView
 
-    func value(named name: String) -> TemplateValue? {
-        if let value = finding.value(named: name) { return value }
+    func value(named name: String) -> TemplateValue? { value(for: TemplateKey(name)) }
+
+    func value(for key: TemplateKey) -> TemplateValue? {
+        if let value = finding.value(for: key) { return value }
         // The category's number and label, not its other findings.
-        if name != "findings", let value = category.value(named: name) { return value }
-        return ["t", "engagement", "document"].contains(name) ? report.value(named: name) : nil
+        if key.text != "findings", let value = category.value(for: key) { return value }
+        return ["t", "engagement", "document"].contains(key.text) ? report.value(for: key) : nil
     }
 
     func digest(into parts: inout [String]) -> Bool { false }
 }
 
 extension CategorySection: TemplateView {
-    static let fields: [String: @Sendable (CategorySection) -> TemplateValue?] = [
+    static let fields: TemplateFields<CategorySection> = [
         "number": { $0.number.templateValue },
         "label": { $0.label.templateValue },
         "findings": { $0.findings.templateValue },
@@ -136,7 +138,7 @@ extension CategorySection: TemplateView {
 }
 
 extension RoadmapTerm: TemplateView {
-    static let fields: [String: @Sendable (RoadmapTerm) -> TemplateValue?] = [
+    static let fields: TemplateFields<RoadmapTerm> = [
         "label": { $0.label.templateValue },
         "hasItems": { $0.hasItems.templateValue },
         "items": { $0.items.templateValue },
@@ -144,7 +146,7 @@ extension RoadmapTerm: TemplateView {
 }
 
 extension TrendGroup: TemplateView {
-    static let fields: [String: @Sendable (TrendGroup) -> TemplateValue?] = [
+    static let fields: TemplateFields<TrendGroup> = [
         "label": { $0.label.templateValue },
         "count": { $0.count.templateValue },
         "items": { $0.items.templateValue },
@@ -152,7 +154,7 @@ extension TrendGroup: TemplateView {
 }
 
 extension TrendEntryView: TemplateView {
-    static let fields: [String: @Sendable (TrendEntryView) -> TemplateValue?] = [
+    static let fields: TemplateFields<TrendEntryView> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "severity": { $0.severity.templateValue },
@@ -161,7 +163,7 @@ extension TrendEntryView: TemplateView {
 }
 
 extension TrendView: TemplateView {
-    static let fields: [String: @Sendable (TrendView) -> TemplateValue?] = [
+    static let fields: TemplateFields<TrendView> = [
         "trendSince": { $0.trendSince.templateValue },
         "scoreChange": { $0.scoreChange.templateValue },
         "chart": { $0.chart.templateValue },
@@ -172,7 +174,7 @@ extension TrendView: TemplateView {
 }
 
 extension EvidenceIndexRow: TemplateView {
-    static let fields: [String: @Sendable (EvidenceIndexRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<EvidenceIndexRow> = [
         "file": { $0.file.templateValue },
         "size": { $0.size.templateValue },
         "citedBy": { $0.citedBy.templateValue },
@@ -180,28 +182,28 @@ extension EvidenceIndexRow: TemplateView {
 }
 
 extension RedactionRow: TemplateView {
-    static let fields: [String: @Sendable (RedactionRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<RedactionRow> = [
         "kind": { $0.kind.templateValue },
         "count": { $0.count.templateValue },
     ]
 }
 
 extension GlossaryRow: TemplateView {
-    static let fields: [String: @Sendable (GlossaryRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<GlossaryRow> = [
         "term": { $0.term.templateValue },
         "meaning": { $0.meaning.templateValue },
     ]
 }
 
 extension GlossaryArticleView: TemplateView {
-    static let fields: [String: @Sendable (GlossaryArticleView) -> TemplateValue?] = [
+    static let fields: TemplateFields<GlossaryArticleView> = [
         "title": { $0.title.templateValue },
         "body": { $0.body.templateValue },
     ]
 }
 
 extension HealthCheckView: TemplateView {
-    static let fields: [String: @Sendable (HealthCheckView) -> TemplateValue?] = [
+    static let fields: TemplateFields<HealthCheckView> = [
         "t": { $0.t.templateValue },
         "engagement": { $0.engagement.templateValue },
         "document": { $0.document.templateValue },
@@ -228,7 +230,7 @@ extension HealthCheckView: TemplateView {
 }
 
 extension TimelineRow: TemplateView {
-    static let fields: [String: @Sendable (TimelineRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<TimelineRow> = [
         "time": { $0.time.templateValue },
         "kind": { $0.kind.templateValue },
         "text": { $0.text.templateValue },
@@ -237,14 +239,14 @@ extension TimelineRow: TemplateView {
 }
 
 extension LabelValue: TemplateView {
-    static let fields: [String: @Sendable (LabelValue) -> TemplateValue?] = [
+    static let fields: TemplateFields<LabelValue> = [
         "label": { $0.label.templateValue },
         "value": { $0.value.templateValue },
     ]
 }
 
 extension ActionRow: TemplateView {
-    static let fields: [String: @Sendable (ActionRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<ActionRow> = [
         "text": { $0.text.templateValue },
         "owner": { $0.owner.templateValue },
         "due": { $0.due.templateValue },
@@ -253,7 +255,7 @@ extension ActionRow: TemplateView {
 }
 
 extension RelatedFindingRow: TemplateView {
-    static let fields: [String: @Sendable (RelatedFindingRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<RelatedFindingRow> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "severity": { $0.severity.templateValue },
@@ -262,7 +264,7 @@ extension RelatedFindingRow: TemplateView {
 }
 
 extension IncidentView: TemplateView {
-    static let fields: [String: @Sendable (IncidentView) -> TemplateValue?] = [
+    static let fields: TemplateFields<IncidentView> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "severity": { $0.severity.templateValue },
@@ -288,7 +290,7 @@ extension IncidentView: TemplateView {
 }
 
 extension IncidentReportView: TemplateView {
-    static let fields: [String: @Sendable (IncidentReportView) -> TemplateValue?] = [
+    static let fields: TemplateFields<IncidentReportView> = [
         "t": { $0.t.templateValue },
         "engagement": { $0.engagement.templateValue },
         "document": { $0.document.templateValue },
@@ -297,7 +299,7 @@ extension IncidentReportView: TemplateView {
 }
 
 extension PeriodIncidentRow: TemplateView {
-    static let fields: [String: @Sendable (PeriodIncidentRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<PeriodIncidentRow> = [
         "id": { $0.id.templateValue },
         "title": { $0.title.templateValue },
         "severity": { $0.severity.templateValue },
@@ -307,7 +309,7 @@ extension PeriodIncidentRow: TemplateView {
 }
 
 extension ProgressRow: TemplateView {
-    static let fields: [String: @Sendable (ProgressRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<ProgressRow> = [
         "label": { $0.label.templateValue },
         "opened": { $0.opened.templateValue },
         "resolved": { $0.resolved.templateValue },
@@ -316,7 +318,7 @@ extension ProgressRow: TemplateView {
 }
 
 extension ImprovementRow: TemplateView {
-    static let fields: [String: @Sendable (ImprovementRow) -> TemplateValue?] = [
+    static let fields: TemplateFields<ImprovementRow> = [
         "id": { $0.id.templateValue },
         "name": { $0.name.templateValue },
         "before": { $0.before.templateValue },
@@ -326,7 +328,7 @@ extension ImprovementRow: TemplateView {
 }
 
 extension PeriodView: TemplateView {
-    static let fields: [String: @Sendable (PeriodView) -> TemplateValue?] = [
+    static let fields: TemplateFields<PeriodView> = [
         "attainment": { $0.attainment.templateValue },
         "incidentCount": { $0.incidentCount.templateValue },
         "opened": { $0.opened.templateValue },
@@ -344,7 +346,7 @@ extension PeriodView: TemplateView {
 }
 
 extension PeriodReportView: TemplateView {
-    static let fields: [String: @Sendable (PeriodReportView) -> TemplateValue?] = [
+    static let fields: TemplateFields<PeriodReportView> = [
         "t": { $0.t.templateValue },
         "engagement": { $0.engagement.templateValue },
         "document": { $0.document.templateValue },
@@ -353,7 +355,7 @@ extension PeriodReportView: TemplateView {
 }
 
 extension PageView: TemplateView {
-    static let fields: [String: @Sendable (PageView) -> TemplateValue?] = [
+    static let fields: TemplateFields<PageView> = [
         "lang": { $0.lang.templateValue },
         "version": { $0.version.templateValue },
         "title": { $0.title.templateValue },
@@ -375,7 +377,7 @@ extension PageView: TemplateView {
 }
 
 extension PageView.Brand: TemplateView {
-    static let fields: [String: @Sendable (PageView.Brand) -> TemplateValue?] = [
+    static let fields: TemplateFields<PageView.Brand> = [
         "name": { $0.name.templateValue },
         "logo": { $0.logo.templateValue },
         "primary": { $0.primary.templateValue },

@@ -44,7 +44,7 @@ struct TemplateName: Sendable, Equatable {
         case sequence
     }
     let scope: Scope
-    let parts: [String]
+    let parts: [TemplateKey]
     /// Outermost first, as written.
     let transforms: [String]
 }
@@ -472,7 +472,7 @@ private struct TemplateParser {
         } else {
             scope = .stack
         }
-        let parts = scope == .current || scope == .sequence ? [] : name.split(separator: ".").map(String.init)
+        let parts = scope == .current || scope == .sequence ? [] : name.split(separator: ".").map { TemplateKey(String($0)) }
         return TemplateName(scope: scope, parts: parts, transforms: transforms)
     }
 

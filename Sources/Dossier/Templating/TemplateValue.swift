@@ -10,8 +10,8 @@ enum TemplateValue {
 
     /// The value a field of this value's object holds under `name`; nil when it has none (the
     /// name is then looked up further out in the context).
-    func child(named name: String) -> TemplateValue? {
-        if case .object(let object) = self { return object.value(named: name) }
+    func child(named name: TemplateKey) -> TemplateValue? {
+        if case .object(let object) = self { return object.value(for: name) }
         return nil
     }
 
@@ -67,9 +67,40 @@ enum TemplateValue {
     }
 }
 
+/// A name a template looks up, with its number among all such names (`TemplateSymbols`): views
+/// find a field by that number, in an array, instead of hashing the name at every lookup.
+struct TemplateKey: Sendable, Equatable {
+    let text: String
+    let symbol: Int
+
+    init(_ text: String) {
+        self.text = text
+        symbol = TemplateSymbols.symbol(for: text)
+    }
+
+    static func == (lhs: TemplateKey, rhs: TemplateKey) -> Bool { lhs.text == rhs.text }
+}
+
+/// A number for each name that templates and views use: the same name, the same number, in any
+/// order of first use. Names come from templates and field tables, so the table stays small.
+enum TemplateSymbols {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var numbers: [String: Int] = [:]
+
+    static func symbol(for name: String) -> Int {
+        lock.withLock {
+            if let number = numbers[name] { return number }
+            numbers[name] = numbers.count
+            return numbers.count - 1
+        }
+    }
+}
+
 /// A view whose fields a template can read.
 protocol TemplateObject {
     func value(named name: String) -> TemplateValue?
+    /// `value(named:)`, for a name a template has already numbered.
+    func value(for key: TemplateKey) -> TemplateValue?
     func transformed(_ name: String) -> TemplateValue?
     /// Every field, recursively and in a fixed order, for a build-cache key (`ViewDigest`); false
     /// if a field cannot be described.
@@ -78,6 +109,7 @@ protocol TemplateObject {
 
 extension TemplateObject {
     func transformed(_ name: String) -> TemplateValue? { nil }
+    func value(for key: TemplateKey) -> TemplateValue? { value(named: key.text) }
 }
 
 /// A list a section repeats over.
@@ -227,12 +259,17 @@ struct SequencePosition: TemplateObject {
 
 /// A view whose fields templates read through a table of accessors.
 protocol TemplateView: TemplateObject, TemplateValueConvertible {
-    static var fields: [String: @Sendable (Self) -> TemplateValue?] { get }
+    static var fields: TemplateFields<Self> { get }
 }
 
 extension TemplateView {
     func value(named name: String) -> TemplateValue? {
-        guard let field = Self.fields[name] else { return nil }
+        guard let field = Self.fields.byName[name] else { return nil }
+        return field(self)
+    }
+
+    func value(for key: TemplateKey) -> TemplateValue? {
+        guard let field = Self.fields[key] else { return nil }
         return field(self)
     }
 
@@ -240,10 +277,31 @@ extension TemplateView {
 
     func digest(into parts: inout [String]) -> Bool {
         parts.append("view \(Self.self)")
-        for name in Self.fields.keys.sorted() {
+        for name in Self.fields.byName.keys.sorted() {
             parts.append(name)
-            guard ViewDigest.append(Self.fields[name]!(self), to: &parts) else { return false }
+            guard ViewDigest.append(Self.fields.byName[name]!(self), to: &parts) else { return false }
         }
         return true
+    }
+}
+
+/// A view type's fields, written as a dictionary literal of names and accessors, and also kept
+/// by each name's `TemplateSymbols` number for lookups from templates.
+struct TemplateFields<View>: ExpressibleByDictionaryLiteral, Sendable {
+    typealias Field = @Sendable (View) -> TemplateValue?
+    let byName: [String: Field]
+    private let bySymbol: [Field?]
+
+    init(dictionaryLiteral elements: (String, Field)...) {
+        byName = Dictionary(uniqueKeysWithValues: elements)
+        let symbols = elements.map { TemplateSymbols.symbol(for: $0.0) }
+        var table = [Field?](repeating: nil, count: (symbols.max() ?? -1) + 1)
+        for (symbol, element) in zip(symbols, elements) { table[symbol] = element.1 }
+        bySymbol = table
+    }
+
+    /// The field a template's name refers to; a name numbered after this table was made is none of its fields.
+    subscript(key: TemplateKey) -> Field? {
+        key.symbol < bySymbol.count ? bySymbol[key.symbol] : nil
     }
 }
