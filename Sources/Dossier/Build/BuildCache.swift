@@ -329,21 +329,33 @@ public final class BuildCache: @unchecked Sendable {
     ///
     /// Nil when a path holds a tab or a line break (the next build is then a full one).
     static func encode(_ state: State) -> Data? {
-        var lines = ["dossier-cache\t\(state.format)", "environment\t\(state.environment)", "inputs\t\(state.inputs ?? "-")"]
-        for id in state.units.keys.sorted() {
-            let unit = state.units[id]!
-            lines.append((["unit", id, unit.key] + unit.paths).joined(separator: "\t"))
-        }
-        for path in state.files.keys.sorted() {
-            let record = state.files[path]!
-            lines.append("file\t\(path)\t\(record.sha256)\t\(record.size)\t\(record.modified)")
-        }
         // On bytes: String.contains(String) goes through Foundation, for 26,000 paths.
         func breaksLines(_ text: String) -> Bool {
             text.utf8.contains { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
         }
-        let unsafe = state.files.keys.contains(where: breaksLines) || state.units.keys.contains(where: breaksLines)
-        return unsafe ? nil : Data((lines.joined(separator: "\n") + "\n").utf8)
+        guard !state.files.keys.contains(where: breaksLines), !state.units.keys.contains(where: breaksLines) else { return nil }
+        // Written into one byte buffer (the state of 26,000 files is 4.6 MB).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(state.files.count * 180 + state.units.count * 160)
+        func line(_ fields: [String]) {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: "\t")) }
+                bytes.append(contentsOf: field.utf8)
+            }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        line(["dossier-cache", String(state.format)])
+        line(["environment", state.environment])
+        line(["inputs", state.inputs ?? "-"])
+        for id in state.units.keys.sorted() {
+            let unit = state.units[id]!
+            line(["unit", id, unit.key] + unit.paths)
+        }
+        for path in state.files.keys.sorted() {
+            let record = state.files[path]!
+            line(["file", path, record.sha256, String(record.size), "\(record.modified)"])
+        }
+        return Data(bytes)
     }
 
     static func decode(_ data: Data) -> State? {
