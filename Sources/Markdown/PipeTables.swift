@@ -97,34 +97,49 @@ enum PipeTables {
             while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
             if start < end, bytes[start] == pipe { start += 1 }
             var result: [String] = []
-            var current: [UInt8] = []
-            var endedWithPipe = false
-            func finish() -> String {
-                var from = 0, to = current.count
-                while from < to, current[from] == space || current[from] == tab { from += 1 }
-                while to > from, current[to - 1] == space || current[to - 1] == tab { to -= 1 }
-                return String(decoding: current[from..<to], as: UTF8.self)
+            // A cell is a range of the row's bytes, trimmed, with `\|` made `|` when it holds one.
+            func cell(_ from: Int, _ to: Int, unescaping: Bool) -> String {
+                var from = from, to = to
+                while from < to, bytes[from] == space || bytes[from] == tab { from += 1 }
+                while to > from, bytes[to - 1] == space || bytes[to - 1] == tab { to -= 1 }
+                guard unescaping else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
+                var text: [UInt8] = []
+                text.reserveCapacity(to - from)
+                var index = from
+                while index < to {
+                    if bytes[index] == backslash, index + 1 < to {
+                        if bytes[index + 1] != pipe { text.append(backslash) }
+                        text.append(bytes[index + 1])
+                        index += 2
+                    } else {
+                        text.append(bytes[index])
+                        index += 1
+                    }
+                }
+                return String(decoding: text, as: UTF8.self)
             }
+            var cellStart = start
+            var escapesPipe = false
+            var endedWithPipe = false
             var index = start
             while index < end {
                 let byte = bytes[index]
-                index += 1
                 endedWithPipe = false
                 if byte == backslash {
-                    guard index < end else { current.append(byte); break }
-                    let escaped = bytes[index]
-                    index += 1
-                    if escaped != pipe { current.append(byte) }
-                    current.append(escaped)
+                    // The escaped byte is part of the cell, whatever it is.
+                    if index + 1 < end, bytes[index + 1] == pipe { escapesPipe = true }
+                    index += 2
                 } else if byte == pipe {
-                    result.append(finish())
-                    current.removeAll(keepingCapacity: true)
+                    result.append(cell(cellStart, index, unescaping: escapesPipe))
+                    cellStart = index + 1
+                    escapesPipe = false
                     endedWithPipe = true
+                    index += 1
                 } else {
-                    current.append(byte)
+                    index += 1
                 }
             }
-            if !endedWithPipe || result.isEmpty { result.append(finish()) }
+            if !endedWithPipe || result.isEmpty { result.append(cell(cellStart, end, unescaping: escapesPipe)) }
             return result
         } ?? charactersCells(line)
     }

@@ -79,6 +79,12 @@ import CCmark
             let row = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(PipeTables.cells(row) == PipeTables.charactersCells(row), "\(row.debugDescription)")
         }
+        // Rows of pieces that never join a neighbour: all split on bytes, escapes and blanks at every place.
+        let plain = ["|", " ", "\t", "\\", "\\|", "\\\\", "a", "한글", "`c`", "x y"]
+        for _ in 0..<4000 {
+            let row = (0..<Int.random(in: 1...12, using: &generator)).map { _ in plain.randomElement(using: &generator)! }.joined()
+            #expect(PipeTables.cells(row) == PipeTables.charactersCells(row), "\(row.debugDescription)")
+        }
         // The characters path: a combining acute accent after the leading space is part of its character.
         #expect(PipeTables.cells(" \u{301}a | b") == [" \u{301}a", "b"])
         // A pipe with a mark is not a leading pipe (as a character it is not "|"), though rows split at it.
