@@ -52,6 +52,10 @@ struct TemplateRenderer {
     private mutating func emit(_ text: String, _ frame: Frame) {
         guard !text.isEmpty else { return }
         if let indentation = frame.indentation, !indentation.isEmpty, output.utf8.last == 0x0A { output += indentation }
+        // A large value (a report's 36 MB of HTML in its page) leaves room for what follows it:
+        // growing to just fit it, the next small text would double the output and copy it again.
+        let size = text.utf8.count
+        if size >= 1 << 20 { output.reserveCapacity(output.utf8.count + size + size / 8 + (64 << 10)) }
         output += text
     }
 
