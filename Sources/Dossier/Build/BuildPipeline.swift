@@ -159,9 +159,9 @@ public enum BuildPipeline {
         let reportThread = Thread {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
-            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report in
-                guard isPacked, report.html.utf8.count >= DeflateAhead.minimumSize else { return }
-                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", Data(report.html.utf8))
+            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report, html in
+                guard isPacked, html.count >= DeflateAhead.minimumSize else { return }
+                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html)
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             reportBranch.finish(result, branchLog, branchTimings)
@@ -249,10 +249,12 @@ public enum BuildPipeline {
         if options.reports.audience == .client {
             do {
                 var reportFiles: [OutputFile] = []
+                // The bytes of the reports this build rendered are at hand; the others (kept, and PDFs) are read back.
+                let renderedBytes = Dictionary(reports.files.map { ($0.path, $0.data) }, uniquingKeysWith: { first, _ in first })
                 for report in reports.reports {
                     for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
                         let path = report.basePath + suffix
-                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try folder.read(path),
+                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try renderedBytes[path] ?? folder.read(path),
                                                       sha256: folder.digest(of: path)))
                     }
                 }

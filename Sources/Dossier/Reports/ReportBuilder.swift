@@ -90,13 +90,17 @@ public enum ReportBuilder {
         return BuildCache.key(parts)
     }
 
-    /// `rendered` hears of each whole-engagement report (health check, period) as soon as it is rendered.
+    /// `rendered` hears of each whole-engagement report (health check, period) as soon as it is
+    /// rendered, with its HTML's bytes (the same bytes its output file is then given).
     static func build(_ context: ReportContext, cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer,
-                      rendered: ((RenderedReport) -> Void)? = nil) -> Result? {
+                      rendered: ((RenderedReport, Data) -> Void)? = nil) -> Result? {
         let workspace = context.workspace
         let templates = context.templates
         var charts: [String: String] = [:]
         var reports: [RenderedReport] = []
+        /// The HTML bytes of the reports handed to `rendered`, by base path: made once (the health
+        /// check's are 36 MB for 10,000 findings).
+        var htmlBytes: [String: Data] = [:]
 
         /// Fills a template and renders its page, embedding the charts it refers to.
         @Sendable func render(_ view: any TemplateObject, template: String, kind: String, title: String, basePath: String,
@@ -116,7 +120,11 @@ public enum ReportBuilder {
             if let report = render(view, template: template, kind: context.format.text(kind), title: workspace.engagement.title,
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)
-                rendered?(report)
+                if let rendered {
+                    let bytes = Data(report.html.utf8)
+                    htmlBytes[report.basePath] = bytes
+                    rendered(report, bytes)
+                }
             } else {
                 missing(template)
             }
@@ -217,7 +225,7 @@ public enum ReportBuilder {
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
             files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
-            files.append(OutputFile(path: report.basePath + ".html", data: Data(report.html.utf8)))
+            files.append(OutputFile(path: report.basePath + ".html", data: htmlBytes[report.basePath] ?? Data(report.html.utf8)))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
