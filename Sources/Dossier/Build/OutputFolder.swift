@@ -86,10 +86,13 @@ public struct OutputFolder: Sendable {
             }
         }
         let toWrite = files.indices.filter { unchanged[$0] == nil }
-        let directories = Set(toWrite.map { Self.parent(of: prefix + files[$0].path) })
+        // A folder is made until one call has made it (item pages arrive one at a time, 11,000 into
+        // one folder); calls at the same time may each make it, which is harmless.
+        let directories = Set(toWrite.map { Self.parent(of: prefix + files[$0].path) }).filter { !records.hasFolder($0) }
         do {
             for directory in directories.sorted() {
                 try FileManager.default.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
+                records.addFolder(directory)
             }
         } catch {
             throw Failure(description: "cannot create folders in \(staging.path): \(error.localizedDescription)")
@@ -414,7 +417,13 @@ public struct OutputFolder: Sendable {
     final class Records: @unchecked Sendable {
         private var records: [String: BuildCache.FileRecord] = [:]
         private var staged: Set<String> = []
+        private var folders: Set<String> = []
         private let lock = NSLock()
+
+        /// Whether a folder of the staging folder has been made.
+        func hasFolder(_ folder: String) -> Bool { lock.withLock { folders.contains(folder) } }
+
+        func addFolder(_ folder: String) { _ = lock.withLock { folders.insert(folder) } }
 
         func set(_ path: String, _ record: BuildCache.FileRecord, staged isStaged: Bool) {
             lock.withLock {
