@@ -32,6 +32,29 @@ public struct SlugRegistry: Sendable {
     public init() {}
 
     public static func slug(_ text: String) -> String {
+        if let slug = plainSlug(text) { return slug }
+        return characterSlug(text)
+    }
+
+    /// `slug` of text made of printable ASCII, tabs, line feeds and Hangul syllables — each of them
+    /// a character of its own, none with a case but A–Z — on its scalars, without lower-casing the
+    /// text and reading each character's Unicode properties. Nil for any other text.
+    static func plainSlug(_ text: String) -> String? {
+        var slug = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A: slug.append(Unicode.Scalar(scalar.value + 0x20)!)
+            case 0x61...0x7A, 0x30...0x39, 0x2D, 0x5F, 0xAC00...0xD7A3: slug.append(scalar)
+            case 0x20, 0x09, 0x0A: slug.append("-")
+            case 0x21...0x7E: continue
+            default: return nil
+            }
+        }
+        return slug.isEmpty ? "section" : String(slug)
+    }
+
+    /// `slug` on Swift characters: any text.
+    static func characterSlug(_ text: String) -> String {
         var slug = ""
         for character in text.lowercased() {
             if character == " " || character == "\t" || character == "\n" {

@@ -143,6 +143,21 @@ import CCmark
         #expect(SlugRegistry.slug("ORA-01555 snapshot too old") == "ora-01555-snapshot-too-old")
         #expect(SlugRegistry.slug("<script>") == "script")
         #expect(SlugRegistry.slug("!!!") == "section")
+        // Text of ASCII and Hangul syllables takes a path on scalars: the same slugs as on characters.
+        var state: UInt64 = 0x51AC
+        let pieces = ["A", "z", "Q", "0", "9", " ", "\t", "\n", "-", "_", "!", "~", "#", "(", "1.2", "근본 원인", "힣", "가", "<b>", "ORA-01555", "x_y"]
+        for _ in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let count = Int(state >> 60) + 1
+            var text = ""
+            for step in 0..<count { text += pieces[Int((state >> UInt64(4 * step % 56)) % UInt64(pieces.count))] }
+            #expect(SlugRegistry.plainSlug(text) == SlugRegistry.characterSlug(text), "\(text.debugDescription)")
+        }
+        // Anything else takes the character path: other scripts, marks, line ending pairs, controls.
+        for text in ["É", "e\u{301}", "a\r\nb", "ｶﾞ", "\u{0}", "Ǆ", "ß"] {
+            #expect(SlugRegistry.plainSlug(text) == nil)
+            #expect(SlugRegistry.slug(text) == SlugRegistry.characterSlug(text))
+        }
     }
 
     @Test func tableOfContentsNestsLevels() {
