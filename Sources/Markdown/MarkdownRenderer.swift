@@ -227,23 +227,107 @@ public enum MarkdownRenderer {
 
     /// Text that holds no character cmark or the autolinker treats specially renders as itself,
     /// with `"` escaped as cmark escapes it — without a parse. Nil when the text needs cmark.
-    /// (Most table cells are numbers and words: this spares a parse per cell.)
+    /// (Most table cells are numbers and words: this spares a parse per cell.) A backslash before
+    /// ASCII punctuation is an escape (the character, HTML-escaped as cmark does: `\+85.7%`, which
+    /// Markdown escaping writes for a value that starts with `+`); before anything else it is
+    /// itself. A colon is special only in `://`, the start of an autolink.
     static func plainInlineHTML(_ text: String) -> String? {
         guard let first = text.utf8.first, let last = text.utf8.last, first != space, last != space else { return nil }
-        var quotes = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { quotes += 1 } else if specialInline[Int(byte)] { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var rewrite = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == backslash {
+                    if index + 1 < bytes.count, isASCIIPunctuation(bytes[index + 1]) {
+                        rewrite = true
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    rewrite = true
+                } else if byte == UInt8(ascii: ":") {
+                    if index + 2 < bytes.count, bytes[index + 1] == slash, bytes[index + 2] == slash { return nil }
+                } else if specialInline[Int(byte)] {
+                    return nil
+                }
+                index += 1
+            }
+            guard rewrite else { return containsWWW(bytes) ? nil : String(decoding: bytes, as: UTF8.self) }
+            // Escapes and quotes: the HTML, and the text as cmark's inlines read it, escapes undone
+            // (an escaped `.`, `@` or `/` still counts for an autolink, which looks at that text).
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(bytes.count)
+            var html = ""
+            html.reserveCapacity(bytes.count + 16)
+            var run = 0
+            index = 0
+            func replace(_ count: Int, with replacement: String) {
+                html += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self)
+                html += replacement
+                index += count
+                run = index
+            }
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == backslash, index + 1 < bytes.count, isASCIIPunctuation(bytes[index + 1]) {
+                    unescaped.append(bytes[index + 1])
+                    replace(2, with: escapedHTML(bytes[index + 1]))
+                } else if byte == UInt8(ascii: "\"") {
+                    unescaped.append(byte)
+                    replace(1, with: "&quot;")
+                } else {
+                    unescaped.append(byte)
+                    index += 1
+                }
+            }
+            html += String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self)
+            return unescaped.withUnsafeBufferPointer { text in
+                text.contains(UInt8(ascii: "@")) || containsWWW(text) || containsSchemeSeparator(text) ? nil : html
+            }
         }
-        // `www.` starts an autolink (`:` and `@` are already special for the other kinds).
-        if text.utf8.contains(where: { $0 == UInt8(ascii: "w") || $0 == UInt8(ascii: "W") }), text.lowercased().contains("www.") { return nil }
-        guard quotes > 0 else { return text }
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count + quotes * 5)
-        for character in text { if character == "\"" { escaped += "&quot;" } else { escaped.append(character) } }
-        return escaped
     }
 
     private static let space = UInt8(ascii: " ")
+    private static let backslash = UInt8(ascii: "\\")
+    private static let slash = UInt8(ascii: "/")
+
+    /// CommonMark's ASCII punctuation, which a backslash escapes.
+    private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+    }
+
+    /// An escaped character as cmark writes it in HTML.
+    private static func escapedHTML(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        default: String(UnicodeScalar(byte))
+        }
+    }
+
+    /// `www.` in any case: the start of an autolink.
+    private static func containsWWW(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        for index in 0...(bytes.count - 4) where bytes[index] | 0x20 == UInt8(ascii: "w") && bytes[index + 1] | 0x20 == UInt8(ascii: "w")
+            && bytes[index + 2] | 0x20 == UInt8(ascii: "w") && bytes[index + 3] == UInt8(ascii: ".") {
+            return true
+        }
+        return false
+    }
+
+    /// `://` anywhere.
+    private static func containsSchemeSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        return (0...(bytes.count - 3)).contains { bytes[$0] == UInt8(ascii: ":") && bytes[$0 + 1] == slash && bytes[$0 + 2] == slash }
+    }
+
     /// Bytes that start inline syntax in cmark (escapes, code, emphasis, links, images, raw HTML,
     /// entities, line breaks), that the autolinker looks for, or that cmark replaces (NUL), and tabs.
     /// (A table by byte value: tested for every byte of every plain cell.)
