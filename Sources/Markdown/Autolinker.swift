@@ -64,6 +64,7 @@ enum Autolinker {
 
     /// Every autolink in `text`, left to right, without overlaps.
     static func findLinks(in text: [UInt8]) -> [Match] {
+        guard mayHoldLink(text) else { return [] }
         var matches: [Match] = []
         var index = 0
         var consumed = 0
@@ -77,6 +78,25 @@ enum Autolinker {
             }
         }
         return matches
+    }
+
+    /// Whether `text` holds what every autolink holds: `@` (an e-mail address), `://` (`http`,
+    /// `https`, `ftp`) or `www.` in any case. Most text holds none, and is not searched further.
+    static func mayHoldLink(_ text: [UInt8]) -> Bool {
+        for index in text.indices {
+            switch text[index] {
+            case UInt8(ascii: "@"):
+                return true
+            case UInt8(ascii: ":"):
+                if index + 2 < text.count, text[index + 1] == UInt8(ascii: "/"), text[index + 2] == UInt8(ascii: "/") { return true }
+            case UInt8(ascii: "."):
+                if index >= 3, text[index - 3] | 0x20 == UInt8(ascii: "w"), text[index - 2] | 0x20 == UInt8(ascii: "w"),
+                   text[index - 1] | 0x20 == UInt8(ascii: "w") { return true }
+            default:
+                continue
+            }
+        }
+        return false
     }
 
     private static let schemes: [(prefix: [UInt8], addsScheme: Bool)] = [

@@ -114,6 +114,18 @@ import CCmark
         #expect(html == "<p>See <a href=\"https://docs.oracle.com/en/\">https://docs.oracle.com/en/</a> and <a href=\"http://www.example.com\">www.example.com</a>, <code>www.code.com</code> or <a href=\"https://b.com\">www.a.com</a>.</p>\n")
     }
 
+    /// Text without `@`, `://` or `www.` is not searched for links; with one, it is.
+    @Test func onlyTextThatMayHoldALinkIsSearched() {
+        for text in ["디스크 사용률 92%. ORA-01555 at 10:30.", "a.b.c", "ww.x", "w ww.x", "http:/x", ":/", ""] {
+            #expect(!Autolinker.mayHoldLink(Array(text.utf8)), "\(text)")
+        }
+        for text in ["WwW.x", "a@b", "x://", "see www.", "ftp://h"] {
+            #expect(Autolinker.mayHoldLink(Array(text.utf8)), "\(text)")
+        }
+        #expect(MarkdownRenderer.html("Mail ops@example.com or WWW.example.com.") ==
+                "<p>Mail <a href=\"mailto:ops@example.com\">ops@example.com</a> or <a href=\"http://WWW.example.com\">WWW.example.com</a>.</p>\n")
+    }
+
     @Test func urlSplitByEmphasisCharactersStaysWhole() {
         let html = MarkdownRenderer.html("http://example.com/a_b_c")
         #expect(html == "<p><a href=\"http://example.com/a_b_c\">http://example.com/a_b_c</a></p>\n")
