@@ -4,21 +4,32 @@ import Parallel
 import Search
 
 /// One item of the knowledge base, whatever its kind, with where its page lives.
-struct KBItem: Sendable {
+/// A class: items are made once and only read, by every list, related list and page of the
+/// knowledge base — as a struct each of those copies retained every field of the item and of its
+/// engagement.
+final class KBItem: Sendable {
     enum Content: Sendable {
         case finding(Finding)
         case incident(Incident)
         case article(Article)
     }
 
-    var content: Content
+    let content: Content
     /// The engagement the item comes from.
-    var engagement: Engagement
-    var context: ReportContext
+    let engagement: Engagement
+    let context: ReportContext
     /// The id shown and searched: the item's id, prefixed with the engagement's when ids collide.
-    var displayID: String
+    let displayID: String
     /// The page's file name under `items/`, without `.html`.
-    var slug: String
+    let slug: String
+
+    init(content: Content, engagement: Engagement, context: ReportContext, displayID: String, slug: String) {
+        self.content = content
+        self.engagement = engagement
+        self.context = context
+        self.displayID = displayID
+        self.slug = slug
+    }
 
     var id: String {
         switch content {
