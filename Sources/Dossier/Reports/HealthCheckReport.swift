@@ -6,9 +6,10 @@ import Parallel
 extension ReportContext {
     func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil) -> HealthCheckView {
         // Every list of findings in the report is in risk order: sorted once, then filtered.
+        // (Findings are large values: lists of them below are lists of their places in `byRisk`.)
         let byRisk = Self.byRisk(findings)
-        let openRisks = findings.filter(FindingStatistics.isOpenRisk)
-        let severe = openRisks.filter { $0.severity <= .high }.count
+        let openRisks = byRisk.indices.filter { FindingStatistics.isOpenRisk(byRisk[$0]) }
+        let severe = openRisks.filter { byRisk[$0].severity <= .high }.count
         let overall = openRisks.isEmpty
             ? format.text("overall_text_clean", ["total": "\(findings.count)", "score": "\(statistics.healthScore)", "grade": statistics.grade])
             : format.text("overall_text", ["total": "\(findings.count)", "open": "\(openRisks.count)", "severe": "\(severe)",
@@ -22,26 +23,26 @@ extension ReportContext {
 
         // Each finding's row once: the findings table, the top risks and the roadmap share them.
         let rows = byRisk.map(findingRow)
-        let topRisks = byRisk.indices.filter { FindingStatistics.isOpenRisk(byRisk[$0]) }.prefix(5).map { rows[$0] }
+        let topRisks = openRisks.prefix(5).map { rows[$0] }
         var trendView: TrendView?
         if let trend { trendView = self.trendView(trend, charts: &charts) }
 
         // Sections (with their charts) are built in parallel: each depends on its finding only.
-        let groups = Finding.Category.allCases.map { category in byRisk.filter { $0.category == category } }.filter { !$0.isEmpty }
+        let groups = Finding.Category.allCases.map { category in byRisk.indices.filter { byRisk[$0].category == category } }.filter { !$0.isEmpty }
         let ordered = groups.flatMap { $0 }
         let categoryOf = groups.enumerated().flatMap { number, members in members.map { _ in number + 1 } }
         let built = ParallelSlots<(FindingSectionView, [String: String])>(count: ordered.count)
         DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
             var sectionCharts: [String: String] = [:]
-            let finding = ordered[index]
+            let place = ordered[index]
             // A section the previous build rendered from the same sources comes from the build cache.
-            let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
+            let key = cache.flatMap { sectionKey(byRisk[place], category: categoryOf[index], cache: $0) }
             // The view is always whole (templates may read any field); the build cache supplies
             // the rendered section and its chart when the finding is unchanged.
-            let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+            let chartPath = byRisk[place].metrics.isEmpty ? "" : Self.metricsChartPath(byRisk[place])
             let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
             if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
-            var section = findingSection(finding, charts: &sectionCharts, drawChart: hit == nil)
+            var section = findingSection(byRisk[place], charts: &sectionCharts, drawChart: hit == nil)
             section.memoKey = key
             if let hit { section.rendered = hit[0] }
             built[index] = (section, sectionCharts)
@@ -52,7 +53,7 @@ extension ReportContext {
             let mine = sections.prefix(members.count)
             sections = sections.dropFirst(members.count)
             for (_, sectionCharts) in mine { charts.merge(sectionCharts) { first, _ in first } }
-            categories.append(CategorySection(number: categories.count + 1, label: self.category(members[0].category), findings: mine.map(\.0)))
+            categories.append(CategorySection(number: categories.count + 1, label: self.category(byRisk[members[0]].category), findings: mine.map(\.0)))
         }
 
         let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
