@@ -57,12 +57,13 @@ public struct PeriodSummary: Sendable, Hashable {
         incidentsJudged = verdicts.count
         incidentsWithinGoldenTime = verdicts.filter(\.met).count
         goldenTimeAttainment = verdicts.isEmpty ? nil : Double(incidentsWithinGoldenTime) / Double(verdicts.count) * 100
-        findingsOpened = findings.filter { finding in
-            guard let detected = finding.detected else { return false }
-            return detected >= engagement.period.from && detected <= engagement.period.to
-        }.count
-        findingsResolved = findings.filter { $0.status == .resolved }.count
-        findingsOpen = findings.filter(FindingStatistics.isOpenRisk).count
+        // Counted, not filtered: filtering copies each finding it keeps.
+        findingsOpened = findings.reduce(0) { count, finding in
+            guard let detected = finding.detected else { return count }
+            return detected >= engagement.period.from && detected <= engagement.period.to ? count + 1 : count
+        }
+        findingsResolved = findings.reduce(0) { $1.status == .resolved ? $0 + 1 : $0 }
+        findingsOpen = findings.reduce(0) { FindingStatistics.isOpenRisk($1) ? $0 + 1 : $0 }
         contractedManMonths = engagement.retainer?.contractedManMonths
         usedManMonths = engagement.retainer?.usedManMonths
     }

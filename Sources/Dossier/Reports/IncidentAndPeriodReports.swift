@@ -81,12 +81,15 @@ extension ReportContext {
                                      timeToEngage: metrics.timeToEngage.map { format.duration($0) } ?? "—",
                                      verdict: goldenTimeText(metrics.goldenTime))
         }
+        // Counted in place (findings are large values, and filtering copies them).
         let progress = Finding.Severity.allCases.map { level -> ProgressRow in
-            let members = findings.filter { $0.severity == level }
-            let opened = members.filter { $0.detected.map { $0 >= engagement.period.from && $0 <= engagement.period.to } ?? false }
-            return ProgressRow(label: severity(level), opened: "\(opened.count)",
-                               resolved: "\(members.filter { $0.status == .resolved }.count)",
-                               open: "\(members.filter(FindingStatistics.isOpenRisk).count)")
+            var opened = 0, resolved = 0, open = 0
+            for index in findings.indices where findings[index].severity == level {
+                if findings[index].detected.map({ $0 >= engagement.period.from && $0 <= engagement.period.to }) ?? false { opened += 1 }
+                if findings[index].status == .resolved { resolved += 1 }
+                if FindingStatistics.isOpenRisk(findings[index]) { open += 1 }
+            }
+            return ProgressRow(label: severity(level), opened: "\(opened)", resolved: "\(resolved)", open: "\(open)")
         }
         let improvements = findings.flatMap { finding in
             finding.metrics.map(MetricChange.init).filter { $0.metric.before != nil && $0.metric.after != nil }.map { change in
