@@ -20,10 +20,15 @@ public enum IndexWriter {
         public var length: Int
 
         public init(tf: [String: Int], length: Int) {
+            self.init(pairs: tf.map { ($0.key, $0.value) }, length: length)
+        }
+
+        /// Distinct terms and their counts, in any order.
+        init(pairs: [(term: String, count: Int)], length: Int) {
             // Code-point order, compared on bytes (terms are normalised, so this is also `<`'s order,
             // which checks normalisation as it compares non-ASCII text): first on each term's first
             // eight bytes as one number, which orders most pairs without comparing the strings.
-            let sorted = tf.map { (prefix: Self.prefixKey($0.key), term: $0.key, count: $0.value) }.sorted {
+            let sorted = pairs.map { (prefix: Self.prefixKey($0.term), term: $0.term, count: $0.count) }.sorted {
                 $0.prefix != $1.prefix ? $0.prefix < $1.prefix : SearchIndexFormat.precedes($0.term, $1.term)
             }
             self.terms = sorted.map(\.term)
@@ -102,32 +107,49 @@ public enum IndexWriter {
         }
     }
 
-    /// Tokenizes a document's fields (SPEC.md §1–2). `prose`, when given, also receives the tokens
-    /// of the title and of the summary and body (for callers that compare documents by their words,
-    /// without tokenizing them again).
-    public static func terms(of document: SearchDocument, prose: ((_ tokens: [String]) -> Void)? = nil) -> DocumentTerms {
+    /// Tokenizes a document's fields (SPEC.md §1–2).
+    public static func terms(of document: SearchDocument) -> DocumentTerms {
+        analyse(document, prose: { _ in false }).terms
+    }
+
+    /// `terms(of:)`, and the prose counts: each token of the title and of the summary and body that
+    /// `prose` accepts, counted once per occurrence (for callers that compare documents by their
+    /// words) — from the same tokens, each looked up once for both.
+    public static func terms(of document: SearchDocument, prose: (String) -> Bool) -> (terms: DocumentTerms, prose: DocumentTerms) {
+        analyse(document, prose: prose)
+    }
+
+    private static func analyse(_ document: SearchDocument, prose: (String) -> Bool) -> (terms: DocumentTerms, prose: DocumentTerms) {
         let boosts = SearchIndexFormat.boosts
-        var tf: [String: Int] = [:]
+        // Per token: the weighted count the index keeps, and the prose count.
+        var tf: [String: (weighted: Int, prose: Int)] = [:]
         var length = 0
         // Each field is analysed once, for its tokens and its Hangul words (SPEC.md §2 reads the
         // words from the fields joined by line breaks, which end every piece: the same words).
         var hangulWords: [String] = []
-        @discardableResult
-        func add(_ text: String, weight: Int) -> [String] {
+        func count(_ counts: inout (weighted: Int, prose: Int), _ weight: Int, _ isProse: Bool) {
+            counts.weighted += weight
+            if isProse { counts.prose += 1 }
+        }
+        func add(_ text: String, weight: Int, isProse: Bool) {
             let analysis = Tokenizer.analyze(text)
             let tokens = Tokenizer.tokens(of: analysis)
             hangulWords += Tokenizer.hangulWords(of: analysis)
             length += tokens.count * weight
-            for token in tokens { tf[token, default: 0] += weight }
-            return tokens
+            for token in tokens { count(&tf[token, default: (0, 0)], weight, isProse && prose(token)) }
         }
-        let title = add(document.title, weight: boosts.title)
-        add(document.tags.joined(separator: " "), weight: boosts.tags)
-        add(document.headings.joined(separator: "\n"), weight: boosts.headings)
-        let body = add(document.summary + "\n" + document.body, weight: boosts.body)
-        prose?(title + body)
-        for word in hangulWords { tf["~" + word, default: 0] += 1 }
-        return DocumentTerms(tf: tf, length: length)
+        add(document.title, weight: boosts.title, isProse: true)
+        add(document.tags.joined(separator: " "), weight: boosts.tags, isProse: false)
+        add(document.headings.joined(separator: "\n"), weight: boosts.headings, isProse: false)
+        add(document.summary + "\n" + document.body, weight: boosts.body, isProse: true)
+        for word in hangulWords { tf["~" + word, default: (0, 0)].weighted += 1 }
+        var terms: [(term: String, count: Int)] = [], proseTerms: [(term: String, count: Int)] = []
+        terms.reserveCapacity(tf.count)
+        for (term, counts) in tf {
+            terms.append((term, counts.weighted))
+            if counts.prose > 0 { proseTerms.append((term, counts.prose)) }
+        }
+        return (DocumentTerms(pairs: terms, length: length), DocumentTerms(pairs: proseTerms, length: 0))
     }
 
     /// `terms`, when given, holds each document's `terms(of:)` (a build cache keeps them); nil

@@ -243,6 +243,21 @@ struct IndexFolder {
         #expect(IndexWriter.DocumentTerms(encoded: "3\u{1E}a") == nil)
     }
 
+    /// The prose counts come with the index terms from the same tokens: the title's and the summary
+    /// and body's tokens that the filter accepts, once per occurrence — not the tags or headings.
+    @Test func proseCountsComeWithTheTerms() {
+        let document = SearchDocument(id: "F-1", kind: "finding", title: "커넥션 풀 고갈 풀", url: "items/F-1.html", summary: "요약 db",
+                                      systems: ["order-db"], severity: "high", engagement: "E", tags: ["db", "태그"], headings: ["원인 분석"],
+                                      body: "커넥션 풀이 고갈되었다. db 10.0.0.1 db")
+        let both = IndexWriter.terms(of: document, prose: { $0.unicodeScalars.count > 1 })
+        #expect(both.terms == IndexWriter.terms(of: document))
+        let tokens = Tokenizer.tokenize(document.title) + Tokenizer.tokenize(document.summary + "\n" + document.body)
+        let expected = Dictionary(tokens.filter { $0.unicodeScalars.count > 1 }.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(both.prose.tf == expected)
+        #expect(both.prose.tf["db"] == 3 && both.prose.tf["태그"] == nil && both.prose.tf["분석"] == nil && both.prose.tf["풀"] == nil)
+        #expect(IndexWriter.terms(of: document, prose: { _ in false }).prose.terms.isEmpty)
+    }
+
     /// Terms are kept in code-point order, compared on bytes; for normalised terms that is also
     /// the order of Swift's `<`.
     @Test func termsAreInCodePointOrder() {

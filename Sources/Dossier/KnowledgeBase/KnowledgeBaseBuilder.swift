@@ -108,8 +108,7 @@ enum KnowledgeBaseBuilder {
             let text = PlainText.from(html: rendered.html)
             let headings = rendered.headings.map(\.text)
             let document = item.searchDocument(text: text, headings: headings)
-            var relatedCounts = IndexWriter.DocumentTerms(tf: [:], length: 0)
-            let terms = IndexWriter.terms(of: document) { relatedCounts = RelatedItems.termCounts($0) }
+            let (terms, relatedCounts) = RelatedItems.terms(of: document)
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms

@@ -279,14 +279,24 @@ enum RelatedItems {
     /// text (what the search index reads) longer than one character, with their counts.
     static func termCounts(_ tokens: [String]) -> IndexWriter.DocumentTerms {
         var tf: [String: Int] = [:]
-        for token in tokens where token.unicodeScalars.count > 1 { tf[token, default: 0] += 1 }
+        for token in tokens where isComparedBy(token) { tf[token, default: 0] += 1 }
         return IndexWriter.DocumentTerms(tf: tf, length: 0)
     }
 
+    /// Whether items are compared by a token: longer than one character.
+    static func isComparedBy(_ token: String) -> Bool {
+        var scalars = token.unicodeScalars.makeIterator()
+        return scalars.next() != nil && scalars.next() != nil
+    }
+
+    /// The search index's terms of an item's document, and its term counts.
+    static func terms(of document: SearchDocument) -> (index: IndexWriter.DocumentTerms, counts: IndexWriter.DocumentTerms) {
+        let both = IndexWriter.terms(of: document, prose: isComparedBy)
+        return (both.terms, both.prose)
+    }
+
     static func termCounts(_ document: SearchDocument) -> IndexWriter.DocumentTerms {
-        var counts = IndexWriter.DocumentTerms(tf: [:], length: 0)
-        _ = IndexWriter.terms(of: document) { counts = termCounts($0) }
-        return counts
+        terms(of: document).counts
     }
 
     /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
