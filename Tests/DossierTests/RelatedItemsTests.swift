@@ -99,6 +99,9 @@ struct RelatedItemsTests {
     }
 
     @Test func termCountsSkipSingleCharacters() {
-        #expect(RelatedItems.termCounts(["풀", "커넥", "커넥", "a", "ora-01555"]).tf == ["커넥": 2, "ora-01555": 1])
+        #expect(["풀", "커넥", "커넥", "a", "ora-01555", ""].filter(RelatedItems.isComparedBy) == ["커넥", "커넥", "ora-01555"])
+        let document = SearchDocument(id: "F-1", kind: "finding", title: "풀 커넥션", url: "items/F-1.html", summary: "", systems: [],
+                                      severity: nil, engagement: "E", tags: ["db"], headings: [], body: "커넥션 a ORA-01555")
+        #expect(RelatedItems.termCounts(document).tf == ["커넥": 2, "넥션": 2, "ora": 1, "01555": 1, "ora-01555": 1])
     }
 }

@@ -277,12 +277,6 @@ enum RelatedItems {
 
     /// The terms an item is compared by: the tokens of its search document's title, summary and
     /// text (what the search index reads) longer than one character, with their counts.
-    static func termCounts(_ tokens: [String]) -> IndexWriter.DocumentTerms {
-        var tf: [String: Int] = [:]
-        for token in tokens where isComparedBy(token) { tf[token, default: 0] += 1 }
-        return IndexWriter.DocumentTerms(tf: tf, length: 0)
-    }
-
     /// Whether items are compared by a token: longer than one character.
     static func isComparedBy(_ token: String) -> Bool {
         var scalars = token.unicodeScalars.makeIterator()
