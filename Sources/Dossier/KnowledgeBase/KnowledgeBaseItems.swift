@@ -275,8 +275,6 @@ enum RelatedItems {
     static let shown = 5
     static let maximumListLength = 100
 
-    /// The terms an item is compared by: the tokens of its search document's title, summary and
-    /// text (what the search index reads) longer than one character, with their counts.
     /// Whether items are compared by a token: longer than one character.
     static func isComparedBy(_ token: String) -> Bool {
         var scalars = token.unicodeScalars.makeIterator()
@@ -289,6 +287,8 @@ enum RelatedItems {
         return (both.terms, both.prose)
     }
 
+    /// The terms an item is compared by: the tokens of its search document's title, summary and
+    /// text (what the search index reads) longer than one character, with their counts.
     static func termCounts(_ document: SearchDocument) -> IndexWriter.DocumentTerms {
         terms(of: document).counts
     }
