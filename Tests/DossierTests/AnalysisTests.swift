@@ -92,6 +92,17 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     .appendingPathComponent("Examples")
 
 @Suite struct FormatterTests {
+    /// File names from ids: letters, digits, `-`, `_` and `.` kept, anything else `-`; printable
+    /// ASCII takes a path on bytes that gives what the path on characters gives.
+    @Test func fileSafeNames() {
+        #expect(ReportContext.fileSafe("F-001") == "F-001")
+        #expect(ReportContext.fileSafe("a b/c:d\\e") == "a-b-c-d-e")
+        #expect(ReportContext.fileSafe("한글-1") == "한글-1")
+        #expect(ReportContext.fileSafe("a\r\nb") == "a-b", "a line break is one character")
+        let printable = String(String.UnicodeScalarView((0x20..<0x7F).compactMap(Unicode.Scalar.init)))
+        #expect(ReportContext.fileSafe(printable) == String(printable.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "-" }))
+    }
+
     let ko = LocaleFormatter(language: .ko, strings: ["golden_time_breached": "골든타임({limit}) {margin} 초과"])
     let en = LocaleFormatter(language: .en, strings: [:])
 

@@ -332,7 +332,9 @@ enum KnowledgeBaseBuilder {
             case .article(let article): return article.id
             }
         }
-        let engagementsPerID = Dictionary(grouping: raw, by: { id($0.0) }).mapValues { Set($0.map(\.1.engagement.id)).count }
+        var engagementsOfID: [String: Set<String>] = [:]
+        for (content, context) in raw { engagementsOfID[id(content), default: []].insert(context.engagement.id) }
+        let engagementsPerID = engagementsOfID.mapValues(\.count)
         var usedSlugs: Set<String> = []
         return raw.map { content, context in
             let itemID = id(content)
