@@ -41,9 +41,14 @@ public struct FindingStatistics: Sendable, Hashable {
 
     public init(_ findings: [Finding]) {
         total = findings.count
-        bySeverity = Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
-        byCategory = Dictionary(grouping: findings, by: \.category).mapValues(\.count)
-        byStatus = Dictionary(grouping: findings, by: \.status).mapValues(\.count)
+        // Counted, not grouped: grouping copies every finding into its group.
+        var bySeverity: [Finding.Severity: Int] = [:], byCategory: [Finding.Category: Int] = [:], byStatus: [Finding.Status: Int] = [:]
+        for index in findings.indices {
+            bySeverity[findings[index].severity, default: 0] += 1
+            byCategory[findings[index].category, default: 0] += 1
+            byStatus[findings[index].status, default: 0] += 1
+        }
+        (self.bySeverity, self.byCategory, self.byStatus) = (bySeverity, byCategory, byStatus)
         var systems: [String: Int] = [:]
         for finding in findings { for system in Set(finding.systems) { systems[system, default: 0] += 1 } }
         bySystem = systems
