@@ -25,15 +25,18 @@ public enum IndexWriter {
 
         /// Distinct terms and their counts, in any order.
         init(pairs: [(term: String, count: Int)], length: Int) {
-            // Code-point order, compared on bytes (terms are normalised, so this is also `<`'s order,
-            // which checks normalisation as it compares non-ASCII text): first on each term's first
-            // eight bytes as one number, which orders most pairs without comparing the strings.
-            let sorted = pairs.map { (prefix: Self.prefixKey($0.term), term: $0.term, count: $0.count) }.sorted {
-                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : SearchIndexFormat.precedes($0.term, $1.term)
-            }
-            self.terms = sorted.map(\.term)
-            self.counts = sorted.map(\.count)
-            self.length = length
+            let sorted = Self.sorted(pairs.map { ($0.term, ($0.count, 0)) })
+            self.init(terms: sorted.map(\.term), counts: sorted.map(\.counts.0), length: length)
+        }
+
+        /// Terms with two counts each, in the order `terms` keeps: code-point order, compared on
+        /// bytes (terms are normalised, so this is also `<`'s order, which checks normalisation as it
+        /// compares non-ASCII text) — first on each term's first eight bytes as one number, which
+        /// orders most pairs without comparing the strings.
+        static func sorted(_ entries: [(term: String, counts: (Int, Int))]) -> [(term: String, counts: (Int, Int))] {
+            entries.map { (prefix: prefixKey($0.term), entry: $0) }.sorted {
+                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : SearchIndexFormat.precedes($0.entry.term, $1.entry.term)
+            }.map(\.entry)
         }
 
         /// A term's first eight UTF-8 bytes, most significant first, zeros after a shorter term: in
@@ -48,7 +51,7 @@ public enum IndexWriter {
             return taken == 0 ? 0 : key << (8 * UInt64(8 - taken))
         }
 
-        private init(terms: [String], counts: [Int], length: Int) {
+        fileprivate init(terms: [String], counts: [Int], length: Int) {
             self.terms = terms
             self.counts = counts
             self.length = length
@@ -143,13 +146,11 @@ public enum IndexWriter {
         add(document.headings.joined(separator: "\n"), weight: boosts.headings, isProse: false)
         add(document.summary + "\n" + document.body, weight: boosts.body, isProse: true)
         for word in hangulWords { tf["~" + word, default: (0, 0)].weighted += 1 }
-        var terms: [(term: String, count: Int)] = [], proseTerms: [(term: String, count: Int)] = []
-        terms.reserveCapacity(tf.count)
-        for (term, counts) in tf {
-            terms.append((term, counts.weighted))
-            if counts.prose > 0 { proseTerms.append((term, counts.prose)) }
-        }
-        return (DocumentTerms(pairs: terms, length: length), DocumentTerms(pairs: proseTerms, length: 0))
+        // Sorted once for both: the prose terms are among the index's, in the same order.
+        let sorted = DocumentTerms.sorted(tf.map { ($0.key, ($0.value.weighted, $0.value.prose)) })
+        let prose = sorted.filter { $0.counts.1 > 0 }
+        return (DocumentTerms(terms: sorted.map(\.term), counts: sorted.map(\.counts.0), length: length),
+                DocumentTerms(terms: prose.map(\.term), counts: prose.map(\.counts.1), length: 0))
     }
 
     /// `terms`, when given, holds each document's `terms(of:)` (a build cache keeps them); nil
