@@ -16,6 +16,9 @@ struct ChunkMarkTests {
         for text in cases {
             let expected = String(decoding: text.utf8.filter { $0 != ReportBuilder.chunkMark }, as: UTF8.self)
             #expect(ReportBuilder.removingChunkMarks(text) == expected)
+            // The page is rendered in the pieces between marks, empty ones left out.
+            let pieces = text.utf8.split(separator: ReportBuilder.chunkMark, omittingEmptySubsequences: true).map { String(Substring($0)) }
+            #expect(ReportBuilder.chunks(of: text) == pieces)
         }
         // A string without marks comes back as it is.
         #expect(ReportBuilder.removingChunkMarks("한국어 text") == "한국어 text")
