@@ -20,12 +20,7 @@ public enum IndexWriter {
         public var length: Int
 
         public init(tf: [String: Int], length: Int) {
-            self.init(pairs: tf.map { ($0.key, $0.value) }, length: length)
-        }
-
-        /// Distinct terms and their counts, in any order.
-        init(pairs: [(term: String, count: Int)], length: Int) {
-            let sorted = Self.sorted(pairs.map { ($0.term, ($0.count, 0)) })
+            let sorted = Self.sorted(tf.map { ($0.key, ($0.value, 0)) })
             self.init(terms: sorted.map(\.term), counts: sorted.map(\.counts.0), length: length)
         }
 
