@@ -64,7 +64,7 @@ enum Autolinker {
 
     /// Every autolink in `text`, left to right, without overlaps.
     static func findLinks(in text: [UInt8]) -> [Match] {
-        guard mayHoldLink(text) else { return [] }
+        guard text.withUnsafeBufferPointer(mayHoldLink) else { return [] }
         var matches: [Match] = []
         var index = 0
         var consumed = 0
@@ -81,8 +81,9 @@ enum Autolinker {
     }
 
     /// Whether `text` holds what every autolink holds: `@` (an e-mail address), `://` (`http`,
-    /// `https`, `ftp`) or `www.` in any case. Most text holds none, and is not searched further.
-    static func mayHoldLink(_ text: [UInt8]) -> Bool {
+    /// `https`, `ftp`) or `www.` in any case. Most text holds none, and is not searched further
+    /// (nor, in a table cell, parsed by cmark at all: `MarkdownRenderer.plainInlineHTML`).
+    static func mayHoldLink(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         for index in text.indices {
             switch text[index] {
             case UInt8(ascii: "@"):

@@ -230,7 +230,8 @@ public enum MarkdownRenderer {
     /// (Most table cells are numbers and words: this spares a parse per cell.) A backslash before
     /// ASCII punctuation is an escape (the character, HTML-escaped as cmark does: `\+85.7%`, which
     /// Markdown escaping writes for a value that starts with `+`); before anything else it is
-    /// itself. A colon is special only in `://`, the start of an autolink.
+    /// itself. Text the autolinker could find a link in (`Autolinker.mayHoldLink`, after escapes
+    /// are undone) takes cmark.
     static func plainInlineHTML(_ text: String) -> String? {
         guard let first = text.utf8.first, let last = text.utf8.last, first != space, last != space else { return nil }
         var text = text
@@ -250,14 +251,12 @@ public enum MarkdownRenderer {
                 }
                 if byte == UInt8(ascii: "\"") {
                     rewrite = true
-                } else if byte == UInt8(ascii: ":") {
-                    if index + 2 < bytes.count, bytes[index + 1] == slash, bytes[index + 2] == slash { return nil }
                 } else if specialInline[Int(byte)] {
                     return nil
                 }
                 index += 1
             }
-            guard rewrite else { return containsWWW(bytes) ? nil : String(decoding: bytes, as: UTF8.self) }
+            guard rewrite else { return Autolinker.mayHoldLink(bytes) ? nil : String(decoding: bytes, as: UTF8.self) }
             // Escapes and quotes: the HTML, and the text as cmark's inlines read it, escapes undone
             // (an escaped `.`, `@` or `/` still counts for an autolink, which looks at that text).
             var unescaped: [UInt8] = []
@@ -286,15 +285,12 @@ public enum MarkdownRenderer {
                 }
             }
             html += String(decoding: UnsafeBufferPointer(rebasing: bytes[run...]), as: UTF8.self)
-            return unescaped.withUnsafeBufferPointer { text in
-                text.contains(UInt8(ascii: "@")) || containsWWW(text) || containsSchemeSeparator(text) ? nil : html
-            }
+            return unescaped.withUnsafeBufferPointer(Autolinker.mayHoldLink) ? nil : html
         }
     }
 
     private static let space = UInt8(ascii: " ")
     private static let backslash = UInt8(ascii: "\\")
-    private static let slash = UInt8(ascii: "/")
 
     /// CommonMark's ASCII punctuation, which a backslash escapes.
     private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
@@ -312,28 +308,13 @@ public enum MarkdownRenderer {
         }
     }
 
-    /// `www.` in any case: the start of an autolink.
-    private static func containsWWW(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        for index in 0...(bytes.count - 4) where bytes[index] | 0x20 == UInt8(ascii: "w") && bytes[index + 1] | 0x20 == UInt8(ascii: "w")
-            && bytes[index + 2] | 0x20 == UInt8(ascii: "w") && bytes[index + 3] == UInt8(ascii: ".") {
-            return true
-        }
-        return false
-    }
-
-    /// `://` anywhere.
-    private static func containsSchemeSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 3 else { return false }
-        return (0...(bytes.count - 3)).contains { bytes[$0] == UInt8(ascii: ":") && bytes[$0 + 1] == slash && bytes[$0 + 2] == slash }
-    }
-
     /// Bytes that start inline syntax in cmark (escapes, code, emphasis, links, images, raw HTML,
-    /// entities, line breaks), that the autolinker looks for, or that cmark replaces (NUL), and tabs.
+    /// entities, line breaks), that cmark replaces (NUL), and tabs. (What the autolinker looks for
+    /// is `Autolinker.mayHoldLink`'s.)
     /// (A table by byte value: tested for every byte of every plain cell.)
     private static let specialInline: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
-        for byte in "\\`*_[]<>!&:@\n\r\t".utf8 { table[Int(byte)] = true }
+        for byte in "\\`*_[]<>!&\n\r\t".utf8 { table[Int(byte)] = true }
         table[0] = true
         return table
     }()
