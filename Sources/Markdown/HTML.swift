@@ -3,21 +3,31 @@ public enum HTML {
     /// Escapes `&`, `<`, `>`, `"` and `'` so the result is safe in text and in quoted attributes.
     public static func escape(_ text: String) -> String {
         // Most values have nothing to escape: they are returned as they are.
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-                                          || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
+        guard needsEscaping(text) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
-            }
+            if let entity = entity(for: scalar) { result += entity } else { result.unicodeScalars.append(scalar) }
         }
         return result
+    }
+
+    /// Whether `text` holds one of the five characters `escape` replaces.
+    public static func needsEscaping(_ text: String) -> Bool {
+        text.utf8.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                             || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
+    }
+
+    /// What `escape` writes for a scalar: an entity, or nil for a scalar it keeps.
+    public static func entity(for scalar: Unicode.Scalar) -> String? {
+        switch scalar {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"": "&quot;"
+        case "'": "&#39;"
+        default: nil
+        }
     }
 }
 

@@ -183,20 +183,17 @@ struct TemplateRenderer {
         }
     }
 
-    /// swift-mustache's default HTML escaping: `&`, `<`, `>`, `"` and `'` when each is a character
-    /// of its own (not followed by a combining mark).
+    /// swift-mustache's default HTML escaping: `HTML.escape`'s five characters when each is a
+    /// character of its own (not followed by a combining mark).
     static func escapeCharacters(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        guard HTML.needsEscaping(text) else { return text }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count + 16)
         for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
+            if character.unicodeScalars.count == 1, let entity = HTML.entity(for: character.unicodeScalars.first!) {
+                escaped += entity
+            } else {
+                escaped.append(character)
             }
         }
         return escaped
