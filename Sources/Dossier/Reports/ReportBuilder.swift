@@ -248,18 +248,27 @@ public enum ReportBuilder {
         let removed: String? = text.withUTF8 { bytes in
             guard let base = bytes.baseAddress, memchr(base, Int32(chunkMark), bytes.count) != nil else { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { target in
-                var read = 0, written = 0
-                while read < bytes.count {
-                    let mark = memchr(base + read, Int32(chunkMark), bytes.count - read)
-                    let length = mark.map { UnsafeRawPointer($0) - UnsafeRawPointer(base + read) } ?? bytes.count - read
-                    memcpy(target.baseAddress! + written, base + read, length)
-                    written += length
-                    read += length + 1
+                var written = 0
+                forEachPiece(of: bytes) { piece in
+                    memcpy(target.baseAddress! + written, base + piece.lowerBound, piece.count)
+                    written += piece.count
                 }
                 return written
             }
         }
         return removed ?? text
+    }
+
+    /// The ranges of `bytes` between chunk marks, empty ones too, found with `memchr`.
+    private static func forEachPiece(of bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0
+        while start < bytes.count {
+            let mark = memchr(base + start, Int32(chunkMark), bytes.count - start)
+            let end = mark.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
+            body(start..<end)
+            start = end + 1
+        }
     }
 
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
@@ -318,14 +327,9 @@ public enum ReportBuilder {
     static func chunks(of text: String) -> [String] {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return [] }
             var chunks: [String] = []
-            var start = 0
-            while start < bytes.count {
-                let mark = memchr(base + start, Int32(chunkMark), bytes.count - start)
-                let end = mark.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
-                if end > start { chunks.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) }
-                start = end + 1
+            forEachPiece(of: bytes) { piece in
+                if !piece.isEmpty { chunks.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[piece]), as: UTF8.self)) }
             }
             return chunks
         }
