@@ -77,6 +77,84 @@ struct BuildCacheTests {
     }
 }
 
+extension BuildCacheTests {
+    /// An output folder holding a previous build's state (environment "e") and `memo`.
+    static func previousBuild(memo: Data) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+        let state = BuildCache.State(format: BuildCache.format, environment: "e", inputs: nil, units: [:], files: [:])
+        try #require(BuildCache.encode(state)).write(to: folder.appendingPathComponent(BuildCache.stateFile))
+        try memo.write(to: folder.appendingPathComponent(BuildCache.memoFile))
+        return folder
+    }
+
+    static func memo(_ entries: [(String, [String])]) throws -> Data {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = BuildCache(output: folder, environment: "e", clean: true)
+        for (key, values) in entries { cache.memoize(key, values) }
+        try cache.writeMemo(to: folder.appendingPathComponent("memo").path)
+        return try Data(contentsOf: folder.appendingPathComponent("memo"))
+    }
+
+    /// A rebuild that uses most of the previous memo appends what it made to the file (cut back to
+    /// its last whole entry first); one that would leave the file mostly stale writes it again with
+    /// only the entries in use; a file changed since it was read is never appended to.
+    @Test func memoGrowsByAppendingUntilMostlyStale() throws {
+        let big = String(repeating: "섹션 ", count: 2000), small = String(repeating: "x", count: 100)
+        var previous = try Self.memo([("big", [big]), ("small", [small])])
+        let whole = previous.count
+        previous.append(contentsOf: [7, 0, 0])  // an entry cut short by a crash
+        let folder = try Self.previousBuild(memo: previous)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let memoPath = folder.appendingPathComponent(BuildCache.memoFile).path
+        let staged = folder.appendingPathComponent("staged-memo").path
+
+        // Uses the big entry, makes a new one: appended.
+        let rebuild = BuildCache(output: folder, environment: "e", clean: false)
+        #expect(rebuild.memo("big") == [big])
+        #expect(rebuild.memo("missing") == nil)
+        rebuild.memoize("new", ["새 값", ""])
+        try rebuild.prepareMemo(wholeAt: staged)
+        #expect(rebuild.memoAppendix != nil && !FileManager.default.fileExists(atPath: staged))
+        #expect(try rebuild.appendMemo(to: memoPath))
+        let appended = try Data(contentsOf: URL(fileURLWithPath: memoPath))
+        #expect(appended.prefix(whole) == previous.prefix(whole), "the previous entries stay as they were")
+        let table = BuildCache.MemoTable(appended)
+        #expect(table.validLength == appended.count, "the cut-short entry is gone")
+        #expect(table.values(for: "new") == ["새 값", ""] && table.values(for: "big") == [big] && table.values(for: "small") == [small])
+
+        // A key written twice reads as its last value.
+        let twice = try Self.memo([("k", ["old"])]) + Self.memo([("k", ["new"])])
+        #expect(BuildCache.MemoTable(twice).values(for: "k") == ["new"] && BuildCache.MemoTable(twice).count == 1)
+
+        // Uses only the small entry: the big one would be stale, so the memo is written whole.
+        let narrow = BuildCache(output: folder, environment: "e", clean: false)
+        #expect(narrow.memo("small") == [small])
+        narrow.memoize("other", ["o"])
+        try narrow.prepareMemo(wholeAt: staged)
+        #expect(narrow.memoAppendix == nil)
+        let rewritten = BuildCache.MemoTable(try Data(contentsOf: URL(fileURLWithPath: staged)))
+        #expect(rewritten.count == 2 && rewritten.values(for: "small") == [small] && rewritten.values(for: "other") == ["o"])
+        #expect(rewritten.values(for: "big") == nil && rewritten.values(for: "new") == nil)
+
+        // The file changed after it was read: not appended to, and left as it is.
+        let raced = BuildCache(output: folder, environment: "e", clean: false)
+        #expect(raced.memo("big") == [big])
+        raced.memoize("late", ["l"])
+        try raced.prepareMemo(wholeAt: staged)
+        #expect(raced.memoAppendix != nil)
+        let handle = try #require(FileHandle(forWritingAtPath: memoPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([1]))
+        try handle.close()
+        let changed = try Data(contentsOf: URL(fileURLWithPath: memoPath))
+        #expect(try raced.appendMemo(to: memoPath) == false)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: memoPath)) == changed)
+    }
+}
+
 /// The output folder's path helpers and the removal of a previous output tree.
 @Suite struct OutputFolderPathTests {
     @Test func parentsOfRelativePaths() {

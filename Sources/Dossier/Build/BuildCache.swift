@@ -139,7 +139,7 @@ public final class BuildCache: @unchecked Sendable {
                 previous = read
                 stateRead.signal()
                 if read.state != nil {
-                    memo = (try? Data(contentsOf: output.appendingPathComponent(BuildCache.memoFile))).map(MemoTable.init)
+                    memo = MemoTable(contentsOf: output.appendingPathComponent(BuildCache.memoFile).path)
                 }
                 memoRead.signal()
             }
@@ -199,86 +199,210 @@ public final class BuildCache: @unchecked Sendable {
     private var memoURL: URL?
     private var prefetch: Prefetch?
     private var memoIn: MemoTable?
-    private var memoOut: [String: [String]] = [:]
+    /// Keys of the previous memo that this build looked up: their entries are kept.
+    private var memoUsed: Set<String> = []
+    /// Entries this build made.
+    private var memoMade: [String: [String]] = [:]
+    /// The entries to add to the previous memo's file, when `prepareMemo` chose to append.
+    private(set) var memoAppendix: [UInt8]?
 
     /// The value stored under `key` by the previous build, if any. (The previous memo is read on
     /// first use; a value's strings are made when it is looked up, outside the lock.)
     func memo(_ key: String) -> [String]? {
-        let table = lock.withLock {
+        let table = previousMemo()
+        guard let value = table.values(for: key) else { return nil }
+        _ = lock.withLock { memoUsed.insert(key) }
+        return value
+    }
+
+    private func previousMemo() -> MemoTable {
+        lock.withLock {
             if memoIn == nil {
                 if let prefetch, memoURL != nil {
                     memoIn = prefetch.memoTable()
                 } else {
-                    memoIn = MemoTable(memoURL.flatMap { try? Data(contentsOf: $0) } ?? Data())
+                    memoIn = memoURL.flatMap { MemoTable(contentsOf: $0.path) } ?? MemoTable(Data())
                 }
-                // This build keeps about as many entries as the last one.
-                memoOut.reserveCapacity(max(memoOut.count, memoIn!.count))
+                // This build uses about as many entries as the last one.
+                memoUsed.reserveCapacity(memoIn!.count)
             }
             return memoIn!
         }
-        guard let value = table.values(for: key) else { return nil }
-        lock.withLock { memoOut[key] = value }
-        return value
     }
 
     func memoize(_ key: String, _ value: [String]) {
-        lock.withLock { memoOut[key] = value }
+        lock.withLock { memoMade[key] = value }
     }
 
-    /// Writes the memo to `path` (`LengthPrefixedWriter`): per entry the key, the number of values
-    /// and each value. Written in pieces, so the whole memo is never one more copy in memory.
+    /// The previous memo file grows by appending while it stays below this multiple of the entries
+    /// the build uses; past it, the memo is written again with only those.
+    static let memoGrowth = 1.25
+
+    /// Makes the memo ready for the commit: either the entries this build made, to append to the
+    /// previous build's file (`memoAppendix`, when that file is as this build read it and would
+    /// stay at most `memoGrowth` times the entries in use), or the whole memo written to `path`.
+    /// A rebuild after a small change thus writes a few entries instead of 90 MB.
+    func prepareMemo(wholeAt path: String) throws {
+        let table = memoURL == nil ? nil : previousMemo()
+        let (used, made) = lock.withLock { (memoUsed, memoMade) }
+        if let table, table.identity != nil {
+            var appendix = LengthPrefixedWriter()
+            for (key, values) in made where table.values(for: key) != values { Self.encodeEntry(key, values, into: &appendix) }
+            let live = used.reduce(0) { $0 + table.entrySize(of: $1) } + appendix.bytes.count
+            if Double(table.validLength + appendix.bytes.count) <= Double(live) * Self.memoGrowth {
+                lock.withLock { memoAppendix = appendix.bytes }
+                return
+            }
+        }
+        lock.withLock { memoAppendix = nil }
+        try writeMemo(to: path, used: used, made: made, previous: table)
+    }
+
+    /// Writes the whole memo to `path`: the entries of the previous memo this build used, copied
+    /// as they were, and the ones it made.
     func writeMemo(to path: String) throws {
+        let (used, made) = lock.withLock { (memoUsed, memoMade) }
+        try writeMemo(to: path, used: used, made: made, previous: memoURL == nil ? nil : previousMemo())
+    }
+
+    /// Per entry the key, the number of values and each value (`LengthPrefixedWriter`), written in
+    /// pieces, so the whole memo is never one more copy in memory.
+    private func writeMemo(to path: String, used: Set<String>, made: [String: [String]], previous: MemoTable?) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var writer = LengthPrefixedWriter(reserving: 1 << 20)
-        let entries = lock.withLock { memoOut }
-        // In the dictionary's order: entries are looked up by key, so sorting 40,000 keys buys nothing.
-        for (key, values) in entries {
-            writer.field(key)
-            writer.number(values.count)
-            for value in values { writer.field(value) }
+        func drainIfFull() throws {
             if writer.bytes.count >= 1 << 20 { try writer.drain { try OutputFolder.writeAll($0, to: descriptor) } }
+        }
+        // In the sets' order: entries are looked up by key, so sorting 50,000 keys buys nothing.
+        if let previous {
+            for key in used where made[key] == nil {
+                previous.copyEntry(key, into: &writer)
+                try drainIfFull()
+            }
+        }
+        for (key, values) in made {
+            Self.encodeEntry(key, values, into: &writer)
+            try drainIfFull()
         }
         try writer.drain { try OutputFolder.writeAll($0, to: descriptor) }
     }
 
-    /// The previous build's memo as read from its file: an index of where each key's values are,
+    private static func encodeEntry(_ key: String, _ values: [String], into writer: inout LengthPrefixedWriter) {
+        writer.field(key)
+        writer.number(values.count)
+        for value in values { writer.field(value) }
+    }
+
+    /// Appends `memoAppendix` to the previous memo at `path`, cut back first to the end of its last
+    /// whole entry. False, with nothing written, when the file is no longer the one this build read
+    /// (then the caller writes the whole memo).
+    func appendMemo(to path: String) throws -> Bool {
+        guard let appendix = lock.withLock({ memoAppendix }), let table = memoIn, let identity = table.identity else { return false }
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, MemoTable.Identity(info) == identity else { return false }
+        if table.validLength < Int(info.st_size) {
+            guard ftruncate(descriptor, off_t(table.validLength)) == 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
+        }
+        guard lseek(descriptor, off_t(table.validLength), SEEK_SET) >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
+        try appendix.withUnsafeBytes { try OutputFolder.writeAll($0, to: descriptor) }
+        return true
+    }
+
+    /// The previous build's memo as read from its file: an index of where each key's entry is,
     /// whose strings are made only when looked up (a rebuild uses most of the 90 MB, but from the
     /// threads that need them, not all on the thread that reads the file). A damaged file ends the
-    /// table where the damage starts.
+    /// table where the damage starts; a key written twice (appended again) has its last value.
     final class MemoTable: @unchecked Sendable {
-        private let bytes: Data
-        /// Offset of each key's value count.
-        private let index: [String: Int]
+        /// What tells one file from another: the memo is appended to only when it is still the one read.
+        struct Identity: Equatable, Sendable {
+            var device: UInt64, inode: UInt64, size: Int64, modified: Double
+            init(_ info: stat) {
+                device = UInt64(info.st_dev)
+                inode = UInt64(info.st_ino)
+                size = Int64(info.st_size)
+                modified = BuildCache.modified(info)
+            }
+        }
 
-        init(_ data: Data) {
+        private let bytes: Data
+        /// Each key's entry: where it starts, where its value count is and where it ends.
+        private let index: [String: (start: Int, values: Int, end: Int)]
+        /// Where the last whole entry ends.
+        let validLength: Int
+        /// The file's identity when read from one.
+        let identity: Identity?
+
+        /// The memo file at `path`, nil when it cannot be read.
+        convenience init?(contentsOf path: String) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { return nil }
+            let size = Int(info.st_size)
+            var data = Data(count: size)
+            let read = data.withUnsafeMutableBytes { buffer -> Int in
+                var done = 0
+                while done < size {
+                    let count = Foundation.read(descriptor, buffer.baseAddress! + done, size - done)
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    done += count
+                }
+                return done
+            }
+            guard read == size else { return nil }
+            self.init(data, identity: Identity(info))
+        }
+
+        init(_ data: Data, identity: Identity? = nil) {
             bytes = data
-            var index: [String: Int] = [:]
+            self.identity = identity
+            var index: [String: (start: Int, values: Int, end: Int)] = [:]
             // About 2 KB an entry in a large build's memo: spares growing the table as it fills.
             index.reserveCapacity(data.count / 2048)
+            var valid = 0
             data.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer)
                 while !reader.isAtEnd {
+                    let start = reader.offset
                     guard let key = reader.text() else { return }
                     let offset = reader.offset
                     guard let count = reader.number(), count < 1 << 20 else { return }
                     for _ in 0..<count where reader.field() == nil { return }
-                    index[key] = offset
+                    index[key] = (start, offset, reader.offset)
+                    valid = reader.offset
                 }
             }
             self.index = index
+            validLength = valid
         }
 
         var count: Int { index.count }
 
         func values(for key: String) -> [String]? {
-            guard let offset = index[key] else { return nil }
+            guard let offset = index[key]?.values else { return nil }
             return bytes.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer, from: offset)
                 let count = reader.number()!
                 return (0..<count).map { _ in reader.text()! }
             }
+        }
+
+        /// The bytes of `key`'s entry in the file (0 when there is none).
+        func entrySize(of key: String) -> Int {
+            index[key].map { $0.end - $0.start } ?? 0
+        }
+
+        /// Copies `key`'s entry as it is in the file.
+        func copyEntry(_ key: String, into writer: inout LengthPrefixedWriter) {
+            guard let entry = index[key] else { return }
+            bytes.withUnsafeBytes { writer.append(raw: UnsafeRawBufferPointer(rebasing: $0[entry.start..<entry.end])) }
         }
     }
 

@@ -16,7 +16,7 @@ struct LengthPrefixedWriter {
 
     mutating func field(_ text: String) { field(text.utf8) }
 
-    mutating func append(raw: [UInt8]) { bytes += raw }
+    mutating func append<Bytes: Collection>(raw: Bytes) where Bytes.Element == UInt8 { bytes += raw }
 
     /// Hands the bytes written so far to `write` and starts again (for writing a file in pieces).
     mutating func drain(into write: (UnsafeRawBufferPointer) throws -> Void) rethrows {

@@ -298,7 +298,7 @@ public struct OutputFolder: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { task in
             let path = folder.appendingPathComponent(files[task]).path + suffix
             do {
-                if task == 0 { try cache.writeMemo(to: path) } else { try cache.parsedItems[task - 1].write(to: path) }
+                if task == 0 { try cache.prepareMemo(wholeAt: path) } else { try cache.parsedItems[task - 1].write(to: path) }
             } catch {
                 failures[task] = error
             }
@@ -320,18 +320,21 @@ public struct OutputFolder: Sendable {
         func rename(_ from: String, _ to: String) throws {
             guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
         }
-        if try cacheAhead.wait() {
-            if folder != staging {
-                for file in Self.cacheFiles(cache) {
-                    try rename(staging.appendingPathComponent(file).path, folder.appendingPathComponent(file).path)
-                }
-            }
-        } else {
-            // Written beside and renamed into place, so that each is whole.
-            try Self.writeMemoAndItems(cache, in: folder, suffix: ".partial")
-            for file in Self.cacheFiles(cache) {
+        // Written beside (ahead, in the staging folder) and renamed into place, so that each is
+        // whole; a memo that grows by appending gets its new entries at the end instead.
+        let ahead = try cacheAhead.wait()
+        if !ahead { try Self.writeMemoAndItems(cache, in: folder, suffix: ".partial") }
+        let memo = folder.appendingPathComponent(BuildCache.memoFile).path
+        let appended = cache.memoAppendix != nil
+        if appended, try !cache.appendMemo(to: memo) {
+            // The previous memo changed since it was read: written whole after all.
+            try cache.writeMemo(to: memo + ".partial")
+            try rename(memo + ".partial", memo)
+        }
+        if !ahead || folder != staging {
+            for file in Self.cacheFiles(cache) where !(appended && file == BuildCache.memoFile) {
                 let target = folder.appendingPathComponent(file).path
-                try rename(target + ".partial", target)
+                try rename(ahead ? staging.appendingPathComponent(file).path : target + ".partial", target)
             }
         }
         // Parsed items of workspaces this build no longer has (a knowledge base's engagements).
