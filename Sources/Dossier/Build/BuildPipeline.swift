@@ -159,9 +159,9 @@ public enum BuildPipeline {
         let reportThread = Thread {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
-            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report, html in
+            let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report, html, digest in
                 guard isPacked, html.count >= DeflateAhead.minimumSize else { return }
-                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html)
+                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html, sha256: digest)
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             reportBranch.finish(result, branchLog, branchTimings)

@@ -91,16 +91,17 @@ public enum ReportBuilder {
     }
 
     /// `rendered` hears of each whole-engagement report (health check, period) as soon as it is
-    /// rendered, with its HTML's bytes (the same bytes its output file is then given).
+    /// rendered, with its HTML's bytes and their SHA-256 (the same bytes its output file is then
+    /// given, with that digest).
     static func build(_ context: ReportContext, cache: BuildCache?, log: inout DiagnosticLog, timings: inout PhaseTimer,
-                      rendered: ((RenderedReport, Data) -> Void)? = nil) -> Result? {
+                      rendered: ((RenderedReport, Data, String) -> Void)? = nil) -> Result? {
         let workspace = context.workspace
         let templates = context.templates
         var charts: [String: String] = [:]
         var reports: [RenderedReport] = []
-        /// The HTML bytes of the reports handed to `rendered`, by base path: made once (the health
-        /// check's are 36 MB for 10,000 findings).
-        var htmlBytes: [String: Data] = [:]
+        /// The HTML bytes of the reports handed to `rendered` and their digests, by base path: made
+        /// and hashed once (the health check's are 36 MB for 10,000 findings).
+        var htmlBytes: [String: (bytes: Data, sha256: String)] = [:]
 
         /// Fills a template and renders its page, embedding the charts it refers to.
         @Sendable func render(_ view: any TemplateObject, template: String, kind: String, title: String, basePath: String,
@@ -121,9 +122,9 @@ public enum ReportBuilder {
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)
                 if let rendered {
-                    let bytes = Data(report.html.utf8)
-                    htmlBytes[report.basePath] = bytes
-                    rendered(report, bytes)
+                    let bytes = Data(report.html.utf8), digest = Digest.sha256(bytes)
+                    htmlBytes[report.basePath] = (bytes, digest)
+                    rendered(report, bytes, digest)
                 }
             } else {
                 missing(template)
@@ -225,7 +226,8 @@ public enum ReportBuilder {
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
             files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
-            files.append(OutputFile(path: report.basePath + ".html", data: htmlBytes[report.basePath] ?? Data(report.html.utf8)))
+            let html = htmlBytes[report.basePath]
+            files.append(OutputFile(path: report.basePath + ".html", data: html?.bytes ?? Data(report.html.utf8), sha256: html?.sha256))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
