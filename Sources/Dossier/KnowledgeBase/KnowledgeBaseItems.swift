@@ -296,28 +296,48 @@ enum RelatedItems {
     /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
     /// items is then a merge of two short sorted arrays, summed in the same (term) order on every
     /// build. `counts` holds `termCounts(document)` of every item, in order.
+    ///
+    /// A term's number is its place among all the items' terms in code-point order (the order of
+    /// `<` on the normalised terms), so that after one pass that numbers and counts the terms, the
+    /// rest compares and looks up numbers instead of strings.
     static func strongTerms(_ counts: [IndexWriter.DocumentTerms]) -> [[(term: Int32, weight: Double)]] {
-        var documentFrequency: [String: Int] = [:]
-        documentFrequency.reserveCapacity(counts.count * 4)
-        for terms in counts { for term in terms.terms { documentFrequency[term, default: 0] += 1 } }
-        let n = Double(max(1, counts.count))
-        let frequencies = documentFrequency
-        let strongVectors = ParallelSlots<[(term: String, weight: Double)]>(count: counts.count)
-        DispatchQueue.concurrentPerform(iterations: counts.count) { index in
-            var weights: [(String, Double)] = []
-            for (term, occurrences) in zip(counts[index].terms, counts[index].counts) {
-                let df = Double(frequencies[term] ?? 1)
-                guard df < n || n == 1 else { continue }
-                weights.append((term, (1 + log(Double(occurrences))) * log(1 + n / df)))
-            }
-            let strongest = weights.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(20)
-            let norm = sqrt(strongest.reduce(0) { $0 + $1.1 * $1.1 })
-            strongVectors[index] = strongest.map { (term: $0.0, weight: norm > 0 ? $0.1 / norm : 0) }.sorted { $0.term < $1.term }
-        }
-        let termVectors = strongVectors.values
+        // Each distinct term numbered in order of first appearance, and each item's terms as those numbers.
         var numbers: [String: Int32] = [:]
-        for term in Set(termVectors.lazy.flatMap { $0.map(\.term) }).sorted() { numbers[term] = Int32(numbers.count) }
-        return termVectors.map { vector in vector.map { (term: numbers[$0.term]!, weight: $0.weight) } }
+        numbers.reserveCapacity(counts.count * 4)
+        var documentFrequency: [Int] = []
+        var termsOf: [[Int32]] = []
+        termsOf.reserveCapacity(counts.count)
+        for terms in counts {
+            termsOf.append(terms.terms.map { term in
+                if let number = numbers[term] {
+                    documentFrequency[Int(number)] += 1
+                    return number
+                }
+                let number = Int32(documentFrequency.count)
+                numbers[term] = number
+                documentFrequency.append(1)
+                return number
+            })
+        }
+        // Numbers in order of appearance → places in term order.
+        var place = [Int32](repeating: 0, count: documentFrequency.count)
+        for (rank, entry) in numbers.sorted(by: { $0.key < $1.key }).enumerated() { place[Int(entry.value)] = Int32(rank) }
+        let n = Double(max(1, counts.count))
+        let (itemTerms, frequencies, places) = (termsOf, documentFrequency, place)
+        let vectors = ParallelSlots<[(term: Int32, weight: Double)]>(count: counts.count)
+        DispatchQueue.concurrentPerform(iterations: counts.count) { index in
+            var weights: [(term: Int32, weight: Double)] = []
+            weights.reserveCapacity(itemTerms[index].count)
+            for (number, occurrences) in zip(itemTerms[index], counts[index].counts) {
+                let df = Double(frequencies[Int(number)])
+                guard df < n || n == 1 else { continue }
+                weights.append((places[Int(number)], (1 + log(Double(occurrences))) * log(1 + n / df)))
+            }
+            let strongest = weights.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }.prefix(20)
+            let norm = sqrt(strongest.reduce(0) { $0 + $1.weight * $1.weight })
+            vectors[index] = strongest.map { (term: $0.term, weight: norm > 0 ? $0.weight / norm : 0) }.sorted { $0.term < $1.term }
+        }
+        return vectors.values
     }
 
     /// What pairs are scored by (see above): each item's tags, systems and category as numbers (tags
