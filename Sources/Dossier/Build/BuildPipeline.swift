@@ -241,7 +241,7 @@ public enum BuildPipeline {
         // Nothing is added to the memo from here on: it and the parsed items are written while the
         // evidence pack is assembled.
         folder.writeCacheAhead()
-        let pages = folder.producedPaths.filter { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }.count
+        let pages = folder.producedCount { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }
         let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }.count
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
                 + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")

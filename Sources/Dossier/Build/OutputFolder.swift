@@ -167,7 +167,10 @@ public struct OutputFolder: Sendable {
     var changedCount: Int { records.stagedPaths.count }
 
     /// Every file this build produced, written or kept, sorted (with a build cache).
-    var producedPaths: [String] { records.paths }
+    var producedPaths: [String] { records.paths.sorted() }
+
+    /// How many of the files this build produced `include` counts (with a build cache).
+    func producedCount(where include: (String) -> Bool) -> Int { records.paths.count(where: include) }
 
     /// Whether the file is the same as in the previous build (kept or unchanged).
     func isUnchanged(_ path: String) -> Bool { records.isUnchanged(path) }
@@ -437,7 +440,7 @@ public struct OutputFolder: Sendable {
 
         var stagedPaths: [String] { lock.withLock { staged.sorted() } }
 
-        var paths: [String] { lock.withLock { records.keys.sorted() } }
+        var paths: [String] { lock.withLock { Array(records.keys) } }
 
         func isUnchanged(_ path: String) -> Bool { lock.withLock { records[path] != nil && !staged.contains(path) } }
 

@@ -127,7 +127,7 @@ public enum KnowledgeBasePipeline {
             folder.discard()
             return fail()
         }
-        let pages = folder.producedPaths.filter { $0.hasSuffix(".html") }.count + files.filter { $0.path.hasSuffix(".html") }.count
+        let pages = folder.producedCount { $0.hasSuffix(".html") } + files.filter { $0.path.hasSuffix(".html") }.count
         let keptPages = cache.keptPaths.count
         progress("[2/3] Build knowledge base (\(pages + keptPages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
                  + ", \(items) items from \(contexts.count) engagement\(contexts.count == 1 ? "" : "s"))")
