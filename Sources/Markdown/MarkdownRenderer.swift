@@ -74,12 +74,13 @@ public enum MarkdownRenderer {
     /// its headings' ids and the embeds it uses; `outline` and `storeOutline` keep what a parse of
     /// the chunk tells before rendering it (`ChunkOutline`), so an unchanged chunk is not parsed.
     public struct ChunkMemo: Sendable {
-        public var lookup: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String]) -> String?
+        /// The HTML's UTF-8 bytes (a build cache hands out bytes it read, without making strings of them).
+        public var lookup: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String]) -> Data?
         public var store: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String], _ html: String) -> Void
         public var outline: @Sendable (_ chunk: String) -> ChunkOutline?
         public var storeOutline: @Sendable (_ chunk: String, _ outline: ChunkOutline) -> Void
 
-        public init(lookup: @escaping @Sendable (String, [String], [String]) -> String?,
+        public init(lookup: @escaping @Sendable (String, [String], [String]) -> Data?,
                     store: @escaping @Sendable (String, [String], [String], String) -> Void,
                     outline: @escaping @Sendable (String) -> ChunkOutline? = { _ in nil },
                     storeOutline: @escaping @Sendable (String, ChunkOutline) -> Void = { _, _ in }) {
@@ -131,6 +132,29 @@ public enum MarkdownRenderer {
     /// of a chunk whose text, ids and embeds are unchanged can come from `memo`.
     public static func render(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
                               memo: ChunkMemo? = nil) -> RenderedMarkdown {
+        let rendered = renderPieces(chunks: chunks, options: options, embeds: embeds, memo: memo)
+        return RenderedMarkdown(html: String(decoding: rendered.bytes(), as: UTF8.self), headings: rendered.headings)
+    }
+
+    /// A document rendered in chunks: each chunk's HTML as UTF-8 bytes, in order, and the headings.
+    /// Put together with `bytes()`, or by the caller into a larger page, so that a long report's
+    /// HTML is copied once instead of joined into a string and copied again.
+    public struct RenderedPieces: Sendable {
+        public var pieces: [Data]
+        public var headings: [Heading]
+
+        public var byteCount: Int { pieces.reduce(0) { $0 + $1.count } }
+
+        public func bytes() -> Data {
+            var data = Data(capacity: byteCount)
+            for piece in pieces { data.append(piece) }
+            return data
+        }
+    }
+
+    /// `render(chunks:…)`, its HTML left in pieces.
+    public static func renderPieces(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
+                                    memo: ChunkMemo? = nil) -> RenderedPieces {
         // 1. Each chunk's headings (level, text, slug) and the embeds it uses: from the memo, or a parse.
         let outlines = ParallelSlots<(headings: [ChunkOutline.Entry], embeds: [String])>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
@@ -167,7 +191,7 @@ public enum MarkdownRenderer {
             ids.append(chunkIDs)
         }
         // 3. Each chunk's HTML with those ids.
-        let htmls = ParallelSlots<String>(count: chunks.count)
+        let htmls = ParallelSlots<Data>(count: chunks.count)
         let allIDs = ids
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let used = outlines[index]!.embeds.map { embeds[$0] ?? "" }
@@ -176,10 +200,10 @@ public enum MarkdownRenderer {
                 return
             }
             let html = renderDocument(chunks[index], options: options, embeds: embeds, ids: allIDs[index]).html
-            htmls[index] = html
+            htmls[index] = Data(html.utf8)
             memo?.store(chunks[index], allIDs[index], used, html)
         }
-        return RenderedMarkdown(html: (0..<chunks.count).map { htmls[$0] ?? "" }.joined(), headings: headings)
+        return RenderedPieces(pieces: (0..<chunks.count).map { htmls[$0] ?? Data() }, headings: headings)
     }
 
     /// Replaces images whose destination is a key of `embeds` by that HTML; returns the keys used.

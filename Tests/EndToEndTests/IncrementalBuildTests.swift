@@ -277,6 +277,38 @@ import Testing
         #expect(try Self.modified(page) == pageBefore, "the other files are kept")
     }
 
+    /// The health check's page is put together from the page template filled around a placeholder
+    /// and its chunks' bytes: a page template that shows the content twice, or escaped, gets what
+    /// filling it with the content gives, in a full build and in a rebuild.
+    @Test func pageTemplatesThatRepeatOrEscapeTheContent() throws {
+        let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        let builtin = try String(contentsOf: Dossier.packageRoot.appendingPathComponent("Templates/reports/page.mustache"), encoding: .utf8)
+        #expect(builtin.contains("{{{content}}}"))
+        for (name, replacement) in [("twice", "{{{content}}}<hr>{{{content}}}"), ("escaped", "<pre>{{content}}</pre>")] {
+            let templates = copy.root.appendingPathComponent("templates-\(name)")
+            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+            try builtin.replacingOccurrences(of: "{{{content}}}", with: replacement)
+                .write(to: templates.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+            let built = try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path])
+            #expect(built.status == 0, "\(built.stderr)")
+            let html = try String(contentsOf: out.appendingPathComponent("report/health-check.html"), encoding: .utf8)
+            #expect(!html.contains("dossier-page-content"), "no placeholder left")
+            let heading = "F-002"
+            if name == "twice" {
+                #expect(html.components(separatedBy: "<hr>").count == 2)
+                #expect(html.components(separatedBy: "<hr>").allSatisfy { $0.contains("<h4 id=\"f-002") }, "the sections on both sides")
+            } else {
+                #expect(html.contains("&lt;h4 id=") && !html.contains("<h4 id="), "the content escaped")
+            }
+            #expect(html.contains(heading))
+            let file = "findings/F-003-g1-full-gc-pause.md"
+            try copy.write(file, try copy.read(file) + "\n추가된 문장 \(name).\n")
+            #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path, "--templates", templates.path]).status == 0)
+            try Self.expectSameAsClean(copy, out, ["--templates", templates.path])
+        }
+    }
+
     @Test func customTemplatesSeeWholeFindingsInRebuilds() throws {
         let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
         defer { copy.remove() }

@@ -81,7 +81,7 @@ struct ChunkedRenderTests {
                     self.lock.withLock {
                         let value = self.entries[chunk + ids.joined(separator: ",") + embeds.joined()]
                         if value != nil { self.hits += 1 }
-                        return value
+                        return value.map { Data($0.utf8) }
                     }
                 },
                 store: { chunk, ids, embeds, html in self.lock.withLock { self.entries[chunk + ids.joined(separator: ",") + embeds.joined()] = html } },

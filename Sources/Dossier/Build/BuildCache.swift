@@ -219,6 +219,17 @@ public final class BuildCache: @unchecked Sendable {
         return value
     }
 
+    /// The first value stored under `key` by the previous build, as the bytes the memo file holds
+    /// (no copy, no string made): for values that go into output files as they are.
+    func memoBytes(_ key: String) -> Data? {
+        let table = previousMemo()
+        guard let (value, size) = table.firstBytes(for: key) else { return nil }
+        lock.withLock {
+            if memoUsed.insert(key).inserted { memoUsedBytes += size }
+        }
+        return value
+    }
+
     private func previousMemo() -> MemoTable {
         lock.withLock {
             if memoIn == nil {
@@ -406,6 +417,18 @@ public final class BuildCache: @unchecked Sendable {
                 return (0..<count).map { _ in reader.text()! }
             }
             return (values, entry.end - entry.start)
+        }
+
+        /// `key`'s first value as a slice of the file's bytes, and the bytes of its entry.
+        func firstBytes(for key: String) -> (value: Data, size: Int)? {
+            guard let entry = index[key] else { return nil }
+            let range: Range<Int>? = bytes.withUnsafeBytes { buffer in
+                var reader = LengthPrefixedReader(buffer, from: entry.values)
+                guard reader.number()! > 0, let length = reader.number() else { return nil }
+                return reader.offset..<(reader.offset + length)
+            }
+            guard let range else { return nil }
+            return (bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)], entry.end - entry.start)
         }
 
         /// The bytes of `key`'s entry in the file (0 when there is none).

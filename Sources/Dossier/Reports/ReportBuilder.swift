@@ -34,7 +34,8 @@ public struct RenderedReport: Sendable {
     /// Relative path without extension, e.g. `report/incidents/INC-101`.
     public var basePath: String
     public var markdown: String
-    public var html: String
+    /// The page's UTF-8 bytes.
+    public var html: Data
     /// Reused from the previous build by the build cache: not rendered again, its files kept.
     public var isKept = false
 }
@@ -122,7 +123,7 @@ public enum ReportBuilder {
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)
                 if let rendered {
-                    let bytes = Data(report.html.utf8), digest = Digest.sha256(bytes)
+                    let bytes = report.html, digest = Digest.sha256(bytes)
                     htmlBytes[report.basePath] = (bytes, digest)
                     rendered(report, bytes, digest)
                 }
@@ -179,7 +180,7 @@ public enum ReportBuilder {
             let key = cache.flatMap { postmortemKey(incident, context: context, cache: $0) }
             if let cache, let key, cache.reuse(unit, key: key) {
                 rendered[index] = (RenderedReport(kind: context.format.text("report_incident"), title: title, basePath: basePath,
-                                                  markdown: "", html: "", isKept: true), [:])
+                                                  markdown: "", html: Data(), isKept: true), [:])
                 return
             }
             var incidentCharts: [String: String] = [:]
@@ -213,7 +214,7 @@ public enum ReportBuilder {
         }
         if let cache, let periodKey, cache.reuse(periodUnit, key: periodKey) {
             reports.append(RenderedReport(kind: context.format.text("report_period"), title: workspace.engagement.title, basePath: periodBase,
-                                          markdown: "", html: "", isKept: true))
+                                          markdown: "", html: Data(), isKept: true))
             charts.merge(periodCharts) { first, _ in first }
         } else {
             addEngagementReport(period, template: "period", kind: "report_period", basePath: periodBase, charts: periodCharts)
@@ -227,7 +228,7 @@ public enum ReportBuilder {
         for report in reports where !report.isKept {
             files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
             let html = htmlBytes[report.basePath]
-            files.append(OutputFile(path: report.basePath + ".html", data: html?.bytes ?? Data(report.html.utf8), sha256: html?.sha256))
+            files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: html?.sha256))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
@@ -273,10 +274,17 @@ public enum ReportBuilder {
         }
     }
 
+    /// Stands for the content in a first fill of the page template, to be replaced by the content's
+    /// bytes (`<` makes it change if a template escapes it, which then gets a fill with the content).
+    static let contentPlaceholder = "<dossier-page-content-\(UUID().uuidString)/>"
+
+    /// The page's UTF-8 bytes. A page rendered in chunks (the health check) is put together from
+    /// the template filled around a placeholder and the chunks' bytes, copied once: joining 36 MB of
+    /// HTML into a string, filling the template with it and taking its bytes copied it three times.
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
-                     cache: BuildCache? = nil) -> String {
+                     cache: BuildCache? = nil) -> Data {
         let body = firstSection(of: markdown)
-        let rendered: RenderedMarkdown
+        let rendered: (headings: [Heading], pieces: MarkdownRenderer.RenderedPieces?, html: String)
         if body.utf8.contains(chunkMark) {
             let chunks = Self.chunks(of: body)
             let memo = cache.map { cache in
@@ -286,14 +294,16 @@ public enum ReportBuilder {
                 }
                 @Sendable func outlineKey(_ chunk: String) -> String { BuildCache.key([environment, "page-outline", chunk]) }
                 return MarkdownRenderer.ChunkMemo(
-                    lookup: { chunk, ids, embeds in cache.memo(key(chunk, ids, embeds))?.first },
+                    lookup: { chunk, ids, embeds in cache.memoBytes(key(chunk, ids, embeds)) },
                     store: { chunk, ids, embeds, html in cache.memoize(key(chunk, ids, embeds), [html]) },
                     outline: { chunk in cache.memo(outlineKey(chunk)).flatMap(MarkdownRenderer.ChunkOutline.init(strings:)) },
                     storeOutline: { chunk, outline in cache.memoize(outlineKey(chunk), outline.strings) })
             }
-            rendered = MarkdownRenderer.render(chunks: chunks, options: .extensions, embeds: embeds, memo: memo)
+            let pieces = MarkdownRenderer.renderPieces(chunks: chunks, options: .extensions, embeds: embeds, memo: memo)
+            rendered = (pieces.headings, pieces, "")
         } else {
-            rendered = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
+            let whole = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
+            rendered = (whole.headings, nil, whole.html)
         }
         let format = context.format
         let engagement = context.engagement
@@ -321,7 +331,46 @@ public enum ReportBuilder {
             contentsLabel: format.text("contents"),
             toc: TableOfContents.html(for: rendered.headings, minLevel: 2, maxLevel: 3),
             content: rendered.html)
-        return context.templates.render(view, template: "page") ?? rendered.html
+        guard let pieces = rendered.pieces else {
+            return Data((context.templates.render(view, template: "page") ?? rendered.html).utf8)
+        }
+        var around = view
+        around.content = contentPlaceholder
+        if let filled = context.templates.render(around, template: "page"), let offset = onlyOccurrence(of: contentPlaceholder, in: filled) {
+            let frame = Data(filled.utf8), rest = offset + contentPlaceholder.utf8.count
+            var page = Data(capacity: frame.count - contentPlaceholder.utf8.count + pieces.byteCount)
+            page.append(frame[..<offset])
+            for piece in pieces.pieces { page.append(piece) }
+            page.append(frame[rest...])
+            return page
+        }
+        // A template that leaves the content out, escapes it or shows it twice: filled with it.
+        var whole = view
+        whole.content = String(decoding: pieces.bytes(), as: UTF8.self)
+        return Data((context.templates.render(whole, template: "page") ?? whole.content).utf8)
+    }
+
+    /// The UTF-8 offset of `needle` in `text` when it occurs there exactly once, found with `memmem`.
+    static func onlyOccurrence(of needle: String, in text: String) -> Int? {
+        var text = text, needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard let base = haystack.baseAddress, let pattern = needle.baseAddress, !needle.isEmpty else { return nil }
+                /// The first offset at or after `start` where `needle` occurs.
+                func find(from start: Int) -> Int? {
+                    var position = start
+                    while position + needle.count <= haystack.count,
+                          let candidate = memchr(base + position, Int32(pattern.pointee), haystack.count - needle.count + 1 - position) {
+                        let offset = UnsafeRawPointer(candidate) - UnsafeRawPointer(base)
+                        if memcmp(base + offset, pattern, needle.count) == 0 { return offset }
+                        position = offset + 1
+                    }
+                    return nil
+                }
+                guard let offset = find(from: 0), find(from: offset + needle.count) == nil else { return nil }
+                return offset
+            }
+        }
     }
 
     /// The pieces of `text` between chunk marks, empty ones left out, found with `memchr` (the
