@@ -230,6 +230,28 @@ public final class BuildCache: @unchecked Sendable {
         return value
     }
 
+    /// Keeps the previous build's entry under `key` for the next build without reading it (a
+    /// result made from it was reused whole); false when there is none.
+    @discardableResult
+    func memoKeep(_ key: String) -> Bool {
+        let table = previousMemo()
+        let size = table.entrySize(of: key)
+        guard size > 0 else { return false }
+        lock.withLock {
+            if memoUsed.insert(key).inserted { memoUsedBytes += size }
+        }
+        return true
+    }
+
+    /// The bytes of the previous build's output file at `path` (relative to the output folder) when
+    /// it is intact and was recorded with `sha256`; nil otherwise.
+    func previousFile(_ path: String, sha256: String) -> Data? {
+        guard let record = intactRecord(path), record.sha256 == sha256, let memoURL else { return nil }
+        let output = memoURL.deletingLastPathComponent().deletingLastPathComponent()
+        guard let data = try? Data(contentsOf: output.appendingPathComponent(path)), data.count == record.size else { return nil }
+        return data
+    }
+
     private func previousMemo() -> MemoTable {
         lock.withLock {
             if memoIn == nil {

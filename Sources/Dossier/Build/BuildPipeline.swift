@@ -146,11 +146,11 @@ public enum BuildPipeline {
         // done first (in a rebuild the knowledge base is, while the health check is still assembled).
         // The pack's largest files are deflated for its zip as soon as they are made.
         let isPacked = options.reports.audience == .client
-        let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord("evidence/" + $0)?.sha256 })
+        let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord(EvidencePack.outputFolder + $0)?.sha256 })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
             guard isPacked else { return .success([]) }
             // Hashed here too, while the other thread works: the manifest and the output folder use the digest.
-            let files = Result { try EvidencePack.generatedFiles(context, cache: cache).map { OutputFile(path: $0.path, data: $0.data, sha256: Digest.sha256($0.data)) } }
+            let files = Result { try EvidencePack.generatedFiles(context, cache: cache).map { OutputFile(path: $0.path, data: $0.data, sha256: $0.sha256 ?? Digest.sha256($0.data)) } }
             for file in (try? files.get()) ?? [] where file.data.count >= DeflateAhead.minimumSize {
                 deflateAhead.start(file.path, file.data, sha256: file.sha256)
             }
@@ -260,7 +260,7 @@ public enum BuildPipeline {
                 }
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())
                 timings.lap("evidence pack")
-                try folder.write(pack, under: "evidence/")
+                try folder.write(pack, under: EvidencePack.outputFolder)
                 let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 // Entries unchanged since the last build are copied from its zip, still compressed —
                 // only when that zip is exactly the one the last build wrote.
@@ -269,7 +269,7 @@ public enum BuildPipeline {
                 } : nil
                 let zip = try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
                                                 previous: trustedZip,
-                                                unchanged: { folder.isUnchanged("evidence/" + $0) }, ahead: deflateAhead)
+                                                unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead)
                 try folder.adopt(zipName, written: zip)
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {

@@ -187,7 +187,7 @@ public enum EvidencePack {
     /// observation, then (findings only) a risk, the POA&M item ("" when resolved) and one finding
     /// entry per target. They depend on the item's file and the build's environment only, so the
     /// build cache keeps them and a rebuild writes unchanged items' entries as they were.
-    private static func oscalEntries(_ context: ReportContext, zone: Int, cache: BuildCache?) throws -> [[JSONFragment]] {
+    private static func oscalEntries(_ context: ReportContext, zone: Int, cache: BuildCache?) throws -> [OSCALItemEntries] {
         let engagement = context.engagement
         let id = engagement.id
         @Sendable func uuid(_ name: String) -> String { oscalUUID(id, name) }
@@ -247,20 +247,43 @@ public enum EvidencePack {
                     + incident.evidence.map { OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file) }))]
         }
         let count = findings.count + incidents.count
-        let entries = ParallelSlots<Result<[JSONFragment], any Error>>(count: count)
+        let entries = ParallelSlots<Result<OSCALItemEntries, any Error>>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
             let isFinding = index < findings.count
             let key = isFinding ? key("oscal-finding", findings[index].id, findings[index].location.file)
                                 : key("oscal-incident", incidents[index - findings.count].id, incidents[index - findings.count].location.file)
-            if let key, let texts = cache?.memo(key), !texts.isEmpty {
-                entries[index] = .success(texts.map { JSONFragment(text: $0) })
+            // The entries' digest alone when the memo has it: the documents may be reused whole.
+            if let key, let cache, let digest = cache.memo(OSCALItemEntries.digestKey(key))?.first {
+                entries[index] = .success(OSCALItemEntries(key: key, digest: digest, fragments: nil, make: {
+                    if let texts = cache.memo(key), !texts.isEmpty { return texts.map { JSONFragment(text: $0) } }
+                    return try isFinding ? findingEntries(findings[index]) : incidentEntries(incidents[index - findings.count])
+                }))
                 return
             }
-            let made = Result { isFinding ? try findingEntries(findings[index]) : try incidentEntries(incidents[index - findings.count]) }
-            if let key, let cache, case .success(let fragments) = made { cache.memoize(key, fragments.map(\.text)) }
-            entries[index] = made
+            let made = Result { () throws -> [JSONFragment] in
+                if let key, let texts = cache?.memo(key), !texts.isEmpty { return texts.map { JSONFragment(text: $0) } }
+                let fragments = try isFinding ? findingEntries(findings[index]) : incidentEntries(incidents[index - findings.count])
+                if let key, let cache { cache.memoize(key, fragments.map(\.text)) }
+                return fragments
+            }
+            entries[index] = made.map { fragments in
+                let digest = BuildCache.key(fragments.map(\.text))
+                if let key, let cache { cache.memoize(OSCALItemEntries.digestKey(key), [digest]) }
+                return OSCALItemEntries(key: key, digest: digest, fragments: fragments, make: { fragments })
+            }
         }
         return try (0..<count).map { try entries[$0]!.get() }
+    }
+
+    /// One item's OSCAL entries: their digest, and the entries themselves unless only the digest
+    /// was looked up (`make` gives them then).
+    struct OSCALItemEntries: Sendable {
+        var key: String?
+        var digest: String
+        var fragments: [JSONFragment]?
+        var make: @Sendable () throws -> [JSONFragment]
+
+        static func digestKey(_ key: String) -> String { "digest:" + key }
     }
 
     static func oscalFiles(_ context: ReportContext, zone: Int, cache: BuildCache? = nil) throws -> [OutputFile] {
@@ -278,40 +301,50 @@ public enum EvidencePack {
         }
         let reportDate = isoDate(engagement.period.to, offset: zone)
 
+        let items = try oscalEntries(context, zone: zone, cache: cache)
+        let reviewed = Set(context.findings.flatMap(\.controls) + context.incidents.flatMap(\.controls)).sorted()
+        let selection = reviewed.isEmpty
+            ? OSCAL.ControlSelection(includeControls: nil, includeAll: [:])
+            : OSCAL.ControlSelection(includeControls: reviewed.map { OSCAL.ControlReference(controlID: OSCAL.token($0)) }, includeAll: nil)
+        let paths = (results: "oscal/assessment-results.json", poam: "oscal/poam.json")
+
+        // The two documents are what their frame (everything but the entries) and the items'
+        // entries make them: when both are the last build's, its files are reused as they are,
+        // without reading the entries, writing 30 MB of JSON and hashing it.
+        let documentsKey = try cache.map { cache in
+            let frame = try documents(observations: [], risks: [], findings: [], poamItems: [])
+            return BuildCache.key([cache.environment, "oscal-documents", String(context.findings.count),
+                                   String(decoding: try OSCAL.encode(["assessment-results": frame.results]), as: UTF8.self),
+                                   String(decoding: try OSCAL.encode(["plan-of-action-and-milestones": frame.poam]), as: UTF8.self)]
+                                  + items.map(\.digest))
+        }
+        if let cache, let documentsKey, let digests = cache.memo(documentsKey), digests.count == 2,
+           let resultsBytes = cache.previousFile(EvidencePack.outputFolder + paths.results, sha256: digests[0]),
+           let poamBytes = cache.previousFile(EvidencePack.outputFolder + paths.poam, sha256: digests[1]) {
+            // The entries stay in the memo for a build that changes them.
+            for item in items { if let key = item.key { cache.memoKeep(key) } }
+            return [OutputFile(path: paths.results, data: resultsBytes, sha256: digests[0]),
+                    OutputFile(path: paths.poam, data: poamBytes, sha256: digests[1])]
+        }
+
         // Findings first (observation, risk, POA&M item, finding entries), then incidents (observation).
+        let loaded = ParallelSlots<Result<[JSONFragment], any Error>>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            loaded[index] = items[index].fragments.map { .success($0) } ?? Result { try items[index].make() }
+        }
         var observations: [JSONPart<OSCAL.Observation>] = []
         var risks: [JSONPart<OSCAL.Risk>] = []
         var findings: [JSONPart<OSCAL.FindingEntry>] = []
         var poamItems: [JSONPart<OSCAL.POAMItem>] = []
-        for (index, parts) in try oscalEntries(context, zone: zone, cache: cache).enumerated() {
+        for index in items.indices {
+            let parts = try loaded[index]!.get()
             observations.append(.encoded(parts[0]))
             guard index < context.findings.count else { continue }
             risks.append(.encoded(parts[1]))
             if !parts[2].text.isEmpty { poamItems.append(.encoded(parts[2])) }
             findings += parts.dropFirst(3).map { .encoded($0) }
         }
-        let reviewed = Set(context.findings.flatMap(\.controls) + context.incidents.flatMap(\.controls)).sorted()
-        let selection = reviewed.isEmpty
-            ? OSCAL.ControlSelection(includeControls: nil, includeAll: [:])
-            : OSCAL.ControlSelection(includeControls: reviewed.map { OSCAL.ControlReference(controlID: OSCAL.token($0)) }, includeAll: nil)
-        let results = OSCAL.AssessmentResults(
-            uuid: uuid("assessment-results"), metadata: metadata("\(engagement.title) — assessment results"),
-            importAP: OSCAL.ImportAP(href: "../README.md"),
-            results: [OSCAL.Result(
-                uuid: uuid("result"), title: engagement.title,
-                description: "\(engagement.kind.rawValue) of \(engagement.client) by \(provider.name), \(engagement.period.from) to \(engagement.period.to).",
-                start: isoDate(engagement.period.from, offset: zone), end: reportDate,
-                reviewedControls: OSCAL.ReviewedControls(controlSelections: [selection]),
-                observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
-                findings: findings.isEmpty ? nil : findings)])
-        let poam = OSCAL.POAM(
-            uuid: uuid("poam"), metadata: metadata("\(engagement.title) — plan of action and milestones"),
-            systemID: OSCAL.SystemID(id: uuid("system:\(engagement.client)")),
-            observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
-            poamItems: poamItems.isEmpty
-                ? [.value(OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
-                                         props: [], relatedObservations: nil, relatedRisks: nil))]
-                : poamItems)
+        let (results, poam) = try documents(observations: observations, risks: risks, findings: findings, poamItems: poamItems)
         // About what each document will take: its fragments, indented deeper, and a little more.
         func size<T>(_ parts: [JSONPart<T>]) -> Int {
             parts.reduce(0) { total, part in if case .encoded(let fragment) = part { total + fragment.text.utf8.count } else { total } }
@@ -324,9 +357,39 @@ public enum EvidencePack {
             encoded[index] = index == 0 ? Result { try OSCAL.encode(["assessment-results": results], capacity: capacities.results) }
                                         : Result { try OSCAL.encode(["plan-of-action-and-milestones": poam], capacity: capacities.poam) }
         }
-        return [OutputFile(path: "oscal/assessment-results.json", data: try encoded[0]!.get()),
-                OutputFile(path: "oscal/poam.json", data: try encoded[1]!.get())]
+        let files = [OutputFile(path: paths.results, data: try encoded[0]!.get()), OutputFile(path: paths.poam, data: try encoded[1]!.get())]
+        guard let cache, let documentsKey else { return files }
+        let digests = files.map { Digest.sha256($0.data) }
+        cache.memoize(documentsKey, digests)
+        return zip(files, digests).map { OutputFile(path: $0.path, data: $0.data, sha256: $1) }
+
+        /// The two documents around their entries.
+        func documents(observations: [JSONPart<OSCAL.Observation>], risks: [JSONPart<OSCAL.Risk>], findings: [JSONPart<OSCAL.FindingEntry>],
+                       poamItems: [JSONPart<OSCAL.POAMItem>]) throws -> (results: OSCAL.AssessmentResults, poam: OSCAL.POAM) {
+            let results = OSCAL.AssessmentResults(
+                uuid: uuid("assessment-results"), metadata: metadata("\(engagement.title) — assessment results"),
+                importAP: OSCAL.ImportAP(href: "../README.md"),
+                results: [OSCAL.Result(
+                    uuid: uuid("result"), title: engagement.title,
+                    description: "\(engagement.kind.rawValue) of \(engagement.client) by \(provider.name), \(engagement.period.from) to \(engagement.period.to).",
+                    start: isoDate(engagement.period.from, offset: zone), end: reportDate,
+                    reviewedControls: OSCAL.ReviewedControls(controlSelections: [selection]),
+                    observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
+                    findings: findings.isEmpty ? nil : findings)])
+            let poam = OSCAL.POAM(
+                uuid: uuid("poam"), metadata: metadata("\(engagement.title) — plan of action and milestones"),
+                systemID: OSCAL.SystemID(id: uuid("system:\(engagement.client)")),
+                observations: observations.isEmpty ? nil : observations, risks: risks.isEmpty ? nil : risks,
+                poamItems: poamItems.isEmpty
+                    ? [.value(OSCAL.POAMItem(uuid: uuid("poam-item:none"), title: "No open items", description: "Every finding is resolved.",
+                                             props: [], relatedObservations: nil, relatedRisks: nil))]
+                    : poamItems)
+            return (results, poam)
+        }
     }
+
+    /// Where a build puts the pack's files, in the output folder.
+    static let outputFolder = "evidence/"
 
     static func riskStatus(_ status: Finding.Status) -> String {
         switch status {
