@@ -213,9 +213,7 @@ public final class BuildCache: @unchecked Sendable {
     func memo(_ key: String) -> [String]? {
         let table = previousMemo()
         guard let (value, size) = table.entry(for: key) else { return nil }
-        lock.withLock {
-            if memoUsed.insert(key).inserted { memoUsedBytes += size }
-        }
+        markUsed(key, size: size)
         return value
     }
 
@@ -224,9 +222,7 @@ public final class BuildCache: @unchecked Sendable {
     func memoBytes(_ key: String) -> Data? {
         let table = previousMemo()
         guard let (value, size) = table.firstBytes(for: key) else { return nil }
-        lock.withLock {
-            if memoUsed.insert(key).inserted { memoUsedBytes += size }
-        }
+        markUsed(key, size: size)
         return value
     }
 
@@ -237,10 +233,15 @@ public final class BuildCache: @unchecked Sendable {
         let table = previousMemo()
         let size = table.entrySize(of: key)
         guard size > 0 else { return false }
+        markUsed(key, size: size)
+        return true
+    }
+
+    /// Records that the previous memo's entry under `key` (of `size` bytes in its file) is in use.
+    private func markUsed(_ key: String, size: Int) {
         lock.withLock {
             if memoUsed.insert(key).inserted { memoUsedBytes += size }
         }
-        return true
     }
 
     /// The bytes of the previous build's output file at `path` (relative to the output folder) when
