@@ -330,6 +330,34 @@ import Testing
         try Self.expectSameAsClean(copy, out, ["--templates", templates.path])
     }
 
+    /// An edit to a finding's body leaves its OSCAL entries as they were, so the two OSCAL documents
+    /// are the last build's files, reused whole — unless a file was changed since, which makes
+    /// the build write it again; a title edit changes the entries and the documents.
+    @Test func oscalDocumentsAreReusedOnlyWhenIntact() throws {
+        let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        let poam = out.appendingPathComponent("evidence/oscal/poam.json")
+        let results = out.appendingPathComponent("evidence/oscal/assessment-results.json")
+        try (try Data(contentsOf: poam) + Data("\n".utf8)).write(to: poam)
+        let file = "findings/F-003-g1-full-gc-pause.md"
+        try copy.write(file, try copy.read(file) + "\n추가된 문장.\n")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        try Self.expectSameAsClean(copy, out)
+
+        // A body edit again: both documents reused as they are.
+        let before = (try Self.modified(poam), try Self.modified(results))
+        try copy.write(file, try copy.read(file) + "\n또 추가된 문장.\n")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        #expect(try Self.modified(poam) == before.0 && Self.modified(results) == before.1)
+        try Self.expectSameAsClean(copy, out)
+
+        // A title edit: the entries change, and so do the documents.
+        try copy.write(file, try copy.read(file).replacingOccurrences(of: "\ntitle: ", with: "\ntitle: 수정됨 — "))
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        #expect(try String(contentsOf: poam, encoding: .utf8).contains("수정됨 — "))
+        try Self.expectSameAsClean(copy, out)
+    }
+
     @Test func aZipChangedByHandIsNotReused() throws {
         let (copy, out, _) = try BuildTests.build("acecommerce-2026-q4")
         defer { copy.remove() }
