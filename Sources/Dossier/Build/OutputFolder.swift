@@ -393,20 +393,11 @@ public struct OutputFolder: Sendable {
     /// `readdir`, `unlink` and `rmdir`, links not followed; FileManager for what that leaves.
     static func removeTree(_ url: URL) {
         func remove(_ path: String) -> Bool {
-            guard let directory = opendir(path) else { return false }
-            var entries: [(name: String, isDirectory: Bool)] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                guard name != ".", name != ".." else { continue }
-                entries.append((name, entry.pointee.d_type == UInt8(DT_DIR)))
-            }
-            closedir(directory)
+            guard let entries = FolderListing.entries(path) else { return false }
             var removed = true
             for entry in entries {
                 let child = path + "/" + entry.name
-                removed = (entry.isDirectory ? remove(child) : unlink(child) == 0) && removed
+                removed = (entry.type == UInt8(DT_DIR) ? remove(child) : unlink(child) == 0) && removed
             }
             return removed && rmdir(path) == 0
         }
