@@ -246,27 +246,24 @@ public enum EvidencePack {
                                                           description: "Incident postmortem")]
                     + incident.evidence.map { OSCAL.RelevantEvidence(href: "../" + packPath(forEvidence: $0.file), description: $0.caption ?? $0.file) }))]
         }
+        /// Item `index`'s entries: the previous build's under `key`, or made and kept for the next.
+        @Sendable func fragments(_ index: Int, key: String?) throws -> [JSONFragment] {
+            if let key, let texts = cache?.memo(key), !texts.isEmpty { return texts.map { JSONFragment(text: $0) } }
+            let made = try index < findings.count ? findingEntries(findings[index]) : incidentEntries(incidents[index - findings.count])
+            if let key, let cache { cache.memoize(key, made.map(\.text)) }
+            return made
+        }
         let count = findings.count + incidents.count
         let entries = ParallelSlots<Result<OSCALItemEntries, any Error>>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            let isFinding = index < findings.count
-            let key = isFinding ? key("oscal-finding", findings[index].id, findings[index].location.file)
-                                : key("oscal-incident", incidents[index - findings.count].id, incidents[index - findings.count].location.file)
+            let key = index < findings.count ? key("oscal-finding", findings[index].id, findings[index].location.file)
+                                             : key("oscal-incident", incidents[index - findings.count].id, incidents[index - findings.count].location.file)
             // The entries' digest alone when the memo has it: the documents may be reused whole.
-            if let key, let cache, let digest = cache.memo(OSCALItemEntries.digestKey(key))?.first {
-                entries[index] = .success(OSCALItemEntries(key: key, digest: digest, fragments: nil, make: {
-                    if let texts = cache.memo(key), !texts.isEmpty { return texts.map { JSONFragment(text: $0) } }
-                    return try isFinding ? findingEntries(findings[index]) : incidentEntries(incidents[index - findings.count])
-                }))
+            if let key, let digest = cache?.memo(OSCALItemEntries.digestKey(key))?.first {
+                entries[index] = .success(OSCALItemEntries(key: key, digest: digest, fragments: nil, make: { try fragments(index, key: key) }))
                 return
             }
-            let made = Result { () throws -> [JSONFragment] in
-                if let key, let texts = cache?.memo(key), !texts.isEmpty { return texts.map { JSONFragment(text: $0) } }
-                let fragments = try isFinding ? findingEntries(findings[index]) : incidentEntries(incidents[index - findings.count])
-                if let key, let cache { cache.memoize(key, fragments.map(\.text)) }
-                return fragments
-            }
-            entries[index] = made.map { fragments in
+            entries[index] = Result { try fragments(index, key: key) }.map { fragments in
                 let digest = BuildCache.key(fragments.map(\.text))
                 if let key, let cache { cache.memoize(OSCALItemEntries.digestKey(key), [digest]) }
                 return OSCALItemEntries(key: key, digest: digest, fragments: fragments, make: { fragments })
