@@ -100,9 +100,9 @@ public enum ReportBuilder {
         let templates = context.templates
         var charts: [String: String] = [:]
         var reports: [RenderedReport] = []
-        /// The HTML bytes of the reports handed to `rendered` and their digests, by base path: made
-        /// and hashed once (the health check's are 36 MB for 10,000 findings).
-        var htmlBytes: [String: (bytes: Data, sha256: String)] = [:]
+        /// The SHA-256 of the HTML of the reports handed to `rendered`, by base path: hashed once
+        /// (the health check's HTML is 36 MB for 10,000 findings).
+        var htmlDigests: [String: String] = [:]
 
         /// Fills a template and renders its page, embedding the charts it refers to.
         @Sendable func render(_ view: any TemplateObject, template: String, kind: String, title: String, basePath: String,
@@ -123,9 +123,9 @@ public enum ReportBuilder {
                                    basePath: basePath, charts: reportCharts, chartPrefix: "") {
                 reports.append(report)
                 if let rendered {
-                    let bytes = report.html, digest = Digest.sha256(bytes)
-                    htmlBytes[report.basePath] = (bytes, digest)
-                    rendered(report, bytes, digest)
+                    let digest = Digest.sha256(report.html)
+                    htmlDigests[report.basePath] = digest
+                    rendered(report, report.html, digest)
                 }
             } else {
                 missing(template)
@@ -227,8 +227,7 @@ public enum ReportBuilder {
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
             files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
-            let html = htmlBytes[report.basePath]
-            files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: html?.sha256))
+            files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: htmlDigests[report.basePath]))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
@@ -350,7 +349,8 @@ public enum ReportBuilder {
         return Data((context.templates.render(whole, template: "page") ?? whole.content).utf8)
     }
 
-    /// The UTF-8 offset of `needle` in `text` when it occurs there exactly once, found with `memmem`.
+    /// The UTF-8 offset of `needle` in `text` when it occurs there exactly once, found with `memchr`
+    /// and `memcmp`.
     static func onlyOccurrence(of needle: String, in text: String) -> Int? {
         var text = text, needle = needle
         return text.withUTF8 { haystack in
