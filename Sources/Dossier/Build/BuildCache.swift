@@ -184,7 +184,7 @@ public final class BuildCache: @unchecked Sendable {
         previous = state
         intact = read.intact
         coldReason = nil
-        memoURL = output.appendingPathComponent(Self.memoFile)
+        previousOutput = output
         self.prefetch = prefetch
     }
 
@@ -196,7 +196,8 @@ public final class BuildCache: @unchecked Sendable {
     /// The items this build parsed or reused (one cache per workspace), written beside the memo
     /// for the next build.
     var parsedItems: [ParsedItemCache] = []
-    private var memoURL: URL?
+    /// The output folder, when its previous build is reused (its memo and files are read).
+    private var previousOutput: URL?
     private var prefetch: Prefetch?
     private var memoIn: MemoTable?
     /// Keys of the previous memo that this build looked up: their entries are kept.
@@ -247,19 +248,18 @@ public final class BuildCache: @unchecked Sendable {
     /// The bytes of the previous build's output file at `path` (relative to the output folder) when
     /// it is intact and was recorded with `sha256`; nil otherwise.
     func previousFile(_ path: String, sha256: String) -> Data? {
-        guard let record = intactRecord(path), record.sha256 == sha256, let memoURL else { return nil }
-        let output = memoURL.deletingLastPathComponent().deletingLastPathComponent()
-        guard let data = try? Data(contentsOf: output.appendingPathComponent(path)), data.count == record.size else { return nil }
+        guard let record = intactRecord(path), record.sha256 == sha256, let previousOutput,
+              let data = try? Data(contentsOf: previousOutput.appendingPathComponent(path)), data.count == record.size else { return nil }
         return data
     }
 
     private func previousMemo() -> MemoTable {
         lock.withLock {
             if memoIn == nil {
-                if let prefetch, memoURL != nil {
+                if let prefetch, previousOutput != nil {
                     memoIn = prefetch.memoTable()
                 } else {
-                    memoIn = memoURL.flatMap { MemoTable(contentsOf: $0.path) } ?? MemoTable(Data())
+                    memoIn = previousOutput.flatMap { MemoTable(contentsOf: $0.appendingPathComponent(Self.memoFile).path) } ?? MemoTable(Data())
                 }
                 // This build uses about as many entries as the last one.
                 memoUsed.reserveCapacity(memoIn!.count)
@@ -267,6 +267,9 @@ public final class BuildCache: @unchecked Sendable {
             return memoIn!
         }
     }
+
+    /// The previous build's memo when that build is reused; nil in a full build.
+    private var reusedMemo: MemoTable? { previousOutput == nil ? nil : previousMemo() }
 
     func memoize(_ key: String, _ value: [String]) {
         lock.withLock { memoMade[key] = value }
@@ -281,7 +284,7 @@ public final class BuildCache: @unchecked Sendable {
     /// stay at most `memoGrowth` times the entries in use), or the whole memo written to `path`.
     /// A rebuild after a small change thus writes a few entries instead of 90 MB.
     func prepareMemo(wholeAt path: String) throws {
-        let table = memoURL == nil ? nil : previousMemo()
+        let table = reusedMemo
         let (used, usedBytes, made) = lock.withLock { (memoUsed, memoUsedBytes, memoMade) }
         if let table, table.identity != nil {
             var appendix = LengthPrefixedWriter()
@@ -300,7 +303,7 @@ public final class BuildCache: @unchecked Sendable {
     /// as they were, and the ones it made.
     func writeMemo(to path: String) throws {
         let (used, made) = lock.withLock { (memoUsed, memoMade) }
-        try writeMemo(to: path, used: used, made: made, previous: memoURL == nil ? nil : previousMemo())
+        try writeMemo(to: path, used: used, made: made, previous: reusedMemo)
     }
 
     /// Per entry the key, the number of values and each value (`LengthPrefixedWriter`), written in
