@@ -7,6 +7,9 @@ public enum IndexWriter {
     /// a query loads small (SPEC.md §3, term ranges).
     public static let shardBudget = 16 * 1024
     public static let docShardSize = 10
+    /// A term starts a segment of shards when its FNV-1a hash is divisible by this (SPEC.md §3): about
+    /// one term in 64, so that the shards an edit rewrites are a few of the index's.
+    public static let anchorEvery = 64
 
     /// File name (without `.js`) → contents. The budget and document shard size are parameters for
     /// the tests (the fixture index uses small ones); the knowledge base uses the defaults.
@@ -148,66 +151,58 @@ public enum IndexWriter {
                 DocumentTerms(terms: prose.map(\.term), counts: prose.map(\.counts.1), length: 0))
     }
 
+    /// Where a writer keeps what it made for the next build (a build cache): `lookup` gives the values
+    /// stored under a key's parts, `store` keeps them. Both may be called from several threads.
+    public struct Memo: Sendable {
+        public var lookup: @Sendable ([String]) -> [String]?
+        public var store: @Sendable ([String], [String]) -> Void
+        public init(lookup: @escaping @Sendable ([String]) -> [String]?, store: @escaping @Sendable ([String], [String]) -> Void) {
+            self.lookup = lookup
+            self.store = store
+        }
+    }
+
+    /// What a writer's memo entries depend on besides their parts: bumped whenever the writer would
+    /// write the same input differently.
+    static let memoVersion = "search-index-5.1"
+
     /// `terms`, when given, holds each document's `terms(of:)` (a build cache keeps them); nil
-    /// entries are computed here.
+    /// entries are computed here. With a `memo`, each segment of terms (SPEC.md §3) whose postings are
+    /// the last build's takes its shards from it, and each document shard whose documents' keys
+    /// (`documentKeys`: a key that changes whenever its document does; nil: none) are the last build's.
     public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
-                             docShardSize: Int = IndexWriter.docShardSize, terms known: [DocumentTerms?]? = nil) -> [(name: String, data: Data)] {
-        // Tokenizing is per document, so it runs in parallel; postings are then merged in document order.
+                             anchorEvery: Int = IndexWriter.anchorEvery, docShardSize: Int = IndexWriter.docShardSize,
+                             terms known: [DocumentTerms?]? = nil, documentKeys: [String?]? = nil,
+                             memo: Memo? = nil) -> [(name: String, data: Data)] {
+        // Tokenizing is per document, so it runs in parallel.
         let perDocument = ParallelSlots<DocumentTerms>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             perDocument[index] = known?[index] ?? Self.terms(of: documents[index])
         }
-        var postings: [String: [(doc: Int, tf: Int)]] = [:]
-        var lengths: [Int] = []
-        for (index, entry) in perDocument.values.enumerated() {
-            lengths.append(entry.length)
-            for (term, count) in zip(entry.terms, entry.counts) { postings[term, default: []].append((index, count)) }
-        }
-
-        // Postings hold the length-normalised frequency (SPEC.md §3), so a query needs no document lengths.
-        let average = documents.isEmpty ? 1 : Double(lengths.reduce(0, +)) / Double(documents.count)
-        let norms = lengths.map { 1 - SearchIndexFormat.b + SearchIndexFormat.b * Double($0) / (average > 0 ? average : 1) }
-        /// `"term":"…"`: document gaps and q (ten-thousandths for word terms, the count for `~` terms)
-        /// as digits (SPEC.md §3), written into one byte buffer (a term in every document has 20,000 numbers).
-        func entry(_ term: String) -> String {
-            let hangulWord = term.utf8.first == UInt8(ascii: "~")
-            let list = postings[term]!
-            var bytes = Array((ScriptJSON.string(term) + ":\"").utf8)
-            bytes.reserveCapacity(bytes.count + list.count * 4 + 1)
-            var previous = 0
-            for posting in list {
-                SearchIndexFormat.appendPostingNumber(posting.doc - previous, to: &bytes)
-                previous = posting.doc
-                let q = hangulWord ? posting.tf : Int((Double(posting.tf) / norms[posting.doc] * SearchIndexFormat.weightScale).rounded())
-                SearchIndexFormat.appendPostingNumber(q, to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "\""))
-            return String(decoding: bytes, as: UTF8.self)
-        }
-
-        // Sorted term ranges, cut by the byte budget; meta.js lists each shard's first term.
-        var shards: [(first: String, entries: [String])] = []
-        var size = 0
-        for term in postings.keys.sorted(by: SearchIndexFormat.precedes) {
-            let text = entry(term)
-            let cost = text.utf8.count + 2
-            if shards.isEmpty || size + cost > shardBudget {
-                shards.append((term, []))
-                size = 0
-            }
-            shards[shards.count - 1].entries.append(text)
-            size += cost
-        }
+        let documentTerms = perDocument.values
+        let segments = TermSegments(documentTerms, anchorEvery: UInt64(max(1, anchorEvery)))
+        let shards = segments.shards(budget: shardBudget, memo: memo.map { memo in
+            Memo(lookup: { memo.lookup([memoVersion, "terms", String(shardBudget), String(anchorEvery)] + $0) },
+                 store: { memo.store([memoVersion, "terms", String(shardBudget), String(anchorEvery)] + $0, $1) })
+        })
 
         var files: [(String, Data)] = []
         for (number, shard) in shards.enumerated() {
             let name = SearchIndexFormat.termFile(number)
-            files.append((name, ScriptJSON.file(name: name, json: "{" + shard.entries.joined(separator: ",\n") + "}")))
+            files.append((name, ScriptJSON.file(name: name, json: "{" + shard.body + "}")))
         }
 
-        for start in stride(from: 0, to: documents.count, by: docShardSize) {
-            let slice = documents[start..<min(documents.count, start + docShardSize)]
-            let body = slice.map { document -> String in
+        // Document shards, in parallel; one whose documents all have keys the memo knows is taken from it.
+        let docShardCount = (documents.count + docShardSize - 1) / docShardSize
+        let docShards = ParallelSlots<String>(count: docShardCount)
+        DispatchQueue.concurrentPerform(iterations: docShardCount) { shard in
+            let range = shard * docShardSize..<min(documents.count, (shard + 1) * docShardSize)
+            let keys = documentKeys.flatMap { keys in range.allSatisfy { keys[$0] != nil } ? [memoVersion, "docs"] + range.map { keys[$0]! } : nil }
+            if let memo, let keys, let hit = memo.lookup(keys), hit.count == 1 {
+                docShards[shard] = hit[0]
+                return
+            }
+            let body = documents[range].map { document -> String in
                 var text = document.summary.isEmpty ? document.body : document.summary + "\n" + document.body
                 // The first characters only, without counting the characters of the whole text.
                 let snippet = text.prefix(SearchIndexFormat.snippetTextLength)
@@ -218,7 +213,11 @@ public enum IndexWriter {
                     + "\"severity\":\(document.severity.map(ScriptJSON.string) ?? "null"),"
                     + "\"engagement\":\(ScriptJSON.string(document.engagement)),\"text\":\(ScriptJSON.string(text))}"
             }.joined(separator: ",\n")
-            let name = SearchIndexFormat.docFile(start / docShardSize)
+            docShards[shard] = body
+            if let memo, let keys { memo.store(keys, [body]) }
+        }
+        for (shard, body) in docShards.values.enumerated() {
+            let name = SearchIndexFormat.docFile(shard)
             files.append((name, ScriptJSON.file(name: name, json: "[" + body + "]")))
         }
 
@@ -249,12 +248,17 @@ public enum IndexWriter {
         let facetJSON = "[" + facetSets.map { "[\($0.kind),\($0.severity),\($0.engagement),[" + $0.systems.map(String.init).joined(separator: ",") + "]]" }
             .joined(separator: ",") + "]"
         let codes = setOfDocument.map { SearchIndexFormat.facetCode($0, width: width) }.joined()
+        // Each document's length dl (SPEC.md §2), for the length normalisation a client applies.
+        var lengths: [UInt8] = []
+        lengths.reserveCapacity(documentTerms.count * 3)
+        for terms in documentTerms { SearchIndexFormat.appendPostingNumber(terms.length, to: &lengths) }
         let meta = "{\"schema\":\(SearchIndexFormat.schema),\"generator\":\(ScriptJSON.string(generator)),\"docCount\":\(documents.count),"
-            + "\"avgdl\":\(String(format: "%.6f", average)),\"k1\":\(SearchIndexFormat.k1),\"b\":\(SearchIndexFormat.b),"
+            + "\"k1\":\(SearchIndexFormat.k1),\"b\":\(SearchIndexFormat.b),"
             + "\"docShardSize\":\(docShardSize),\"termShards\":\(ScriptJSON.strings(shards.map(\.first))),"
             + "\"kinds\":\(ScriptJSON.strings(kinds)),\"systems\":\(ScriptJSON.strings(systems)),"
             + "\"severities\":\(ScriptJSON.strings(severities)),\"engagements\":\(ScriptJSON.strings(engagements)),"
-            + "\"facetSets\":\(facetJSON),\"facetWidth\":\(width),\"docs\":" + ScriptJSON.string(codes) + "}"
+            + "\"facetSets\":\(facetJSON),\"facetWidth\":\(width),\"docs\":" + ScriptJSON.string(codes)
+            + ",\"lengths\":\"" + String(decoding: lengths, as: UTF8.self) + "\"}"
         files.append(("meta", ScriptJSON.file(name: "meta", json: meta)))
         return files.sorted { $0.0 < $1.0 }
     }

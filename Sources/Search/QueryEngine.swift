@@ -87,6 +87,8 @@ public final class QueryEngine {
     private let facetSets: [[String: [String]]]
     /// Per document: the index of its facet set (nil: none).
     private let facetOfDocument: [Int?]
+    /// Per document: BM25's length normalisation `(1 − b) + b·dl/avgdl` (SPEC.md §4).
+    private let norms: [Double]
 
     public init(folder: URL) throws(Failure) {
         self.folder = folder
@@ -117,6 +119,7 @@ public final class QueryEngine {
         let count = facetSets.count
         facetOfDocument = SearchIndexFormat.facetIndexes(meta["docs"] as? String ?? "", width: meta["facetWidth"] as? Int ?? 0, count: docCount)
             .map { $0.flatMap { $0 < count ? $0 : nil } }
+        norms = SearchIndexFormat.norms(lengths: meta["lengths"] as? String ?? "", count: docCount)
     }
 
     private func load(_ name: String) -> Any? {
@@ -126,7 +129,7 @@ public final class QueryEngine {
         return parsed.value
     }
 
-    /// One posting: a document and its weight (the length-normalised frequency; the count for `~` terms).
+    /// One posting: a document and its weight (the length-normalised count; the count for `~` terms).
     private typealias Posting = (document: Int, weight: Double)
 
     /// Term shards, parsed once into their postings strings; the numbers are read on first use.
@@ -143,7 +146,7 @@ public final class QueryEngine {
         return shard
     }
 
-    /// A term's postings, document gaps summed and weights scaled (SPEC.md §3).
+    /// A term's postings, document gaps summed and counts normalised by the documents' lengths (SPEC.md §3–4).
     private func postings(_ term: String) -> [Posting] {
         guard let number = SearchIndexFormat.shard(of: term, firstTerms: firstTerms), let text = termShard(number)[term] else { return [] }
         let raw = SearchIndexFormat.postingNumbers(text)
@@ -153,7 +156,8 @@ public final class QueryEngine {
         var document = 0
         for i in stride(from: 0, to: raw.count - 1, by: 2) {
             document &+= raw[i]
-            result.append((document, hangulWord ? Double(raw[i + 1]) : Double(raw[i + 1]) / SearchIndexFormat.weightScale))
+            guard document >= 0, document < norms.count else { break }
+            result.append((document, hangulWord ? Double(raw[i + 1]) : Double(raw[i + 1]) / norms[document]))
         }
         return result
     }

@@ -36,13 +36,11 @@ public struct SearchDocument: Sendable, Hashable {
 
 /// The shared constants of the index format.
 public enum SearchIndexFormat {
-    public static let schema = 4
+    public static let schema = 5
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)
     public static let snippetTextLength = 800
-    /// Word-term postings hold the weight in these units (SPEC.md §3): `w = q / weightScale`.
-    public static let weightScale = 10000.0
     /// Severity facet values, most severe first: findings' levels, then incidents'.
     public static let severities = ["critical", "high", "medium", "low", "info", "sev1", "sev2", "sev3", "sev4"]
 
@@ -181,6 +179,16 @@ public enum SearchIndexFormat {
     }()
 
     /// `terms-007`, `terms-1234`: at least three digits.
+    /// BM25's length normalisation of each of `count` documents (SPEC.md §4): `(1 − b) + (b·dl)/avgdl`,
+    /// with the lengths read from `meta.js` (a missing one is 0) and avgdl their mean (1 when that is 0).
+    public static func norms(lengths text: String, count: Int) -> [Double] {
+        var lengths = Array(postingNumbers(text).prefix(count))
+        lengths += Array(repeating: 0, count: count - lengths.count)
+        let total = lengths.reduce(0.0) { $0 + Double($1) }
+        let average = total > 0 ? total / Double(count) : 1
+        return lengths.map { (1 - b) + (b * Double($0)) / average }
+    }
+
     public static func termFile(_ shard: Int) -> String { String(format: "terms-%03d", shard) }
     public static func docFile(_ shard: Int) -> String { String(format: "docs-%03d", shard) }
 }

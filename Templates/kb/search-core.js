@@ -1,5 +1,5 @@
 /*
- * Dossier knowledge-base search engine (schema 4): tokenizer, query parser, BM25 ranking over the
+ * Dossier knowledge-base search engine (schema 5): tokenizer, query parser, BM25 ranking over the
  * static index files, and snippets. Pure (no DOM except in scriptLoader), a classic script that
  * also loads in Node. The binding specification is Sources/Search/SPEC.md; the Swift engine
  * implements the same text, and Tests/Fixtures/search-vectors.json checks both.
@@ -7,7 +7,7 @@
 (function (root) {
   'use strict';
 
-  var SCHEMA = 4;
+  var SCHEMA = 5;
   var MAX_TOKEN = 40; // code points (§1.7)
   var H = 1, W = 2, J = 3, S = 4;
   var LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
@@ -253,12 +253,11 @@
     return { raw: raw, decoded: new Map(), keys: Array.from(raw.keys()).sort() };
   }
 
-  // §3: a postings string of numbers gap, q, gap, q, … → [document, weight, document, weight, …].
-  // Digits 0 … 44 end a number, 45 … 88 continue it; reading stops at the first character that is
-  // not a digit or the first digit that takes the number above 2^40, and an unfinished number or
-  // pair is dropped.
-  function decodePostings(term, text) {
-    var out = [], d = 0, scale = term.charAt(0) === '~' ? 1 : 10000, value = 0, isGap = true;
+  // §3: a string of numbers (postings, lengths). Digits 0 … 44 end a number, 45 … 88 continue it;
+  // reading stops at the first character that is not a digit or the first digit that takes the
+  // number above 2^40, and an unfinished number is dropped.
+  function decodeNumbers(text) {
+    var out = [], value = 0;
     if (typeof text !== 'string') return out;
     for (var i = 0; i < text.length; i++) {
       var c = text.charCodeAt(i), v = c < 128 ? DIGIT_VALUE[c] : -1;
@@ -266,12 +265,33 @@
       value = v >= 45 ? value * 44 + (v - 45) : value * 45 + v;
       if (value > 1099511627776) break;
       if (v >= 45) continue;
-      if (isGap) { d += value; out.push(d); } else out.push(value / scale);
-      isGap = !isGap;
+      out.push(value);
       value = 0;
     }
-    if (out.length % 2) out.pop();
     return out;
+  }
+
+  // §3: a postings string of numbers gap, c, gap, c, … → [document, count, document, count, …],
+  // up to the first document that is not below docCount; an unfinished pair is dropped.
+  function decodePostings(text, docCount) {
+    var numbers = decodeNumbers(text), out = [], d = 0;
+    for (var i = 0; i + 1 < numbers.length; i += 2) {
+      d += numbers[i];
+      if (d >= docCount) break;
+      out.push(d, numbers[i + 1]);
+    }
+    return out;
+  }
+
+  // §4: BM25's length normalisation (1 − b) + (b·dl)/avgdl of each document, avgdl the mean of the
+  // lengths in meta.js (a missing one is 0; avgdl 1 when the mean is 0).
+  function lengthNorms(text, count, b) {
+    var lengths = decodeNumbers(text).slice(0, count), total = 0, i;
+    while (lengths.length < count) lengths.push(0);
+    for (i = 0; i < count; i++) total += lengths[i];
+    var average = total > 0 ? total / count : 1, norms = new Array(count);
+    for (i = 0; i < count; i++) norms[i] = (1 - b) + (b * lengths[i]) / average;
+    return norms;
   }
 
   function withPrefix(shard, prefix) {
@@ -308,6 +328,7 @@
           return facetSetValues(meta, Array.isArray(set) ? set : []);
         });
         meta.rows = decodeFacetCodes(meta.docs, meta.facetWidth, meta.docCount || 0);
+        meta.norms = lengthNorms(meta.lengths, meta.docCount || 0, meta.b);
         return meta;
       });
     }
@@ -345,12 +366,12 @@
       function postings(term) {
         var shard = shards.get(shardOfTerm(term, meta.termShards));
         if (!shard || !shard.raw.has(term)) return [];
-        if (!shard.decoded.has(term)) shard.decoded.set(term, decodePostings(term, shard.raw.get(term)));
+        if (!shard.decoded.has(term)) shard.decoded.set(term, decodePostings(shard.raw.get(term), N));
         return shard.decoded.get(term);
       }
-      // Postings hold the length-normalised frequency w (§3): BM25 is idf · w(k1 + 1) / (w + k1).
+      // BM25 (§4): w = c / norm(d), the count normalised by the document's length; idf · w(k1 + 1) / (w + k1).
       function bm25(p, j, idf) {
-        var w = p[j + 1];
+        var w = p[j + 1] / meta.norms[p[j]];
         return idf * w * (k1 + 1) / (w + k1);
       }
       function idfOf(p) {
@@ -648,6 +669,8 @@
     shardsWithPrefix: shardsWithPrefix,
     decodeFacetCodes: decodeFacetCodes,
     decodePostings: decodePostings,
+    decodeNumbers: decodeNumbers,
+    lengthNorms: lengthNorms,
     createEngine: createEngine,
     highlightTerms: highlightTerms,
     findMatches: findMatches,

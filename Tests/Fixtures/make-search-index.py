@@ -18,7 +18,7 @@ import sys
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCHEMA = 4
+SCHEMA = 5
 K1, B = 1.2, 0.75
 BOOSTS = {"title": 3, "tags": 2, "headings": 2, "body": 1}
 MAX_TOKEN = 40
@@ -118,9 +118,12 @@ def script(name, json_text):
     return "DossierSearchIndex.register(%s, %s);\n" % (js_string(name), json_text)
 
 
-def round_half_away(x):
-    whole = int(x)  # x ≥ 0
-    return whole + 1 if x - whole >= 0.5 else whole
+def is_anchor(term, every):
+    """§3: a term starts a segment when the FNV-1a 64-bit hash of its UTF-8 bytes is divisible by `every`."""
+    h = 0xCBF29CE484222325
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h % every == 0
 
 
 def facet_code(index, width):
@@ -145,6 +148,7 @@ def posting_number(n):
 def build(spec):
     documents = spec["documents"]
     budget = spec["shardBudget"]
+    anchor_every = spec.get("anchorEvery", 64)
     doc_shard_size = spec["docShardSize"]
 
     # §2: per-document term frequencies (boosted) and lengths.
@@ -167,23 +171,21 @@ def build(spec):
         for term, count in tf.items():
             postings.setdefault(term, []).append((index, count))
 
-    average = sum(lengths) / len(documents) if documents else 1.0
-    norms = [(1 - B) + (B * dl) / (average if average > 0 else 1.0) for dl in lengths]
-
     def entry(term):
         numbers, previous = [], 0
         for doc, count in postings[term]:
             numbers.append(doc - previous)
             previous = doc
-            numbers.append(count if term.startswith("~") else round_half_away(count / norms[doc] * 10000))
+            numbers.append(count)
         return js_string(term) + ':"' + "".join(posting_number(n) for n in numbers) + '"'
 
-    # §3 term ranges: code point order (Python's str order), cut by the byte budget.
+    # §3 term ranges: code point order (Python's str order), in segments that start at the anchors,
+    # each segment cut by the byte budget.
     shards, current, size = [], [], 0
     for term in sorted(postings):
         text = entry(term)
         cost = len(text.encode("utf-8")) + 2
-        if current and size + cost > budget:
+        if current and (is_anchor(term, anchor_every) or size + cost > budget):
             shards.append(current)
             current, size = [], 0
         current.append((term, text))
@@ -229,13 +231,14 @@ def build(spec):
     while len(ALPHABET) ** width < len(sets):
         width += 1
     facet_sets = "[" + ",".join("[%d,%d,%d,[%s]]" % (k, s, e, ",".join(map(str, sy))) for k, s, e, sy in sets) + "]"
-    meta = ("{" + '"schema":%d,"generator":%s,"docCount":%d,"avgdl":%.6f,"k1":%s,"b":%s,"docShardSize":%d,'
-            % (SCHEMA, js_string(spec["generator"]), len(documents), average, K1, B, doc_shard_size)
+    meta = ("{" + '"schema":%d,"generator":%s,"docCount":%d,"k1":%s,"b":%s,"docShardSize":%d,'
+            % (SCHEMA, js_string(spec["generator"]), len(documents), K1, B, doc_shard_size)
             + '"termShards":' + js_strings([shard[0][0] for shard in shards])
             + ',"kinds":' + js_strings(kinds) + ',"systems":' + js_strings(systems)
             + ',"severities":' + js_strings(severities) + ',"engagements":' + js_strings(engagements)
             + ',"facetSets":' + facet_sets + ',"facetWidth":%d' % width
-            + ',"docs":' + js_string("".join(facet_code(c, width) for c in codes)) + "}")
+            + ',"docs":' + js_string("".join(facet_code(c, width) for c in codes))
+            + ',"lengths":' + js_string("".join(posting_number(n) for n in lengths)) + "}")
     files["meta"] = script("meta", meta)
     return files
 

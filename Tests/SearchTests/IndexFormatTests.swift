@@ -61,12 +61,12 @@ struct IndexFolder {
     }
 
     @Test func anIndexOfAnotherSchemaIsRefused() throws {
-        for schema in [1, 2, 3] {
+        for schema in [1, 2, 3, 4] {
             let folder = try IndexFolder([("meta", ScriptJSON.file(name: "meta", json: "{\"schema\":\(schema),\"docCount\":0,\"termShards\":3,\"docs\":\"\"}"))])
             defer { folder.remove() }
             let error = #expect(throws: QueryEngine.Failure.self) { try QueryEngine(folder: folder.url) }
             #expect(error?.description
-                == "this knowledge base index uses schema \(schema); this Dossier understands schema 4 — rebuild the knowledge base with this Dossier")
+                == "this knowledge base index uses schema \(schema); this Dossier understands schema 5 — rebuild the knowledge base with this Dossier")
         }
         let empty = try IndexFolder([])
         defer { empty.remove() }
@@ -178,11 +178,11 @@ struct IndexFolder {
         #expect(postings.first == 0 && stride(from: 2, to: postings.count, by: 2).allSatisfy { postings[$0] == 1 }, "gaps of 1 after document 0")
     }
 
-    /// The same documents indexed with a 300-byte budget and with one shard answer every query alike.
+    /// The same documents indexed with a 300-byte budget and with one shard (no anchors either) answer every query alike.
     @Test func shardingChangesNoResult() throws {
         let documents = Self.syntheticDocuments()
         let small = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 300))
-        let single = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 1 << 30))
+        let single = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 1 << 30, anchorEvery: Int.max))
         defer { small.remove(); single.remove() }
         #expect((single.json("meta") as? [String: Any])?["termShards"] as? [String] == ["0"])
         let a = try QueryEngine(folder: small.url), b = try QueryEngine(folder: single.url)
@@ -332,5 +332,68 @@ struct IndexFolder {
             #expect(parsed == text, "\(text.debugDescription)")
             #expect(!literal.unicodeScalars.contains { "<>&\u{2028}\u{2029}".unicodeScalars.contains($0) || $0.value < 0x20 })
         }
+    }
+}
+
+/// A memo (a build cache's) lets a writer take the segments and document shards whose input did not
+/// change from the last build: the files must be exactly those of a build without it.
+@Suite struct IndexMemoTests {
+    final class DictionaryMemo: @unchecked Sendable {
+        let lock = NSLock()
+        var entries: [[String]: [String]] = [:]
+        var stored: [[String]] = []
+        var memo: IndexWriter.Memo {
+            IndexWriter.Memo(lookup: { key in self.lock.withLock { self.entries[key] } },
+                             store: { key, values in self.lock.withLock { self.entries[key] = values; self.stored.append(key) } })
+        }
+        func take() -> [[String]] { lock.withLock { defer { stored = [] }; return stored } }
+    }
+
+    static func build(_ documents: [SearchDocument], memo: DictionaryMemo?) -> [String: Data] {
+        let files = IndexWriter.files(for: documents, generator: "test", shardBudget: 300, anchorEvery: 8, documentKeys: documents.map { "\($0)" },
+                                     memo: memo?.memo)
+        return Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.data) })
+    }
+
+    @Test func anEditRewritesOnlyItsSegmentsAndDocumentShard() throws {
+        var documents = IndexFormatTests.syntheticDocuments()
+        let memo = DictionaryMemo()
+        #expect(Self.build(documents, memo: memo) == Self.build(documents, memo: nil))
+        let first = memo.take()
+        let segments = first.filter { $0.contains("terms") }.count
+        #expect(segments > 10, "\(segments) segments")
+        #expect(first.filter { $0.contains("docs") }.count == 12)
+
+        // Nothing changed: everything from the memo.
+        #expect(Self.build(documents, memo: memo) == Self.build(documents, memo: nil))
+        #expect(memo.take().isEmpty)
+
+        // One document's body gains a word and loses another: its document shard and the segments
+        // of those terms are made again, and the files are a clean build's.
+        documents[57].body = documents[57].body.replacingOccurrences(of: "word5", with: "brandnew")
+        let edited = Self.build(documents, memo: memo)
+        #expect(edited == Self.build(documents, memo: nil))
+        let second = memo.take()
+        #expect(second.filter { $0.contains("docs") }.count == 1)
+        let remade = second.filter { $0.contains("terms") }.count
+        #expect(remade >= 1 && remade <= 3, "\(remade) of \(segments) segments made again")
+    }
+
+    /// SPEC.md §3: a shard starts at every anchor, the terms whose FNV-1a hash is divisible by 64
+    /// (written here from the SPEC's text), and nowhere else when the budget is never reached.
+    @Test func shardsStartAtTheAnchors() throws {
+        let documents = IndexFormatTests.syntheticDocuments()
+        let folder = try IndexFolder(IndexWriter.files(for: documents, generator: "test", shardBudget: 1 << 30))
+        defer { folder.remove() }
+        let first = try #require((folder.json("meta") as? [String: Any])?["termShards"] as? [String])
+        var terms: Set<String> = []
+        for document in documents { terms.formUnion(IndexWriter.terms(of: document).terms) }
+        func fnv(_ text: String) -> UInt64 {
+            text.utf8.reduce(14_695_981_039_346_656_037 as UInt64) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        }
+        let sorted = terms.sorted(by: SearchIndexFormat.precedes)
+        let anchors = sorted.dropFirst().filter { fnv($0) % 64 == 0 }
+        #expect(anchors.count >= 2)
+        #expect(first == [sorted[0]] + anchors)
     }
 }

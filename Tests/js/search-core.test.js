@@ -41,9 +41,9 @@ function folderLoader(dir, loaded = []) {
   };
 }
 
-test('vectors describe schema 4', () => {
-  assert.equal(vectors.schema, 4);
-  assert.equal(Search.SCHEMA, 4);
+test('vectors describe schema 5', () => {
+  assert.equal(vectors.schema, 5);
+  assert.equal(Search.SCHEMA, 5);
   assert.ok(vectors.tokenizer.length >= 35);
   assert.ok(vectors.queries.length >= 15);
 });
@@ -105,17 +105,17 @@ test('limit keeps the total and loads only the doc shards it needs', async () =>
 });
 
 test('an index of another schema is refused', async () => {
-  for (const schema of [1, 2, 3]) {
+  for (const schema of [1, 2, 3, 4]) {
     const engine = Search.createEngine(async (name) => (name === 'meta' ? { schema, docCount: 0, termShards: 3, docs: '' } : {}));
     await assert.rejects(engine.search('disk'), (err) => {
-      assert.equal(err.message, `This knowledge base index uses schema ${schema}; this page understands schema 4 — ` +
+      assert.equal(err.message, `This knowledge base index uses schema ${schema}; this page understands schema 5 — ` +
         'rebuild the knowledge base with the same Dossier version.');
       assert.equal(err.code, 'schema');
       return true;
     });
   }
   const none = Search.createEngine(async () => ({ docCount: 1 }));
-  await assert.rejects(none.search('disk'), /uses schema undefined; this page understands schema 4/);
+  await assert.rejects(none.search('disk'), /uses schema undefined; this page understands schema 5/);
 });
 
 test('a failing index load rejects', async () => {
@@ -128,8 +128,9 @@ test('"constructor" and other prototype names are ordinary terms', async () => {
   assert.equal((await engine.search('constructor ')).total, 0);
   assert.equal((await engine.search('tostring ')).total, 0);
   // Facet names are data too.
-  const meta = { schema: 4, docCount: 1, avgdl: 3, k1: 1.2, b: 0.75, termShards: ['constructor'], docShardSize: 4, kinds: ['finding'],
-    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], facetSets: [[0, -1, 0, [0, 1]]], facetWidth: 1, docs: '!' };
+  const meta = { schema: 5, docCount: 1, k1: 1.2, b: 0.75, termShards: ['constructor'], docShardSize: 4, kinds: ['finding'],
+    systems: ['__proto__', 'constructor'], severities: [], engagements: ['toString'], facetSets: [[0, -1, 0, [0, 1]]], facetWidth: 1, docs: '!',
+    lengths: postings([3]) };
   const tiny = Search.createEngine(async (n) => (n === 'meta' ? meta : n === 'terms-000' ? { constructor: postings([0, 10000]) } : [{ id: 'X' }]));
   const res = await tiny.search('constructor');
   assert.deepEqual(res.results.map((r) => r.doc.id), ['X']);
@@ -166,7 +167,8 @@ test('index files: exact script form, escaped, and the hostile title stays text'
   const hostile = docs.find((d) => d.id === 'KB-002');
   assert.equal(hostile.title, '</script><script>alert(1)</script>');
   assert.ok(hostile.text.includes('"><img src=x onerror=alert(2)>'));
-  assert.equal(meta.schema, 4);
+  assert.equal(meta.schema, 5);
+  assert.deepEqual(Search.decodeNumbers(meta.lengths).length, meta.docCount, "one length per document");
   assert.equal(meta.docCount, fixtureSource.documents.length);
   assert.equal(byName['docs-000'].length, meta.docShardSize);
 });
@@ -179,7 +181,14 @@ test('the fixture index is what make-search-index.py writes', { skip: !python &&
   assert.equal(run.status, 0, run.stderr + run.stdout);
 });
 
-test('term shards: sorted ranges starting at their listed first terms, cut by the byte budget', () => {
+// SPEC.md §3: FNV-1a, 64 bits, of a term's UTF-8 bytes; an anchor's is divisible by 64.
+function isAnchor(term) {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(term, 'utf8')) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h % 64n === 0n;
+}
+
+test('term shards: sorted ranges starting at their listed first terms, at the anchors and by the byte budget', () => {
   const { byName, sources } = readFixture();
   const first = byName.meta.termShards;
   const budget = fixtureSource.shardBudget;
@@ -199,20 +208,24 @@ test('term shards: sorted ranges starting at their listed first terms, cut by th
       const text = byName[name][term];
       assert.equal(typeof text, 'string');
       assert.match(text, /^[!#-%'-;=?-[\]-~]+$/, `${term}: digits only`);
-      const pairs = Search.decodePostings('~', text); // documents (running sums) and raw q
+      const pairs = Search.decodePostings(text, byName.meta.docCount); // documents (running sums) and counts
       assert.ok(pairs.length >= 2 && pairs.length % 2 === 0);
       const numbers = pairs.map((n, j) => (j % 2 === 0 && j > 0 ? n - pairs[j - 2] : n));
       assert.equal(postings(numbers), text, `${term}: every character is read, each number in its shortest form`);
       for (let j = 2; j < numbers.length; j += 2) assert.ok(numbers[j] >= 1, `${term}: gaps are positive`);
-      for (let j = 1; j < numbers.length; j += 2) assert.ok(numbers[j] > 0, `${term}: positive weights`);
+      for (let j = 1; j < numbers.length; j += 2) assert.ok(numbers[j] > 0, `${term}: positive counts`);
+      if (isAnchor(term) && term !== first[0]) assert.equal(term, start, `${term}: an anchor starts a shard`);
     }
     entrySizes.push(entries.map((e) => Buffer.byteLength(e) + 2));
   });
+  let anchors = 0;
   entrySizes.forEach((sizes, i) => {
     const total = sizes.reduce((a, b) => a + b, 0);
     assert.ok(total <= budget || sizes.length === 1, `shard ${i} (${total} bytes) keeps to the budget ${budget}`);
-    if (i + 1 < entrySizes.length) assert.ok(total + entrySizes[i + 1][0] > budget, `shard ${i} is cut only when the next entry does not fit`);
+    if (i + 1 < entrySizes.length && isAnchor(first[i + 1])) anchors++;
+    else if (i + 1 < entrySizes.length) assert.ok(total + entrySizes[i + 1][0] > budget, `shard ${i} is cut only at an anchor or when the next entry does not fit`);
   });
+  assert.ok(anchors >= 1, 'the fixture has a shard cut at an anchor');
   // What the vectors then cover: prefix queries over two shards.
   const holding = (prefix) => first.map((_, i) => i).filter((i) => Object.keys(byName['terms-' + String(i).padStart(3, '0')]).some((t) => t.startsWith(prefix)));
   assert.deepEqual(holding('풀').length, 2, '풀 and 풀이 lie in two shards');
@@ -241,8 +254,8 @@ test('facet table: one code per document, decoded to the documents\' facet value
   assert.deepEqual(Array.from(Search.decodeFacetCodes(undefined, 1, 2)), [-1, -1]);
   // A document whose code names no facet set counts in no facet, and a filter drops it.
   const index = {
-    meta: { schema: 4, docCount: 3, k1: 1.2, b: 0.75, docShardSize: 10, termShards: ['x'], kinds: ['finding', 'incident'], systems: ['db', 'was'],
-      severities: ['high'], engagements: ['e'], facetSets: [[0, 0, 0, [1, 0]], [1, -1, 0, []]], facetWidth: 2, docs: '!#!!~~' },
+    meta: { schema: 5, docCount: 3, k1: 1.2, b: 0.75, docShardSize: 10, termShards: ['x'], kinds: ['finding', 'incident'], systems: ['db', 'was'],
+      severities: ['high'], engagements: ['e'], facetSets: [[0, 0, 0, [1, 0]], [1, -1, 0, []]], facetWidth: 2, docs: '!#!!~~', lengths: postings([5, 5, 5]) },
     'terms-000': { x: postings([0, 10000, 1, 10000, 1, 10000]) },
     'docs-000': [{ id: 'A' }, { id: 'B' }, { id: 'C' }],
   };
@@ -256,21 +269,29 @@ test('facet table: one code per document, decoded to the documents\' facet value
 test('postings strings: the SPEC\'s examples, pairs summed into documents, malformed tails dropped', () => {
   // §3's examples: 0 → !, 1 → #, 44 → Q, 45 → S!, 1979 → ~Q, 1980 → SR!, 10000 → WT-.
   assert.equal(postings([0, 1, 44, 45, 1979, 1980, 10000]), '!#QS!~QSR!WT-');
-  assert.deepEqual(Search.decodePostings('x', '!#QS!~QSR!'), [0, 0.0001, 44, 0.0045, 2023, 0.198]);
-  assert.deepEqual(Search.decodePostings('x', '!#QS!~QSR!WT-'), [0, 0.0001, 44, 0.0045, 2023, 0.198], 'an odd number leaves an unfinished pair');
-  assert.deepEqual(Search.decodePostings('~x', postings([3, 2, 1, 7])), [3, 2, 4, 7], '~ terms keep the raw count');
+  assert.deepEqual(Search.decodeNumbers('!#QS!~QSR!WT-'), [0, 1, 44, 45, 1979, 1980, 10000]);
+  assert.deepEqual(Search.decodePostings('!#QS!~QSR!', 3000), [0, 1, 44, 45, 2023, 1980]);
+  assert.deepEqual(Search.decodePostings('!#QS!~QSR!WT-', 3000), [0, 1, 44, 45, 2023, 1980], 'an odd number leaves an unfinished pair');
+  assert.deepEqual(Search.decodePostings('!#QS!~QSR!', 2023), [0, 1, 44, 45], 'a document beyond docCount ends the list');
   for (const n of [0, 44, 45, 88, 1979, 1980, 87119, 87120, 3833279, 3833280, 123456789]) {
-    assert.deepEqual(Search.decodePostings('~x', postings([n, n])), [n, n], String(n));
+    assert.deepEqual(Search.decodePostings(postings([n, n]), Infinity), [n, n], String(n));
   }
-  assert.deepEqual(Search.decodePostings('x', 'WT-'), [], 'an unfinished pair is dropped');
-  assert.deepEqual(Search.decodePostings('x', '#WT-#W'), [1, 1], 'so is an unfinished number');
-  assert.deepEqual(Search.decodePostings('x', '#WT-"#WT-'), [1, 1], 'reading stops at a character that is not a digit');
-  assert.deepEqual(Search.decodePostings('x', '#WT-é#WT-'), [1, 1]);
-  assert.deepEqual(Search.decodePostings('x', '~'.repeat(40) + '!#WT-'), [], 'a number beyond 2^40 ends the list');
+  assert.deepEqual(Search.decodePostings('WT-', 10), [], 'an unfinished pair is dropped');
+  assert.deepEqual(Search.decodePostings('#WT-#W', 10), [1, 10000], 'so is an unfinished number');
+  assert.deepEqual(Search.decodePostings('#WT-"#WT-', 10), [1, 10000], 'reading stops at a character that is not a digit');
+  assert.deepEqual(Search.decodePostings('#WT-é#WT-', 10), [1, 10000]);
+  assert.deepEqual(Search.decodePostings('~'.repeat(40) + '!#WT-', 10), [], 'a number beyond 2^40 ends the list');
   // 2^40 itself is read; one more is not.
-  assert.deepEqual(Search.decodePostings('~x', postings([1, 1099511627776])), [1, 1099511627776]);
-  assert.deepEqual(Search.decodePostings('~x', postings([1, 1099511627777, 1, 1])), []);
-  assert.deepEqual(Search.decodePostings('x', [0, 10000]), [], 'schema 3 arrays are not postings strings');
+  assert.deepEqual(Search.decodePostings(postings([1, 1099511627776]), 10), [1, 1099511627776]);
+  assert.deepEqual(Search.decodePostings(postings([1, 1099511627777, 1, 1]), 10), []);
+  assert.deepEqual(Search.decodePostings([0, 10000], 10), [], 'schema 3 arrays are not postings strings');
+});
+
+test('length norms: (1 − b) + b·dl/avgdl, avgdl the mean of meta.js\'s lengths', () => {
+  assert.deepEqual(Search.lengthNorms(postings([10, 30]), 2, 0.75), [0.25 + 0.75 * 10 / 20, 0.25 + 0.75 * 30 / 20]);
+  assert.deepEqual(Search.lengthNorms(postings([10]), 2, 0.75), [0.25 + 0.75 * 10 / 5, 0.25], 'a missing length is 0');
+  assert.deepEqual(Search.lengthNorms('', 2, 0.75), [0.25, 0.25], 'avgdl 1 when every length is 0');
+  assert.deepEqual(Search.lengthNorms(postings([4, 4, 9]), 2, 0.75), [1, 1], 'lengths beyond docCount are ignored');
 });
 
 test('code point order: supplementary characters sort after U+FFFF, unlike JavaScript <', () => {
@@ -358,10 +379,10 @@ test('a term larger than any budget is a shard of its own, and file numbers grow
   // 1,001 documents, one per doc shard: document 1000 lives in docs-1000 (not docs-000).
   const n = 1001;
   const big = [];
-  for (let d = 0; d < n; d += 2) big.push(d === 0 ? 0 : 2, 10000 + 100 * d); // every other document
+  for (let d = 0; d < n; d += 2) big.push(d === 0 ? 0 : 2, 1 + d / 2); // every other document; counts grow with it
   const files = {
-    meta: { schema: 4, docCount: n, k1: 1.2, b: 0.75, docShardSize: 1, termShards: ['a', 'big', 'bigger'], kinds: ['finding'], systems: [],
-      severities: [], engagements: [], facetSets: [[0, -1, -1, []]], facetWidth: 1, docs: '!'.repeat(n) },
+    meta: { schema: 5, docCount: n, k1: 1.2, b: 0.75, docShardSize: 1, termShards: ['a', 'big', 'bigger'], kinds: ['finding'], systems: [],
+      severities: [], engagements: [], facetSets: [[0, -1, -1, []]], facetWidth: 1, docs: '!'.repeat(n), lengths: postings(new Array(n).fill(100)) },
     'terms-000': { a: postings([5, 10000]) },
     'terms-001': { big: postings(big) },
     'terms-002': { bigger: postings([1000, 30000]), biggest: postings([3, 10000, 997, 20000]) },
@@ -371,7 +392,7 @@ test('a term larger than any budget is a shard of its own, and file numbers grow
   const engine = Search.createEngine(async (name) => { loaded.push(name); return files[name]; });
   const res = await engine.search('big ', { limit: 3 });
   assert.equal(res.total, (n + 1) / 2);
-  assert.deepEqual(res.results.map((r) => r.doc.id), ['D1000', 'D998', 'D996'], 'weights grow with the document index');
+  assert.deepEqual(res.results.map((r) => r.doc.id), ['D1000', 'D998', 'D996'], 'counts grow with the document index (one length for all)');
   assert.deepEqual(loaded.filter((name) => name.startsWith('terms-')), ['terms-001']);
   assert.ok(loaded.includes('docs-1000') && loaded.includes('docs-998') && !loaded.includes('docs-000'), loaded.join());
   loaded.length = 0;

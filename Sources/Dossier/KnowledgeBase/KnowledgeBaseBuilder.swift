@@ -86,6 +86,9 @@ enum KnowledgeBaseBuilder {
         // related items — from the build cache's memo when the item's file is unchanged.
         let indexTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
         let relatedTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
+        // The key each item's search document is made from (its file, id, place and build options):
+        // the search index reuses the document shards whose items' keys are the last build's.
+        let documentKeys = ParallelSlots<String>(count: items.count)
         let bodies = ParallelSlots<RenderedMarkdown>(count: items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
@@ -94,6 +97,7 @@ enum KnowledgeBaseBuilder {
                     BuildCache.key([cache.environment, "kb-item-derived", digest, item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single"])
                 }
             }
+            documentKeys[index] = derivedKey
             if let cache, let derivedKey, let hit = cache.memo(derivedKey), hit.count >= 4,
                let terms = IndexWriter.DocumentTerms(encoded: hit[2]), let counts = IndexWriter.DocumentTerms(encoded: hit[3]) {
                 listLines[index] = hit[0]
@@ -277,7 +281,13 @@ enum KnowledgeBaseBuilder {
         timings.lap("kb list pages")
 
         // Search index, assets, strings and brand colours.
-        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)", terms: indexTerms.values) {
+        let keys = documentKeys.values
+        let indexMemo = cache.map { cache in
+            IndexWriter.Memo(lookup: { cache.memo(BuildCache.key([cache.environment] + $0)) },
+                             store: { cache.memoize(BuildCache.key([cache.environment] + $0), $1) })
+        }
+        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)", terms: indexTerms.values,
+                                      documentKeys: keys.count == items.count ? keys : nil, memo: indexMemo) {
             files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
         }
         for asset in assets {
