@@ -126,12 +126,19 @@ enum KnowledgeBaseBuilder {
         let related = RelatedItems.compute(items, termCounts: relatedTerms.values)
         timings.lap("kb related items")
 
+        // What an item's page shows of each item it links to, as one digest per item: made once,
+        // not again for every page that links to it (each page links to up to 20 related items).
+        let linkDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
+        if cache != nil {
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in linkDigests[index] = linkDigest(items[index]) }
+        }
+        let linked = linkDigests.values
         // Second pass: the item pages.
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
             let (behindItems, causedItems, historyItems) = (behind(index), caused(index), multi ? history(index) : [])
             let key = cache.flatMap { cache in
-                itemPageKey(item, index: index, items: items, related: related[index], behind: behindItems, caused: causedItems,
+                itemPageKey(item, links: linked, related: related[index], behind: behindItems, caused: causedItems,
                             history: historyItems, multi: multi, cache: cache)
             }
             let unit = "kb-item:" + item.slug
@@ -307,7 +314,7 @@ enum KnowledgeBaseBuilder {
 
     /// The cache key of an item page: the environment, the item's file, the evidence it quotes (as
     /// redacted), and what the page shows of the items it links to. Nil when a source has no digest.
-    static func itemPageKey(_ item: KBItem, index: Int, items: [KBItem], related: [Int], behind: [Int], caused: [Int], history: [Int],
+    static func itemPageKey(_ item: KBItem, links: [String], related: [Int], behind: [Int], caused: [Int], history: [Int],
                             multi: Bool, cache: BuildCache) -> String? {
         guard let own = item.context.workspace.sourceDigests[item.location.file] else { return nil }
         var parts = [cache.environment, "kb-item", item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single", own]
@@ -317,13 +324,16 @@ enum KnowledgeBaseBuilder {
         }
         for (label, list) in [("related", related), ("behind", behind), ("caused", caused), ("history", history)] {
             parts.append(label)
-            for other in list {
-                let linked = items[other]
-                parts.append([linked.url, linked.displayID, linked.title, linked.kind, linked.severity ?? "", linked.summary,
-                              linked.systems.joined(separator: ","), linked.engagement.title].joined(separator: "\u{1F}"))
-                if case .article(let article) = linked.content { parts.append(article.kind.rawValue) }
-            }
+            for other in list { parts.append(links[other]) }
         }
+        return BuildCache.key(parts)
+    }
+
+    /// The digest of what a page shows of an item it links to.
+    static func linkDigest(_ linked: KBItem) -> String {
+        var parts = [linked.url, linked.displayID, linked.title, linked.kind, linked.severity ?? "", linked.summary,
+                     linked.systems.joined(separator: ","), linked.engagement.title]
+        if case .article(let article) = linked.content { parts.append(article.kind.rawValue) }
         return BuildCache.key(parts)
     }
 
