@@ -93,6 +93,16 @@ import Testing
         #expect(ahead.entry("reports/empty.txt", for: Data()) == nil)
         try PackArchive.write(files, root: "pack", to: early, ahead: ahead)
         #expect(try Data(contentsOf: early) == Data(contentsOf: plain))
+
+        // Jobs are held until `release()` (a build releases them when its two threads are done);
+        // one taken before that is deflated by the thread that asks for it.
+        let released = DeflateAhead(previousDigest: { _ in nil })
+        released.start("README.md", files[0].data)
+        released.release()
+        released.start("evidence/로그.txt", files[1].data)
+        let late = folder.appendingPathComponent("c.zip")
+        try PackArchive.write(files, root: "pack", to: late, ahead: released)
+        #expect(try Data(contentsOf: late) == Data(contentsOf: plain))
     }
 }
 

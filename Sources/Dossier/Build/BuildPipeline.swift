@@ -173,6 +173,7 @@ public enum BuildPipeline {
                                                        log: &log, timings: &timings)
         if evidenceFiles.runIfUnclaimed() { timings.lap("evidence OSCAL, coverage") }
         let (builtReports, reportLog, reportTimings) = reportBranch.wait()
+        deflateAhead.release()
         let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")

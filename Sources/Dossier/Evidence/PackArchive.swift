@@ -204,15 +204,34 @@ public final class DeflateAhead: @unchecked Sendable {
         self.previousDigest = previousDigest
     }
 
-    /// Starts deflating `data`, the file at `path` in the pack (`sha256`: its digest, if known).
+    /// Jobs given before `release()`, which starts them.
+    private var held: [(job: Job, path: String)]? = []
+
+    /// Deflates `data`, the file at `path` in the pack (`sha256`: its digest, if known): at once
+    /// after `release()`, or then.
     func start(_ path: String, _ data: Data, sha256: String? = nil) {
         let job = Job(data: data, sha256: sha256)
-        guard lock.withLock({ () -> Bool in
-            guard jobs[path] == nil else { return false }
+        guard let startNow = lock.withLock({ () -> Bool? in
+            guard jobs[path] == nil else { return nil }
             jobs[path] = job
+            guard held == nil else {
+                held!.append((job, path))
+                return false
+            }
             return true
-        }) else { return }
+        }), startNow else { return }
         DispatchQueue.global(qos: .utility).async { [self] in run(job, path: path) }
+    }
+
+    /// Starts the jobs given so far and those given from now on. A build calls it when its report
+    /// and knowledge-base threads are done: from then on one thread writes the output and a core
+    /// is free, while before it the deflating took time from both threads.
+    func release() {
+        let waiting = lock.withLock { () -> [(job: Job, path: String)] in
+            defer { held = nil }
+            return held ?? []
+        }
+        for (job, path) in waiting { DispatchQueue.global(qos: .utility).async { [self] in run(job, path: path) } }
     }
 
     /// Runs `job` unless another thread has taken it.
