@@ -235,3 +235,31 @@ extension BuildCacheTests {
         #expect(ViewDigest.parts(of: Report(title: "", isDraft: false, rows: [], t: [:], extra: .int(3))) != nil, "numbers are described")
     }
 }
+
+/// The previous build's files are mapped, not read: the bytes must be the file's, and a file renamed
+/// over (as a build replaces its outputs and memo) must leave the mapped bytes as they were.
+@Suite struct MappedFileTests {
+    @Test func mappedBytesAreTheFilesAndOutliveAReplacement() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("memo").path
+        let bytes = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try bytes.write(to: URL(fileURLWithPath: path))
+        for populate in [true, false] {
+            let mapped = try #require(MappedFile.read(path, populate: populate))
+            #expect(mapped.data == bytes)
+            #expect(Int(mapped.info.st_size) == bytes.count)
+        }
+        let kept = try #require(MappedFile.read(path, populate: false)).data
+        try Data("new".utf8).write(to: URL(fileURLWithPath: path + ".partial"))
+        #expect(rename(path + ".partial", path) == 0)
+        #expect(kept == bytes, "the replaced file's bytes stay mapped")
+        #expect(MappedFile.read(path, populate: true)?.data == Data("new".utf8))
+
+        try Data().write(to: URL(fileURLWithPath: path))
+        #expect(MappedFile.read(path, populate: true)?.data == Data(), "an empty file")
+        #expect(MappedFile.read(folder.appendingPathComponent("missing").path, populate: true) == nil)
+        #expect(MappedFile.read(folder.path, populate: true) == nil, "a folder is not a file")
+    }
+}

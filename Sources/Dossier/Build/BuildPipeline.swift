@@ -266,7 +266,8 @@ public enum BuildPipeline {
                 // Entries unchanged since the last build are copied from its zip, still compressed —
                 // only when that zip is exactly the one the last build wrote.
                 let trustedZip = folder.isIncremental ? cache.intactRecord(zipName).flatMap { record in
-                    (try? Data(contentsOf: folder.destination.appendingPathComponent(zipName))).flatMap { Digest.sha256($0) == record.sha256 ? $0 : nil }
+                    MappedFile.read(folder.destination.appendingPathComponent(zipName).path, populate: true)
+                        .flatMap { Digest.sha256($0.data) == record.sha256 ? $0.data : nil }
                 } : nil
                 let zip = try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
                                                 previous: trustedZip,
