@@ -273,3 +273,51 @@ import Testing
         var summary: ([String: Int], [String: Int]) { lock.withLock { (counts, mismatches) } }
     }
 }
+
+/// What a report template reads of the health check's finding sections decides whether a section
+/// taken from the build cache needs its fields: the answer must never leave out a name it reads.
+@Suite struct TemplateNamesReadTests {
+    static func library(_ files: [String: String]) throws -> TemplateLibrary {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("names-\(UUID().uuidString)")
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var log = DiagnosticLog()
+        let library = TemplateLibrary.load(overrides: folder, language: .ko, log: &log)
+        #expect(!log.hasErrors)
+        return library
+    }
+
+    static func names(_ healthCheck: String, _ partials: [String: String] = [:]) throws -> Set<String>? {
+        var files = ["health-check.mustache": healthCheck]
+        for (name, text) in partials { files["partials/\(name).mustache"] = text }
+        return try library(files).namesRead(in: "health-check", within: ["categories", "findings"])
+    }
+
+    @Test func theBuiltInReportReadsOnlyTheRenderedSection() throws {
+        #expect(try Self.library([:]).namesRead(in: "health-check", within: ["categories", "findings"]) == ["rendered"])
+    }
+
+    @Test func everyNameInsideTheSectionsIsCounted() throws {
+        #expect(try Self.names("{{#categories}}{{label}}{{#findings}}{{title}} {{{rendered}}}{{/findings}}{{/categories}}") == ["title", "rendered"])
+        #expect(try Self.names("{{#categories}}{{#findings}}{{#metrics}}{{name}}{{/metrics}}{{uppercased(id)}}{{/findings}}{{/categories}}")
+            == ["metrics", "name", "id"], "nested sections and transforms")
+        #expect(try Self.names("{{#categories}}{{#findings}}{{> partials/mine}}{{/findings}}{{/categories}}", ["mine": "{{owner}} {{t.x}}"])
+            == ["owner", "t"], "partials are followed")
+        #expect(try Self.names("{{> partials/outer}}", ["outer": "{{#categories}}{{#findings}}{{due}}{{/findings}}{{/categories}}"]) == ["due"])
+        #expect(try Self.names("{{#findings}}{{title}}{{/findings}}{{#categories}}{{^findings}}{{title}}{{/findings}}{{/categories}}") == [],
+                "outside the path, or in an inverted section, no section view is on the stack")
+    }
+
+    @Test func whatItCannotTellIsNil() throws {
+        #expect(try Self.names("{{#categories}}{{#findings}}{{.}}{{/findings}}{{/categories}}") == nil)
+        #expect(try Self.names("{{#categories}}{{#findings}}{{.title}}{{/findings}}{{/categories}}") == nil)
+        #expect(try Self.names("{{#categories.findings}}{{title}}{{/categories.findings}}") == nil)
+        #expect(try Self.names("{{#categories}}{{#findings}}{{>*which}}{{/findings}}{{/categories}}") == nil)
+        #expect(try Self.names("{{#categories}}{{#findings}}{{> partials/missing}}{{/findings}}{{/categories}}") == nil)
+        #expect(try Self.names("{{#categories}}{{#findings}}{{> partials/loop}}{{/findings}}{{/categories}}", ["loop": "{{#x}}{{> partials/loop}}{{/x}}"]) == nil)
+    }
+}

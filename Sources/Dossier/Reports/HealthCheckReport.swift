@@ -32,6 +32,10 @@ extension ReportContext {
         let ordered = groups.flatMap { $0 }
         let categoryOf = groups.enumerated().flatMap { number, members in members.map { _ in number + 1 } }
         let built = ParallelSlots<(FindingSectionView, [String: String])>(count: ordered.count)
+        // A section the build cache has needs its fields only when the report's template reads
+        // them (the built-in one reads `rendered` alone).
+        let fieldsRead = cache == nil ? nil : templates.namesRead(in: "health-check", within: ["categories", "findings"])
+        let cachedNeedFields = fieldsRead.map { !$0.isDisjoint(with: FindingSectionView.fieldsBesidesRendered) } ?? true
         DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
             var sectionCharts: [String: String] = [:]
             let place = ordered[index]
@@ -42,6 +46,11 @@ extension ReportContext {
             let chartPath = byRisk[place].metrics.isEmpty ? "" : Self.metricsChartPath(byRisk[place])
             let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
             if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
+            // (An empty section is rendered again by the builder, from the whole view.)
+            if let hit, !cachedNeedFields, !hit[0].isEmpty {
+                built[index] = (FindingSectionView(rendered: hit[0], memoKey: key), sectionCharts)
+                return
+            }
             var section = findingSection(byRisk[place], charts: &sectionCharts, drawChart: hit == nil)
             section.memoKey = key
             if let hit { section.rendered = hit[0] }

@@ -100,6 +100,19 @@ struct FindingSectionView {
     var memoKey: String?
 }
 
+extension FindingSectionView {
+    /// The fields a template reads besides `rendered`.
+    static let fieldsBesidesRendered = Set(fields.byName.keys).subtracting(["rendered"])
+
+    /// A section taken from the build cache, for a report template that reads only `rendered`:
+    /// its other fields are left empty.
+    init(rendered: String, memoKey: String?) {
+        self.init(id: "", title: "", severity: "", category: "", status: "", systems: "", owner: "", due: "", effort: "",
+                  detected: "", controls: "", summary: nil, sourceBody: "", hasMetrics: false, metrics: [], chart: "",
+                  chartTitle: "", hasEvidence: false, evidence: [], rendered: rendered, memoKey: memoKey)
+    }
+}
+
 struct CategorySection {
     var number: Int
     var label: String

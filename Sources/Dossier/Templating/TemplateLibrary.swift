@@ -89,6 +89,58 @@ public struct TemplateLibrary: Sendable {
         return output
     }
 
+    /// The names `template` may look up on the views of the list it reaches through the sections
+    /// `path` (`["categories", "findings"]`: each finding inside each category), partials followed:
+    /// the first part of each name used inside, nested sections included (a name a view lacks is
+    /// looked up further out). Nil when it cannot tell: a name of the view itself (`.`, `.a`), a
+    /// dotted name into the path's lists, a dynamic partial, a block, or a partial that is missing
+    /// or includes itself.
+    func namesRead(in template: String, within path: [String]) -> Set<String>? {
+        guard let root = templates[template] else { return nil }
+        var names: Set<String> = []
+        var known = true
+        var partials: [String] = [template]
+        func note(_ name: TemplateName, depth: Int) {
+            switch name.scope {
+            case .sequence: return
+            case .current, .top: if depth == path.count { known = false }
+            case .stack:
+                if depth == path.count {
+                    if let first = name.parts.first { names.insert(first.text) }
+                } else if name.parts.count > 1, name.parts.contains(where: { path.contains($0.text) }) {
+                    known = false
+                }
+            }
+        }
+        func walk(_ nodes: [TemplateNode], depth: Int) {
+            for node in nodes where known {
+                switch node {
+                case .text, .contentType:
+                    continue
+                case .variable(let name, _):
+                    note(name, depth: depth)
+                case .section(let name, let children, let inverted):
+                    note(name, depth: depth)
+                    let enters = depth < path.count && !inverted && name.scope == .stack && name.transforms.isEmpty
+                        && name.parts.count == 1 && name.parts[0].text == path[depth]
+                    walk(children, depth: enters ? depth + 1 : depth)
+                case .partial(let name, let dynamic, _, let blocks):
+                    guard dynamic == nil, blocks == nil, let partial = templates[name], !partials.contains(name) else {
+                        known = false
+                        return
+                    }
+                    partials.append(name)
+                    walk(partial.nodes, depth: depth)
+                    partials.removeLast()
+                case .block:
+                    known = false
+                }
+            }
+        }
+        walk(root.nodes, depth: 0)
+        return known ? names : nil
+    }
+
     /// Adds to `log` an error for each template whose partials nested too deep while rendering.
     func reportProblems(into log: inout DiagnosticLog) {
         for chain in problems.take() {
