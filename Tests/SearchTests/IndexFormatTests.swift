@@ -379,6 +379,25 @@ struct IndexFolder {
         #expect(remade >= 1 && remade <= 3, "\(remade) of \(segments) segments made again")
     }
 
+    /// No documents, and documents without a single term: an index all the same, with a memo too.
+    @Test func emptyIndexesAndEmptyDocuments() throws {
+        let memo = DictionaryMemo()
+        let none = IndexWriter.files(for: [], generator: "test", documentKeys: [], memo: memo.memo)
+        #expect(none.map(\.name) == ["meta"])
+        let meta = try #require(try IndexFolder(none).json("meta") as? [String: Any])
+        #expect(meta["docCount"] as? Int == 0 && meta["termShards"] as? [String] == [] && meta["lengths"] as? String == "")
+        let blank = SearchDocument(id: "", kind: "article", title: "", url: "items/x.html", summary: "", systems: [], severity: nil,
+                                   engagement: "E", tags: [], headings: [], body: "!!! ...")
+        let files = IndexWriter.files(for: [blank, blank], generator: "test", documentKeys: ["a", "b"], memo: memo.memo)
+        #expect(files.map(\.name) == ["docs-000", "meta"])
+        #expect(IndexWriter.files(for: [blank, blank], generator: "test", documentKeys: ["a", "b"], memo: memo.memo).map(\.data) == files.map(\.data))
+        let folder = try IndexFolder(files)
+        defer { folder.remove() }
+        #expect((folder.json("meta") as? [String: Any])?["lengths"] as? String == "!!", "two lengths of 0")
+        let engine = try QueryEngine(folder: folder.url)
+        #expect(engine.search("anything ").total == 0)
+    }
+
     /// SPEC.md §3: a shard starts at every anchor, the terms whose FNV-1a hash is divisible by 64
     /// (written here from the SPEC's text), and nowhere else when the budget is never reached.
     @Test func shardsStartAtTheAnchors() throws {
