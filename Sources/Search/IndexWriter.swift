@@ -181,9 +181,10 @@ public enum IndexWriter {
         }
         let documentTerms = perDocument.values
         let segments = TermSegments(documentTerms, anchorEvery: UInt64(max(1, anchorEvery)))
+        // A segment's shards depend on its postings (the key the segment gives), the budget and the anchors.
+        let segmentParts = [memoVersion, "terms", String(shardBudget), String(anchorEvery)]
         let shards = segments.shards(budget: shardBudget, memo: memo.map { memo in
-            Memo(lookup: { memo.lookup([memoVersion, "terms", String(shardBudget), String(anchorEvery)] + $0) },
-                 store: { memo.store([memoVersion, "terms", String(shardBudget), String(anchorEvery)] + $0, $1) })
+            Memo(lookup: { memo.lookup(segmentParts + $0) }, store: { memo.store(segmentParts + $0, $1) })
         })
 
         var files: [(String, Data)] = []
