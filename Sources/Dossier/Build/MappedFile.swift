@@ -17,7 +17,12 @@ enum MappedFile {
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
         guard size > 0 else { return (Data(), info) }
-        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), descriptor, 0)
+        #if os(Linux)
+        let flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0)
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        let address = mmap(nil, size, PROT_READ, flags, descriptor, 0)
         guard let address, address != MAP_FAILED else {
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
             guard let data = try? handle.readToEnd(), data.count == size else { return nil }
