@@ -316,6 +316,7 @@ import Testing
         #expect(try Self.names("{{#categories}}{{#findings}}{{.}}{{/findings}}{{/categories}}") == nil)
         #expect(try Self.names("{{#categories}}{{#findings}}{{.title}}{{/findings}}{{/categories}}") == nil)
         #expect(try Self.names("{{#categories.findings}}{{title}}{{/categories.findings}}") == nil)
+        #expect(try Self.names("{{#categories}}{{#first(findings)}}{{title}}{{/first(findings)}}{{/categories}}") == nil, "a transform of the list")
         #expect(try Self.names("{{#categories}}{{#findings}}{{>*which}}{{/findings}}{{/categories}}") == nil)
         #expect(try Self.names("{{#categories}}{{#findings}}{{> partials/missing}}{{/findings}}{{/categories}}") == nil)
         #expect(try Self.names("{{#categories}}{{#findings}}{{> partials/loop}}{{/findings}}{{/categories}}", ["loop": "{{#x}}{{> partials/loop}}{{/x}}"]) == nil)

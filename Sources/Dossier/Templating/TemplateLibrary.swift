@@ -121,8 +121,11 @@ public struct TemplateLibrary: Sendable {
                     note(name, depth: depth)
                 case .section(let name, let children, let inverted):
                     note(name, depth: depth)
-                    let enters = depth < path.count && !inverted && name.scope == .stack && name.transforms.isEmpty
-                        && name.parts.count == 1 && name.parts[0].text == path[depth]
+                    let names = depth < path.count && !inverted && name.parts.contains { $0.text == path[depth] }
+                    let enters = names && name.scope == .stack && name.transforms.isEmpty && name.parts.count == 1
+                    // A section over the list through a transform (`{{#reversed(findings)}}`) puts
+                    // its views on the stack too: what it reads cannot be told apart.
+                    if names && !enters { known = false }
                     walk(children, depth: enters ? depth + 1 : depth)
                 case .partial(let name, let dynamic, _, let blocks):
                     guard dynamic == nil, blocks == nil, let partial = templates[name], !partials.contains(name) else {
