@@ -178,7 +178,6 @@ public enum SearchIndexFormat {
         return values
     }()
 
-    /// `terms-007`, `terms-1234`: at least three digits.
     /// BM25's length normalisation of each of `count` documents (SPEC.md §4): `(1 − b) + (b·dl)/avgdl`,
     /// with the lengths read from `meta.js` (a missing one is 0) and avgdl their mean (1 when that is 0).
     public static func norms(lengths text: String, count: Int) -> [Double] {
@@ -189,6 +188,7 @@ public enum SearchIndexFormat {
         return lengths.map { (1 - b) + (b * Double($0)) / average }
     }
 
+    /// `terms-007`, `terms-1234`: at least three digits.
     public static func termFile(_ shard: Int) -> String { String(format: "terms-%03d", shard) }
     public static func docFile(_ shard: Int) -> String { String(format: "docs-%03d", shard) }
 }

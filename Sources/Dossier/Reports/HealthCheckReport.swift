@@ -41,8 +41,8 @@ extension ReportContext {
             let place = ordered[index]
             // A section the previous build rendered from the same sources comes from the build cache.
             let key = cache.flatMap { sectionKey(byRisk[place], category: categoryOf[index], cache: $0) }
-            // The view is always whole (templates may read any field); the build cache supplies
-            // the rendered section and its chart when the finding is unchanged.
+            // The build cache supplies the rendered section and its chart when the finding is
+            // unchanged; the view is whole unless the report's template reads `rendered` alone.
             let chartPath = byRisk[place].metrics.isEmpty ? "" : Self.metricsChartPath(byRisk[place])
             let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
             if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
