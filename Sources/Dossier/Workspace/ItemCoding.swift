@@ -237,16 +237,16 @@ extension EvidenceReference: ItemCodable {
 }
 
 extension Diagnostic: ItemCodable {
+    /// Its position as a `SourceLocation`'s, then the severity and the message.
     func write(to writer: inout ItemWriter) {
-        writer.string(file)
-        writer.int(line)
-        writer.int(column)
+        writer.value(location)
         writer.word(severity)
         writer.string(message)
     }
 
     init(from reader: inout ItemReader) throws(ItemReader.Failure) {
-        self.init(file: try reader.string(), line: try reader.int(), column: try reader.int(), severity: try reader.word(), message: try reader.string())
+        let location: SourceLocation = try reader.value()
+        self.init(file: location.file, line: location.line, column: location.column, severity: try reader.word(), message: try reader.string())
     }
 }
 
