@@ -85,6 +85,16 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The hash of everything every unit depends on.
     let environment: String
+    /// Whether the build's phases leave their large intermediate values to the end of the process
+    /// (`BuildPipeline.Options.keepsDataUntilExit`) rather than free them as they end.
+    var keepsDataUntilExit = false
+
+    /// Keeps `values` to the end of the process when `keepsDataUntilExit`: a phase that ends with
+    /// millions of strings and arrays to free leaves them, as the command exits soon after.
+    func keepUntilExit(_ values: [Any]) {
+        if keepsDataUntilExit { ProcessLifetime.keep(values) }
+    }
+
     /// The previous build's state when it can be reused (same format and environment).
     let previous: State?
     /// Paths of the previous build that are still on disk with the recorded size and time.

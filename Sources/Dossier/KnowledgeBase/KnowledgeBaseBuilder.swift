@@ -309,6 +309,7 @@ enum KnowledgeBaseBuilder {
         files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
         timings.lap("kb search index")
         templates.reportProblems(into: &log)
+        cache?.keepUntilExit([items, searchDocuments, listLines, indexTerms, relatedTerms, documentKeys, bodies, related, linked, lines])
         return files.sorted { $0.path < $1.path }
     }
 

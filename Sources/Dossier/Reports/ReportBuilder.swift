@@ -166,6 +166,7 @@ public enum ReportBuilder {
             healthCheck.categories[category].findings[finding].rendered = mark + (renderedSections[index] ?? "") + mark
         }
         addEngagementReport(healthCheck, template: "health-check", kind: "report_health_check", basePath: "report/health-check", charts: healthCharts)
+        cache?.keepUntilExit([healthCheck, renderedSections])
         timings.lap("report health check")
 
         // Postmortems are independent of each other: rendered in parallel.
