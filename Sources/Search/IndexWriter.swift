@@ -73,38 +73,47 @@ public enum IndexWriter {
 
         public init?(encoded: String) {
             var encoded = encoded
-            let decoded: DocumentTerms? = encoded.withUTF8 { bytes in
-                /// A decimal number in bytes[from..<to], or nil.
-                func number(_ from: Int, _ to: Int) -> Int? {
-                    guard from < to, to - from <= 18 else { return nil }
-                    var value = 0
-                    for index in from..<to {
-                        let digit = Int(bytes[index]) - 0x30
-                        guard digit >= 0 && digit <= 9 else { return nil }
-                        value = value * 10 + digit
-                    }
-                    return value
-                }
-                var position = 0
-                while position < bytes.count && bytes[position] != 0x1E { position += 1 }
-                guard let length = number(0, position) else { return nil }
-                var terms: [String] = [], counts: [Int] = []
-                while position < bytes.count {
-                    let termStart = position + 1
-                    var separator = termStart
-                    while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
-                    guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
-                    var end = separator + 1
-                    while end < bytes.count && bytes[end] != 0x1E { end += 1 }
-                    guard let count = number(separator + 1, end) else { return nil }
-                    terms.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), as: UTF8.self))
-                    counts.append(count)
-                    position = end
-                }
-                return DocumentTerms(terms: terms, counts: counts, length: length)
-            }
-            guard let decoded else { return nil }
+            guard let decoded = encoded.withUTF8({ Self(encodedBytes: UnsafeRawBufferPointer($0)) }) else { return nil }
             self = decoded
+        }
+
+        /// `init(encoded:)` from the encoded line's UTF-8 bytes (a build cache's file, without making
+        /// the line a string first).
+        public init?(encodedBytes raw: UnsafeRawBufferPointer) {
+            let bytes = raw.assumingMemoryBound(to: UInt8.self)
+            /// A decimal number in bytes[from..<to], or nil.
+            func number(_ from: Int, _ to: Int) -> Int? {
+                guard from < to, to - from <= 18 else { return nil }
+                var value = 0
+                for index in from..<to {
+                    let digit = Int(bytes[index]) - 0x30
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            var position = 0
+            while position < bytes.count && bytes[position] != 0x1E { position += 1 }
+            guard let length = number(0, position) else { return nil }
+            // One term per separator: the arrays are made at their size rather than grown.
+            var separators = 0
+            for byte in bytes[position...] where byte == 0x1E { separators += 1 }
+            var terms: [String] = [], counts: [Int] = []
+            terms.reserveCapacity(separators)
+            counts.reserveCapacity(separators)
+            while position < bytes.count {
+                let termStart = position + 1
+                var separator = termStart
+                while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
+                guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
+                var end = separator + 1
+                while end < bytes.count && bytes[end] != 0x1E { end += 1 }
+                guard let count = number(separator + 1, end) else { return nil }
+                terms.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), as: UTF8.self))
+                counts.append(count)
+                position = end
+            }
+            self.init(terms: terms, counts: counts, length: length)
         }
     }
 
@@ -170,10 +179,12 @@ public enum IndexWriter {
     /// entries are computed here. With a `memo`, each segment of terms (SPEC.md §3) whose postings are
     /// the last build's takes its shards from it, and each document shard whose documents' keys
     /// (`documentKeys`: a key that changes whenever its document does; nil: none) are the last build's.
+    /// A document given without its body and headings (its terms given) is whole from `completing`,
+    /// which gives nil for the documents given whole; it is asked only when a document shard is made.
     public static func files(for documents: [SearchDocument], generator: String, shardBudget: Int = IndexWriter.shardBudget,
                              anchorEvery: Int = IndexWriter.anchorEvery, docShardSize: Int = IndexWriter.docShardSize,
                              terms known: [DocumentTerms?]? = nil, documentKeys: [String?]? = nil,
-                             memo: Memo? = nil) -> [(name: String, data: Data)] {
+                             memo: Memo? = nil, completing: (@Sendable (Int) -> SearchDocument?)? = nil) -> [(name: String, data: Data)] {
         // Tokenizing is per document, so it runs in parallel.
         let perDocument = ParallelSlots<DocumentTerms>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
@@ -203,7 +214,8 @@ public enum IndexWriter {
                 docShards[shard] = hit[0]
                 return
             }
-            let body = documents[range].map { document -> String in
+            let body = range.map { index -> String in
+                let document = completing?(index) ?? documents[index]
                 var text = document.summary.isEmpty ? document.body : document.summary + "\n" + document.body
                 // The first characters only, without counting the characters of the whole text.
                 let snippet = text.prefix(SearchIndexFormat.snippetTextLength)

@@ -241,6 +241,14 @@ struct IndexFolder {
         #expect(IndexWriter.DocumentTerms(encoded: IndexWriter.DocumentTerms(tf: [:], length: 0).encoded) == IndexWriter.DocumentTerms(tf: [:], length: 0))
         #expect(IndexWriter.DocumentTerms(encoded: "x\u{1E}a\u{1F}1") == nil)
         #expect(IndexWriter.DocumentTerms(encoded: "3\u{1E}a") == nil)
+        // Read from the encoded line's bytes (a memo file's), without a string made first: the same,
+        // and a line cut anywhere is either refused or a shorter list, never read past its end.
+        let bytes = Array(terms.encoded.utf8)
+        #expect(bytes.withUnsafeBytes { IndexWriter.DocumentTerms(encodedBytes: $0) } == terms)
+        for cut in 0..<bytes.count {
+            let partial = bytes[..<cut].withUnsafeBytes { IndexWriter.DocumentTerms(encodedBytes: $0) }
+            #expect(partial == nil || partial!.terms.count <= terms.terms.count)
+        }
     }
 
     /// The prose counts come with the index terms from the same tokens: the title's and the summary

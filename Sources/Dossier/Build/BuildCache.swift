@@ -118,20 +118,28 @@ public final class BuildCache: @unchecked Sendable {
     static func readPrevious(output: URL) -> Previous {
         guard let data = try? Data(contentsOf: output.appendingPathComponent(stateFile)) else { return Previous(reason: "no previous build") }
         guard let state = decode(data), state.format == format else { return Previous(reason: "the cache is of another version") }
-        // One stat per recorded file: a file edited or deleted since is not trusted.
-        let paths = Array(state.files.keys)
-        let valid = ParallelSlots<Bool>(count: paths.count)
-        // Paths joined as strings: a URL component appended per file cost more than its stat.
-        let base = output.path + "/"
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let record = state.files[paths[index]]!
+        // One stat per recorded file: a file edited or deleted since is not trusted. Each path is
+        // looked up from the output folder (no joined path, no walk from the root), in stripes.
+        let files = Array(state.files)
+        let folder = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return Previous(state: state) }
+        defer { close(folder) }
+        let stripes = min(files.count, 32)
+        let valid = ParallelSlots<[Int]>(count: stripes)
+        DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
+            var found: [Int] = []
             var info = stat()
-            if stat(base + paths[index], &info) == 0,
-               Int(info.st_size) == record.size, modified(info) == record.modified {
-                valid[index] = true
+            for index in stride(from: stripe, to: files.count, by: stripes) {
+                let (path, record) = files[index]
+                if fstatat(folder, path, &info, 0) == 0, Int(info.st_size) == record.size, modified(info) == record.modified {
+                    found.append(index)
+                }
             }
+            valid[stripe] = found
         }
-        return Previous(state: state, intact: Set(paths.indices.filter { valid[$0] == true }.map { paths[$0] }))
+        var intact = Set<String>(minimumCapacity: files.count)
+        for found in valid.values { for index in found { intact.insert(files[index].key) } }
+        return Previous(state: state, intact: intact)
     }
 
     /// The previous build read on a thread of its own from the start of a build, while the
@@ -210,8 +218,9 @@ public final class BuildCache: @unchecked Sendable {
     private var previousOutput: URL?
     private var prefetch: Prefetch?
     private var memoIn: MemoTable?
-    /// Keys of the previous memo that this build looked up: their entries are kept.
-    private var memoUsed: Set<String> = []
+    /// The previous memo's entries (where each starts in its file, and ends) that this build looked
+    /// up: they are kept.
+    private var memoUsed: [Int: Int] = [:]
     /// The bytes of those entries in the previous memo's file.
     private var memoUsedBytes = 0
     /// Entries this build made.
@@ -223,8 +232,8 @@ public final class BuildCache: @unchecked Sendable {
     /// first use; a value's strings are made when it is looked up, outside the lock.)
     func memo(_ key: String) -> [String]? {
         let table = previousMemo()
-        guard let (value, size) = table.entry(for: key) else { return nil }
-        markUsed(key, size: size)
+        guard let (value, entry) = table.entry(for: key) else { return nil }
+        markUsed(entry)
         return value
     }
 
@@ -232,8 +241,18 @@ public final class BuildCache: @unchecked Sendable {
     /// (no copy, no string made): for values that go into output files as they are.
     func memoBytes(_ key: String) -> Data? {
         let table = previousMemo()
-        guard let (value, size) = table.firstBytes(for: key) else { return nil }
-        markUsed(key, size: size)
+        guard let (value, entry) = table.firstBytes(for: key) else { return nil }
+        markUsed(entry)
+        return value
+    }
+
+    /// What `read` makes of the values stored under `key` by the previous build, given as the bytes
+    /// the memo file holds (no copy, no strings made: for values of which a build needs a few, or
+    /// needs parsed); nil when there is none or `read` gives nil. The bytes are valid during `read` only.
+    func memoFields<T>(_ key: String, _ read: ([UnsafeRawBufferPointer]) -> T?) -> T? {
+        let table = previousMemo()
+        guard let (value, entry) = table.fields(for: key, read) else { return nil }
+        markUsed(entry)
         return value
     }
 
@@ -241,17 +260,15 @@ public final class BuildCache: @unchecked Sendable {
     /// result made from it was reused whole); false when there is none.
     @discardableResult
     func memoKeep(_ key: String) -> Bool {
-        let table = previousMemo()
-        let size = table.entrySize(of: key)
-        guard size > 0 else { return false }
-        markUsed(key, size: size)
+        guard let entry = previousMemo().locate(key) else { return false }
+        markUsed(entry)
         return true
     }
 
-    /// Records that the previous memo's entry under `key` (of `size` bytes in its file) is in use.
-    private func markUsed(_ key: String, size: Int) {
+    /// Records that an entry of the previous memo is in use.
+    private func markUsed(_ entry: MemoTable.Entry) {
         lock.withLock {
-            if memoUsed.insert(key).inserted { memoUsedBytes += size }
+            if memoUsed.updateValue(entry.end, forKey: entry.start) == nil { memoUsedBytes += entry.end - entry.start }
         }
     }
 
@@ -320,7 +337,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Per entry the key, the number of values and each value (`LengthPrefixedWriter`), written in
     /// pieces, so the whole memo is never one more copy in memory.
-    private func writeMemo(to path: String, used: Set<String>, made: [String: [String]], previous: MemoTable?) throws {
+    private func writeMemo(to path: String, used: [Int: Int], made: [String: [String]], previous: MemoTable?) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -330,8 +347,8 @@ public final class BuildCache: @unchecked Sendable {
         }
         // In the sets' order: entries are looked up by key, so sorting 50,000 keys buys nothing.
         if let previous {
-            for key in used where made[key] == nil {
-                previous.copyEntry(key, into: &writer)
+            for (start, end) in used where made[previous.key(at: start)] == nil {
+                previous.copyEntry(start..<end, into: &writer)
                 try drainIfFull()
             }
         }
@@ -383,8 +400,30 @@ public final class BuildCache: @unchecked Sendable {
         }
 
         private let bytes: Data
-        /// Each key's entry: where it starts, where its value count is and where it ends.
-        private let index: [String: (start: Int, values: Int, end: Int)]
+        /// Where each entry starts in the file, where its value count is, and where it ends.
+        struct Entry {
+            var start: Int, values: Int, end: Int
+        }
+        /// The index's key for a memo key: its first 16 bytes and its length. (Memo keys are 64 hex
+        /// digits of a SHA-256, which these tell apart without making each key a string and hashing
+        /// all of it; a lookup then compares the whole key with the file's.)
+        struct Slot: Hashable {
+            var head: UInt64, tail: UInt64, length: Int
+
+            init(_ key: UnsafeRawBufferPointer) {
+                length = key.count
+                if key.count >= 16 {
+                    head = key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                    tail = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                } else {
+                    var padded: (UInt64, UInt64) = (0, 0)
+                    withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: key) }
+                    (head, tail) = padded
+                }
+            }
+        }
+        /// Each key's entry; when a key occurs more than once (an appended memo), its last one.
+        private let index: [Slot: Entry]
         /// Where the last whole entry ends.
         let validLength: Int
         /// The file's identity when read from one.
@@ -402,19 +441,19 @@ public final class BuildCache: @unchecked Sendable {
         init(_ data: Data, identity: Identity? = nil) {
             bytes = data
             self.identity = identity
-            var index: [String: (start: Int, values: Int, end: Int)] = [:]
-            // About 2 KB an entry in a large build's memo: spares growing the table as it fills.
-            index.reserveCapacity(data.count / 2048)
+            var index: [Slot: Entry] = [:]
+            // About 1.6 KB an entry in a large build's memo (65,000 in 100 MB): spares growing the table as it fills.
+            index.reserveCapacity(data.count / 1024)
             var valid = 0
             data.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer)
                 while !reader.isAtEnd {
                     let start = reader.offset
-                    guard let key = reader.text() else { return }
+                    guard let key = reader.field() else { return }
                     let offset = reader.offset
                     guard let count = reader.number(), count < 1 << 20 else { return }
                     for _ in 0..<count where reader.field() == nil { return }
-                    index[key] = (start, offset, reader.offset)
+                    index[Slot(key)] = Entry(start: start, values: offset, end: reader.offset)
                     valid = reader.offset
                 }
             }
@@ -424,40 +463,67 @@ public final class BuildCache: @unchecked Sendable {
 
         var count: Int { index.count }
 
+        /// `key`'s entry, if the file has one.
+        func locate(_ key: String) -> Entry? {
+            var key = key
+            return key.withUTF8 { key in
+                let raw = UnsafeRawBufferPointer(key)
+                guard let entry = index[Slot(raw)] else { return nil }
+                // The whole key, as the file holds it after its length.
+                let same = bytes.withUnsafeBytes { buffer in
+                    raw.isEmpty || memcmp(buffer.baseAddress! + entry.start + 4, raw.baseAddress!, raw.count) == 0
+                }
+                return same ? entry : nil
+            }
+        }
+
+        /// The key of the entry that starts at `start`.
+        func key(at start: Int) -> String {
+            bytes.withUnsafeBytes { buffer in
+                var reader = LengthPrefixedReader(buffer, from: start)
+                return reader.text()!
+            }
+        }
+
         func values(for key: String) -> [String]? { entry(for: key)?.values }
 
-        /// `key`'s values and the bytes of its entry in the file.
-        func entry(for key: String) -> (values: [String], size: Int)? {
-            guard let entry = index[key] else { return nil }
+        /// `key`'s values and its entry.
+        func entry(for key: String) -> (values: [String], entry: Entry)? {
+            guard let entry = locate(key) else { return nil }
             let values = bytes.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer, from: entry.values)
                 let count = reader.number()!
                 return (0..<count).map { _ in reader.text()! }
             }
-            return (values, entry.end - entry.start)
+            return (values, entry)
         }
 
-        /// `key`'s first value as a slice of the file's bytes, and the bytes of its entry.
-        func firstBytes(for key: String) -> (value: Data, size: Int)? {
-            guard let entry = index[key] else { return nil }
+        /// What `read` makes of `key`'s values as bytes of the file, and its entry.
+        func fields<T>(for key: String, _ read: ([UnsafeRawBufferPointer]) -> T?) -> (value: T, entry: Entry)? {
+            guard let entry = locate(key) else { return nil }
+            let value: T? = bytes.withUnsafeBytes { buffer in
+                var reader = LengthPrefixedReader(buffer, from: entry.values)
+                let count = reader.number()!
+                return read((0..<count).map { _ in reader.field()! })
+            }
+            return value.map { ($0, entry) }
+        }
+
+        /// `key`'s first value as a slice of the file's bytes, and its entry.
+        func firstBytes(for key: String) -> (value: Data, entry: Entry)? {
+            guard let entry = locate(key) else { return nil }
             let range: Range<Int>? = bytes.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer, from: entry.values)
                 guard reader.number()! > 0, let length = reader.number() else { return nil }
                 return reader.offset..<(reader.offset + length)
             }
             guard let range else { return nil }
-            return (bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)], entry.end - entry.start)
+            return (bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)], entry)
         }
 
-        /// The bytes of `key`'s entry in the file (0 when there is none).
-        func entrySize(of key: String) -> Int {
-            index[key].map { $0.end - $0.start } ?? 0
-        }
-
-        /// Copies `key`'s entry as it is in the file.
-        func copyEntry(_ key: String, into writer: inout LengthPrefixedWriter) {
-            guard let entry = index[key] else { return }
-            bytes.withUnsafeBytes { writer.append(raw: UnsafeRawBufferPointer(rebasing: $0[entry.start..<entry.end])) }
+        /// Copies the bytes of an entry (where it starts and ends in the file) as they are.
+        func copyEntry(_ range: Range<Int>, into writer: inout LengthPrefixedWriter) {
+            bytes.withUnsafeBytes { writer.append(raw: UnsafeRawBufferPointer(rebasing: $0[range])) }
         }
     }
 

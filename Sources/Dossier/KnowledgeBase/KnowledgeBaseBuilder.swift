@@ -90,6 +90,8 @@ enum KnowledgeBaseBuilder {
         // the search index reuses the document shards whose items' keys are the last build's.
         let documentKeys = ParallelSlots<String>(count: items.count)
         let bodies = ParallelSlots<RenderedMarkdown>(count: items.count)
+        // Items whose search document was made without its text and headings.
+        let textLater = ParallelSlots<Bool>(count: items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
             let derivedKey = cache.flatMap { cache in
@@ -98,12 +100,18 @@ enum KnowledgeBaseBuilder {
                 }
             }
             documentKeys[index] = derivedKey
-            if let cache, let derivedKey, let hit = cache.memo(derivedKey), hit.count >= 4,
-               let terms = IndexWriter.DocumentTerms(encoded: hit[2]), let counts = IndexWriter.DocumentTerms(encoded: hit[3]) {
-                listLines[index] = hit[0]
-                searchDocuments[index] = item.searchDocument(text: hit[1], headings: Array(hit[4...]))
-                indexTerms[index] = terms
-                relatedTerms[index] = counts
+            // The terms are read from the memo's bytes; the text only if the search index's
+            // document shard of the item is made again (see `completeDocument`).
+            if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, IndexWriter.DocumentTerms)? in
+                guard fields.count >= 4, let terms = IndexWriter.DocumentTerms(encodedBytes: fields[2]),
+                      let counts = IndexWriter.DocumentTerms(encodedBytes: fields[3]) else { return nil }
+                return (String(decoding: fields[0].assumingMemoryBound(to: UInt8.self), as: UTF8.self), terms, counts)
+            }) {
+                listLines[index] = hit.0
+                searchDocuments[index] = item.searchDocumentWithoutText()
+                textLater[index] = true
+                indexTerms[index] = hit.1
+                relatedTerms[index] = hit.2
                 return
             }
             let rendered = MarkdownRenderer.render(item.body)
@@ -293,8 +301,20 @@ enum KnowledgeBaseBuilder {
             IndexWriter.Memo(lookup: { cache.memo(BuildCache.key([cache.environment] + $0)) },
                              store: { cache.memoize(BuildCache.key([cache.environment] + $0), $1) })
         }
+        let later = textLater.slots, derivedKeys = documentKeys.slots
+        /// An item's whole search document, when it was made without its text (from the memo's
+        /// entry that supplied its terms, or from its body).
+        @Sendable func completeDocument(_ index: Int) -> SearchDocument? {
+            guard later[index] == true else { return nil }
+            let item = items[index]
+            if let cache, let key = derivedKeys[index], let hit = cache.memo(key), hit.count >= 4 {
+                return item.searchDocument(text: hit[1], headings: Array(hit[4...]))
+            }
+            return item.searchDocument(MarkdownRenderer.render(item.body))
+        }
         for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)", terms: indexTerms.values,
-                                      documentKeys: keys.count == items.count ? keys : nil, memo: indexMemo) {
+                                      documentKeys: keys.count == items.count ? keys : nil, memo: indexMemo,
+                                      completing: completeDocument) {
             files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
         }
         for asset in assets {

@@ -159,10 +159,18 @@ final class KBItem: Sendable {
         if case .incident(let incident) = content {
             extra = [incident.impact, incident.rootCause].compactMap { $0 } + incident.timeline.map(\.text) + incident.actions.map(\.text)
         }
-        return SearchDocument(
+        var document = searchDocumentWithoutText()
+        document.headings = headings
+        document.body = (extra + [text]).joined(separator: "\n")
+        return document
+    }
+
+    /// The search document without its body and headings: what the search index
+    /// needs of an item whose terms it is given, unless it writes the item's document shard.
+    func searchDocumentWithoutText() -> SearchDocument {
+        SearchDocument(
             id: displayID, kind: kind, title: title, url: url, summary: summary, systems: systems, severity: severity,
-            engagement: engagement.id, tags: tags + [displayID] + systems, headings: headings,
-            body: (extra + [text]).joined(separator: "\n"))
+            engagement: engagement.id, tags: tags + [displayID] + systems, headings: [], body: "")
     }
 }
 
