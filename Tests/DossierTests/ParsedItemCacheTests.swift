@@ -130,6 +130,59 @@ import Testing
         #expect(try load(scratch, output: output, clean: true).reused == 0)
     }
 
+    /// A file whose stamp (size, times, inode) is the one the cache keeps is not read at all; one
+    /// changed in any way is, even with its size and modification time put back; and a stamp taken
+    /// within two seconds of the file's last change is not trusted (the same tick of a coarse clock).
+    @Test func filesWithTheirStampAreNotReadAgain() throws {
+        let scratch = try ScratchWorkspace()
+        let output = scratch.url.deletingLastPathComponent().appendingPathComponent("out-\(UUID().uuidString)")
+        defer { scratch.remove(); try? FileManager.default.removeItem(at: output) }
+        func load() throws -> (result: WorkspaceLoadResult, reused: Int, unread: Int) {
+            let cache = ParsedItemCache(output: output, workspace: scratch.url, clean: false)
+            let result = WorkspaceLoader.load(scratch.url, parsed: cache)
+            try FileManager.default.createDirectory(at: output.appendingPathComponent(".dossier-cache"), withIntermediateDirectories: true)
+            try cache.write(to: output.appendingPathComponent(ParsedItemCache.file).path)
+            return (result, cache.reused, cache.unread)
+        }
+        // Files just written: read, and their stamps not trusted.
+        let fresh = try load()
+        #expect(fresh.reused == 0 && fresh.unread == 0)
+        #expect(try load().unread == 0)
+        Thread.sleep(forTimeInterval: 2.2)
+        // Stamped two seconds after their last change: trusted next time.
+        let stamped = try load()
+        #expect(stamped.reused == 3 && stamped.unread == 0)
+        let unread = try load()
+        #expect(unread.reused == 3 && unread.unread == 3)
+        #expect(same(unread.result, scratch.load()))
+        #expect(unread.result.workspace?.findings.allSatisfy { !$0.body.isEmpty } == true, "bodies come with the items")
+
+        // The same size and modification time, other bytes: its change time tells.
+        let path = scratch.url.appendingPathComponent(finding).path
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        // Written in place (the same inode), not replaced.
+        let text = try scratch.read(finding)
+        #expect(text.contains("Order lookup scans"))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(text.replacingOccurrences(of: "Order lookup scans", with: "ORDER lookup scans").utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_size == before.st_size && after.st_ino == before.st_ino
+                && after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        let edited = try load()
+        #expect(edited.unread == 2 && edited.reused == 2)
+        #expect(same(edited.result, scratch.load()))
+        #expect(edited.result.workspace?.findings.first { $0.location.file == finding }?.title.hasPrefix("ORDER lookup scans") == true)
+        // Its stamp was taken right after the change: read again (and unchanged, from the cache).
+        let again = try load()
+        #expect(again.unread == 2 && again.reused == 3)
+        #expect(same(again.result, scratch.load()))
+    }
+
     @Test func internalItemsAreNeverKept() throws {
         let scratch = try ScratchWorkspace()
         let output = scratch.url.deletingLastPathComponent().appendingPathComponent("out-\(UUID().uuidString)")

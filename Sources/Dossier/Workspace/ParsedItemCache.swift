@@ -9,16 +9,23 @@ import Foundation
 /// files an item cites, is checked again on every build: an item whose evidence now has a problem is
 /// parsed again, which reports it. Only items parsed without errors are kept, and never an item
 /// for the internal audience or one that names an internal item (the cache is in the output
-/// folder, which a client may be given: no trace of an internal item may be there). The body is
-/// not stored; it is taken from the file, which is read anyway for its digest.
+/// folder, which a client may be given: no trace of an internal item may be there).
+///
+/// Each entry also holds the file's stamp (`FileStamp`: size, times, inode) as it was before the
+/// file was read. A file whose stamp is still that one is not read again: its item, body and
+/// digest come from here — unless it had been modified less than two seconds before it was read,
+/// since a second change within the same tick of a coarse clock would leave the same stamp (as git
+/// treats a "racily clean" file). The body stored is the one published in the knowledge base.
 public final class ParsedItemCache: @unchecked Sendable {
     static let file = ".dossier-cache/items"
-    static let format = 1
+    static let format = 2
     private static let magic = Array("dossier-items\n".utf8)
 
     struct Entry {
         var digest: String
         var payload: [UInt8]
+        /// The file's stamp before it was read, when it can be trusted next time (see above).
+        var stamp: FileStamp?
         /// The ids the item names (related items), which decide whether it may be written.
         var names: Set<String> = []
     }
@@ -41,6 +48,7 @@ public final class ParsedItemCache: @unchecked Sendable {
     private var kept: [String: Entry] = [:]
     private let lock = NSLock()
     private var reusedCount = 0
+    private var unreadCount = 0
 
     /// The cache of the build writing into `output`, kept at `path` in it (`file` when nil); `clean`
     /// starts it empty.
@@ -61,13 +69,31 @@ public final class ParsedItemCache: @unchecked Sendable {
 
     /// How many items came from the cache.
     public var reused: Int { lock.withLock { reusedCount } }
+    /// How many of those came without reading their file (by its stamp).
+    public var unread: Int { lock.withLock { unreadCount } }
+
+    /// The item parsed from `path` and the digest of its text, without reading the file, when the
+    /// file's `stamp` is the one this cache trusts for it and `usable` accepts the item (the
+    /// caller's checks of what may have changed outside the file).
+    func lookup(_ path: String, stamp: FileStamp, usable: (Parsed) -> Bool) -> (parsed: Parsed, digest: String)? {
+        guard let entry = previous[path], entry.stamp == stamp,
+              let parsed = reuse(entry, path: path, stamp: entry.stamp, usable: usable) else { return nil }
+        lock.withLock { unreadCount += 1 }
+        return (parsed, entry.digest)
+    }
 
     /// The item parsed from `path` when its text had this digest, if this cache has it and
-    /// `usable` accepts it (the caller's checks of what may have changed outside the file).
-    func lookup(_ path: String, digest: String, usable: (Parsed) -> Bool) -> Parsed? {
-        guard var entry = previous[path], entry.digest == digest,
-              let parsed = try? ItemReader.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
+    /// `usable` accepts it; `stamp` is the file's before it was read.
+    func lookup(_ path: String, digest: String, stamp: FileStamp?, usable: (Parsed) -> Bool) -> Parsed? {
+        guard let entry = previous[path], entry.digest == digest else { return nil }
+        return reuse(entry, path: path, stamp: stamp?.trusted, usable: usable)
+    }
+
+    private func reuse(_ entry: Entry, path: String, stamp: FileStamp?, usable: (Parsed) -> Bool) -> Parsed? {
+        guard let parsed = try? ItemReader.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
+        var entry = entry
         entry.names = parsed.names
+        entry.stamp = stamp
         lock.withLock {
             kept[path] = entry
             reusedCount += 1
@@ -75,10 +101,11 @@ public final class ParsedItemCache: @unchecked Sendable {
         return parsed
     }
 
-    /// Keeps what was parsed from `path` for the next build.
-    func keep(_ parsed: Parsed, path: String, digest: String) {
+    /// Keeps what was parsed from `path` (its item with its body) for the next build; `stamp` is
+    /// the file's before it was read.
+    func keep(_ parsed: Parsed, path: String, digest: String, stamp: FileStamp?) {
         let payload = ItemWriter.encode(parsed)
-        lock.withLock { kept[path] = Entry(digest: digest, payload: payload, names: parsed.names) }
+        lock.withLock { kept[path] = Entry(digest: digest, payload: payload, stamp: stamp?.trusted, names: parsed.names) }
     }
 
     /// Drops the items that name any of `ids` (internal items: not a trace of them may be in the
@@ -89,7 +116,8 @@ public final class ParsedItemCache: @unchecked Sendable {
     }
 
     /// Writes the entries this build used or made: the magic line, the key line, then per entry the
-    /// path, the digest and the payload (`LengthPrefixedWriter`).
+    /// path, the digest, the payload and the stamp (empty when none; `FileStamp.encoded`)
+    /// (`LengthPrefixedWriter`).
     func write(to path: String) throws {
         var writer = LengthPrefixedWriter()
         writer.append(raw: Self.magic + Array((key + "\n").utf8))
@@ -99,6 +127,7 @@ public final class ParsedItemCache: @unchecked Sendable {
             writer.field(path)
             writer.field(entry.digest)
             writer.field(entry.payload)
+            writer.field(entry.stamp?.encoded ?? [])
         }
         try OutputFolder.writeFile(Data(writer.bytes), to: path)
     }
@@ -110,10 +139,72 @@ public final class ParsedItemCache: @unchecked Sendable {
             var reader = LengthPrefixedReader(buffer, from: header.count)
             var entries: [String: Entry] = [:]
             while !reader.isAtEnd {
-                guard let path = reader.text(), let digest = reader.text(), let payload = reader.field() else { return nil }
-                entries[path] = Entry(digest: digest, payload: Array(payload))
+                guard let path = reader.text(), let digest = reader.text(), let payload = reader.field(), let stamp = reader.field() else { return nil }
+                entries[path] = Entry(digest: digest, payload: Array(payload), stamp: FileStamp(encoded: stamp))
             }
             return entries
         }
+    }
+}
+
+/// What tells whether a file may have changed without reading it: its size, modification and
+/// change times (to the nanosecond), inode and device, and when it was looked at.
+struct FileStamp: Equatable, Sendable {
+    var size: Int64, modified: timespec, changed: timespec, inode: UInt64, device: UInt64
+    /// When the stamp was taken (before the file was read), in seconds since 1970.
+    var taken: Double
+
+    /// The stamp of the regular file at `path` (symbolic links followed, as reading it does); nil
+    /// when there is none.
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        size = Int64(info.st_size)
+        modified = info.st_mtim
+        changed = info.st_ctim
+        inode = UInt64(info.st_ino)
+        device = UInt64(info.st_dev)
+        taken = Self.seconds(now)
+    }
+
+    /// The stamp when a later one equal to it shows the file unchanged: nil when the file was
+    /// modified or changed less than two seconds before the stamp was taken (a change within the
+    /// same tick of a clock as coarse as a second would keep the times).
+    var trusted: FileStamp? {
+        max(Self.seconds(modified), Self.seconds(changed)) + 2 <= taken ? self : nil
+    }
+
+    /// Equal when the file looks the same; when each stamp was taken does not count.
+    static func == (a: FileStamp, b: FileStamp) -> Bool {
+        a.size == b.size && a.inode == b.inode && a.device == b.device
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+            && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+    }
+
+    static func seconds(_ time: timespec) -> Double { Double(time.tv_sec) + Double(time.tv_nsec) / 1e9 }
+
+    /// Eight little-endian 8-byte numbers: size, modified (seconds, nanoseconds), changed (the
+    /// same), inode, device, and the time taken as a Double's bits.
+    var encoded: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for value in [UInt64(bitPattern: size), UInt64(bitPattern: Int64(modified.tv_sec)), UInt64(bitPattern: Int64(modified.tv_nsec)),
+                      UInt64(bitPattern: Int64(changed.tv_sec)), UInt64(bitPattern: Int64(changed.tv_nsec)), inode, device, taken.bitPattern] {
+            withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+        }
+        return bytes
+    }
+
+    init?(encoded bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 64 else { return nil }
+        func value(_ index: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+        size = Int64(bitPattern: value(0))
+        modified = timespec(tv_sec: Int(Int64(bitPattern: value(1))), tv_nsec: Int(Int64(bitPattern: value(2))))
+        changed = timespec(tv_sec: Int(Int64(bitPattern: value(3))), tv_nsec: Int(Int64(bitPattern: value(4))))
+        inode = value(5)
+        device = value(6)
+        taken = Double(bitPattern: value(7))
     }
 }

@@ -150,15 +150,6 @@ public enum WorkspaceLoader {
         case incident(Incident, [ItemReference])
         case article(Article, [ItemReference])
 
-        /// The item with another body (the parsed-item cache stores items without theirs).
-        func with(body: String) -> DecodedItem {
-            switch self {
-            case .finding(var finding): finding.body = body; return .finding(finding)
-            case .incident(var incident, let references): incident.body = body; return .incident(incident, references)
-            case .article(var article, let references): article.body = body; return .article(article, references)
-            }
-        }
-
         var audience: Audience {
             switch self {
             case .finding(let finding): finding.audience
@@ -210,15 +201,21 @@ public enum WorkspaceLoader {
 
     static func decode(_ file: ItemFile, environment: DecodingEnvironment, cache: ParsedItemCache? = nil) -> DecodedFile {
         var log = DiagnosticLog()
+        // An unchanged file's item from an earlier build, unless an evidence file it cites has
+        // since gone wrong (parsing it again reports that): without reading the file when its stamp
+        // (taken before any read) is the one the cache trusts, else by the digest of its text.
+        let stamp = cache == nil ? nil : FileStamp(path: file.fullPath)
+        let usable = { (parsed: ParsedItemCache.Parsed) in
+            parsed.item?.evidence.allSatisfy { environment.evidence.problems(with: $0.file).isEmpty } ?? false
+        }
+        if let cache, let stamp, let (parsed, digest) = cache.lookup(file.path, stamp: stamp, usable: usable), let item = parsed.item {
+            return DecodedFile(item: item, digest: digest, identity: parsed.identity, log: DiagnosticLog(parsed.diagnostics))
+        }
         guard let source = SourceFile.read(atPath: file.fullPath, path: file.path, log: &log),
               let front = source.splitFrontMatter(log: &log) else { return DecodedFile(item: nil, identity: nil, log: log) }
         let digest = Digest.sha256(source.text)
-        // An unchanged file's item from an earlier build, unless an evidence file it cites has
-        // since gone wrong (parsing it again reports that).
-        if let cache, let parsed = cache.lookup(file.path, digest: digest, usable: { parsed in
-               parsed.item?.evidence.allSatisfy { environment.evidence.problems(with: $0.file).isEmpty } ?? false
-           }), let item = parsed.item {
-            return DecodedFile(item: item.with(body: front.body), digest: digest, identity: parsed.identity, log: DiagnosticLog(parsed.diagnostics))
+        if let cache, let parsed = cache.lookup(file.path, digest: digest, stamp: stamp, usable: usable), let item = parsed.item {
+            return DecodedFile(item: item, digest: digest, identity: parsed.identity, log: DiagnosticLog(parsed.diagnostics))
         }
         let context = DecodingContext(file: file.path, lineOffset: front.lineOffset)
         var item: DecodedItem?
@@ -244,7 +241,7 @@ public enum WorkspaceLoader {
         log.append(contentsOf: context.log)
         // Internal items are never kept: the cache lives in the output folder, which a client may be given.
         if let cache, let item, !log.hasErrors, item.audience != .internal {
-            cache.keep(ParsedItemCache.Parsed(item: item.with(body: ""), identity: identity, diagnostics: log.diagnostics), path: file.path, digest: digest)
+            cache.keep(ParsedItemCache.Parsed(item: item, identity: identity, diagnostics: log.diagnostics), path: file.path, digest: digest, stamp: stamp)
         }
         return DecodedFile(item: item, digest: digest, identity: identity, log: log)
     }
