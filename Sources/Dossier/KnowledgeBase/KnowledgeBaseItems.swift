@@ -359,17 +359,27 @@ enum RelatedItems {
         var links: [Int: Set<Int>]
 
         func score(_ index: Int, _ other: Int) -> Double {
+            score(index, other, linked: links[index])
+        }
+
+        /// `score(index, other)` with `index`'s links (`links[index]`) looked up once by the caller,
+        /// which scores all of its candidates.
+        func score(_ index: Int, _ other: Int, linked: Set<Int>?) -> Double {
             var score = 3 * Double(Self.shared(tags[index], tags[other])) + 2 * Double(Self.shared(systems[index], systems[other]))
             if categories[index] >= 0, categories[index] == categories[other] { score += 1 }
             var cosine = 0.0
-            let own = vectors[index], theirs = vectors[other]
-            var position = 0
-            for entry in own {
-                while position < theirs.count && theirs[position].term < entry.term { position += 1 }
-                if position < theirs.count && theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
+            vectors[index].withUnsafeBufferPointer { own in
+                vectors[other].withUnsafeBufferPointer { theirs in
+                    var position = 0
+                    for entry in own {
+                        while position < theirs.count && theirs[position].term < entry.term { position += 1 }
+                        if position == theirs.count { break }
+                        if theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
+                    }
+                }
             }
             score += 4 * cosine
-            if links[index]?.contains(other) == true { score += 10 }
+            if linked?.contains(other) == true { score += 10 }
             return score
         }
 
@@ -446,8 +456,9 @@ enum RelatedItems {
                 for system in features.systems[index] { add(systemLists[Int(system)]) }
                 for entry in features.vectors[index] { add(termLists[Int(entry.term)]) }
                 var scored: [(Int, Double)] = []
+                let linked = features.links[index]
                 for other in candidates {
-                    let score = features.score(index, other)
+                    let score = features.score(index, other, linked: linked)
                     if score > 1 { scored.append((other, score)) }
                 }
                 results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
