@@ -137,23 +137,31 @@ import Testing
         let scratch = try ScratchWorkspace()
         let output = scratch.url.deletingLastPathComponent().appendingPathComponent("out-\(UUID().uuidString)")
         defer { scratch.remove(); try? FileManager.default.removeItem(at: output) }
-        func load() throws -> (result: WorkspaceLoadResult, reused: Int, unread: Int) {
+        /// A load, then the cache written as a build writes it, or (`upToDate`) as a build that finds
+        /// nothing to do: only when it learned stamps.
+        func load(upToDate: Bool = false) throws -> (result: WorkspaceLoadResult, reused: Int, unread: Int, learned: Int) {
             let cache = ParsedItemCache(output: output, workspace: scratch.url, clean: false)
             let result = WorkspaceLoader.load(scratch.url, parsed: cache)
             try FileManager.default.createDirectory(at: output.appendingPathComponent(".dossier-cache"), withIntermediateDirectories: true)
-            try cache.write(to: output.appendingPathComponent(ParsedItemCache.file).path)
-            return (result, cache.reused, cache.unread)
+            if !upToDate {
+                try cache.write(to: output.appendingPathComponent(ParsedItemCache.file).path)
+            } else if cache.learnedStamps > 0 {
+                cache.writeLearnedStamps(in: output)
+            }
+            return (result, cache.reused, cache.unread, cache.learnedStamps)
         }
         // Files just written: read, and their stamps not trusted.
         let fresh = try load()
         #expect(fresh.reused == 0 && fresh.unread == 0)
-        #expect(try load().unread == 0)
+        let soon = try load(upToDate: true)
+        #expect(soon.unread == 0 && soon.learned == 0)
         Thread.sleep(forTimeInterval: 2.2)
-        // Stamped two seconds after their last change: trusted next time.
-        let stamped = try load()
-        #expect(stamped.reused == 3 && stamped.unread == 0)
+        // Stamped two seconds after their last change: trusted next time, and kept even by a build
+        // that finds everything up to date.
+        let stamped = try load(upToDate: true)
+        #expect(stamped.reused == 3 && stamped.unread == 0 && stamped.learned == 3)
         let unread = try load()
-        #expect(unread.reused == 3 && unread.unread == 3)
+        #expect(unread.reused == 3 && unread.unread == 3 && unread.learned == 0)
         #expect(same(unread.result, scratch.load()))
         #expect(unread.result.workspace?.findings.allSatisfy { !$0.body.isEmpty } == true, "bodies come with the items")
 

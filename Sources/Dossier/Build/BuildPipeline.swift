@@ -129,6 +129,7 @@ public enum BuildPipeline {
             outcome.timings = timings.laps
             outcome.changed = 0
             outcome.seconds = (ContinuousClock.now - started).seconds
+            if parsedItems.learnedStamps > 0 { parsedItems.writeLearnedStamps(in: options.output.standardizedFileURL) }
             if options.keepsDataUntilExit { ProcessLifetime.keep([loaded, parsedItems, prefetch as Any, context, cache]) }
             return outcome
         }

@@ -110,6 +110,7 @@ public enum KnowledgeBasePipeline {
             outcome.changed = 0
             outcome.timings = timings.laps
             outcome.seconds = (ContinuousClock.now - started).seconds
+            for parsed in parsedItems where parsed.learnedStamps > 0 { parsed.writeLearnedStamps(in: destination) }
             return outcome
         }
 

@@ -49,6 +49,7 @@ public final class ParsedItemCache: @unchecked Sendable {
     private let lock = NSLock()
     private var reusedCount = 0
     private var unreadCount = 0
+    private var stampsLearned = 0
 
     /// The cache of the build writing into `output`, kept at `path` in it (`file` when nil); `clean`
     /// starts it empty.
@@ -71,6 +72,9 @@ public final class ParsedItemCache: @unchecked Sendable {
     public var reused: Int { lock.withLock { reusedCount } }
     /// How many of those came without reading their file (by its stamp).
     public var unread: Int { lock.withLock { unreadCount } }
+    /// How many files this load found a trusted stamp for that the cache file does not hold (files
+    /// changed shortly before the last build read them, unchanged since).
+    public var learnedStamps: Int { lock.withLock { stampsLearned } }
 
     /// The item parsed from `path` and the digest of its text, without reading the file, when the
     /// file's `stamp` is the one this cache trusts for it and `usable` accepts the item (the
@@ -91,12 +95,14 @@ public final class ParsedItemCache: @unchecked Sendable {
 
     private func reuse(_ entry: Entry, path: String, stamp: FileStamp?, usable: (Parsed) -> Bool) -> Parsed? {
         guard let parsed = try? ItemReader.decode(Parsed.self, from: entry.payload), usable(parsed) else { return nil }
+        let learned = stamp != nil && entry.stamp != stamp
         var entry = entry
         entry.names = parsed.names
         entry.stamp = stamp
         lock.withLock {
             kept[path] = entry
             reusedCount += 1
+            if learned { stampsLearned += 1 }
         }
         return parsed
     }
@@ -130,6 +136,19 @@ public final class ParsedItemCache: @unchecked Sendable {
             writer.field(entry.stamp?.encoded ?? [])
         }
         try OutputFolder.writeFile(Data(writer.bytes), to: path)
+    }
+
+    /// Writes the cache over its file in `output` (beside it, then renamed into place), for a build
+    /// that finds everything up to date but has `learnedStamps` to keep: the next one then need not
+    /// read those files.
+    public func writeLearnedStamps(in output: URL) {
+        let target = output.appendingPathComponent(path).path
+        do {
+            try write(to: target + ".partial")
+            guard rename(target + ".partial", target) == 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
+        } catch {
+            unlink(target + ".partial")
+        }
     }
 
     static func decode(_ data: Data, key: String) -> [String: Entry]? {
