@@ -78,6 +78,16 @@ import Testing
         #expect(metric.status == 0, "\(metric.stderr)")
         #expect(try Self.modified(period) != periodBefore, "the period report is rendered again")
         try Self.expectSameAsClean(copy, out)
+
+        // A blank line added to the body: the finding's file changes, but not its words, its list
+        // line or what other pages show of it — every knowledge-base page is kept but its own and
+        // the home and search pages (made on every build), list pages included (keyed by their entries).
+        try copy.write(file, try copy.read(file) + "\n")
+        let blank = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(blank.status == 0, "\(blank.stderr)")
+        let counts = try #require(blank.stdout.firstMatch(of: /Build knowledge base \((\d+) pages, (\d+) unchanged/), "\(blank.stdout)")
+        #expect(Int(counts.2)! == Int(counts.1)! - 3, "\(blank.stdout)")
+        try Self.expectSameAsClean(copy, out)
     }
 
     /// `dossier kb` keeps a build cache too: a parsed-item file per engagement, reused pages, and

@@ -208,12 +208,32 @@ enum KnowledgeBaseBuilder {
         let recency = items.indices.sorted { dates[$0] != dates[$1] ? dates[$0] > dates[$1] : items[$0].displayID < items[$1].displayID }
         var rank = Array(repeating: 0, count: items.count)
         for (position, index) in recency.enumerated() { rank[index] = position }
+        // With a build cache, a list page is a unit keyed by what it shows: its heading, crumbs,
+        // description and groups, and its members' list lines (by their digests), in order. Editing
+        // an item's body leaves every list as it was.
+        let lineDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
+        if cache != nil {
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in lineDigests[index] = Digest.sha256(lines[index]) }
+        }
+        let lineDigest = lineDigests.values
         func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [Int], description: String? = nil, groups: [KBLink] = []) {
             let depth = path.split(separator: "/").count - 1
-            let entries = members.sorted { rank[$0] < rank[$1] }.map { lines[$0] }.joined(separator: "\n")
+            let ordered = members.sorted { rank[$0] < rank[$1] }
+            let unit = "kb-list:" + path
+            let key = cache.map { cache in
+                /// An optional field as parts that tell nil from every text.
+                func optional(_ text: String?) -> [String] { text.map { ["text", $0] } ?? ["none"] }
+                return BuildCache.key([cache.environment, "kb-list", path, heading] + optional(description)
+                                      + ["crumbs"] + crumbs.flatMap { [$0.label] + optional($0.url) }
+                                      + ["groups"] + groups.flatMap { [$0.url, $0.label] + optional($0.count) }
+                                      + ["members"] + ordered.map { lineDigest[$0] })
+            }
+            if let cache, let key, cache.reuse(unit, key: key) { return }
+            let entries = ordered.map { lines[$0] }.joined(separator: "\n")
             render(KBListView(page: page(heading, depth: depth, crumbs: crumbs), heading: heading, description: description,
                               entriesHTML: entries, hasGroups: !groups.isEmpty, groups: groups),
                    "kb-list", to: path)
+            if let cache, let key, files.last?.path == path { cache.record(unit, key: key, paths: [folder + path]) }
         }
         func countLabel(_ count: Int) -> String { format.text("kb_items", ["count": format.number(Double(count))]) }
 
