@@ -36,6 +36,23 @@ struct RelatedItemsTests {
         #expect(RelatedItems.compute(items, termCounts: Self.counts(items)) == related)
     }
 
+    /// The hashed counts a rebuild reads from the build cache's bytes are those made from the terms,
+    /// and bytes that are not encoded terms are refused.
+    @Test func hashedCountsFromBytesAreTheTerms() throws {
+        let items = try Self.items()
+        for counts in Self.counts(items) {
+            let bytes = Array(counts.encoded.utf8)
+            let read = bytes.withUnsafeBytes { RelatedItems.HashedTerms(encodedBytes: $0) }
+            #expect(read == RelatedItems.HashedTerms(counts))
+            #expect(read?.hashes.count == counts.terms.count && Set(read?.hashes ?? []).count == counts.terms.count)
+        }
+        for bad in ["", "x\u{1E}a\u{1F}1", "3\u{1E}a", "3\u{1E}a\u{1F}", "3\u{1E}a\u{1F}1x"] {
+            #expect(Array(bad.utf8).withUnsafeBytes { RelatedItems.HashedTerms(encodedBytes: $0) } == nil, "\(bad.debugDescription)")
+        }
+        #expect(RelatedItems.fnv1a(UnsafeBufferPointer(start: nil, count: 0)) == 0xCBF2_9CE4_8422_2325)
+        #expect(Array("a".utf8).withUnsafeBufferPointer(RelatedItems.fnv1a) == 0xAF63_DC4C_8601_EC8C)
+    }
+
     /// The inverted lists and the "seen" table against every pair, on a generated corpus of 540
     /// items where some tags and terms are shared by more than 100 items (too common to bring
     /// candidates) and the rest by fewer.

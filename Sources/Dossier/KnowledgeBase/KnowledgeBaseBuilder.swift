@@ -85,7 +85,7 @@ enum KnowledgeBaseBuilder {
         // First pass: each item's list line, search document, index terms and term counts for
         // related items — from the build cache's memo when the item's file is unchanged.
         let indexTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
-        let relatedTerms = ParallelSlots<IndexWriter.DocumentTerms>(count: items.count)
+        let relatedTerms = ParallelSlots<RelatedItems.HashedTerms>(count: items.count)
         // The key each item's search document is made from (its file, id, place and build options):
         // the search index reuses the document shards whose items' keys are the last build's.
         let documentKeys = ParallelSlots<String>(count: items.count)
@@ -100,11 +100,11 @@ enum KnowledgeBaseBuilder {
                 }
             }
             documentKeys[index] = derivedKey
-            // The terms are read from the memo's bytes; the text only if the search index's
-            // document shard of the item is made again (see `completeDocument`).
-            if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, IndexWriter.DocumentTerms)? in
+            // The terms are read from the memo's bytes (the related items' as hashes); the text only
+            // if the search index's document shard of the item is made again (see `completeDocument`).
+            if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, RelatedItems.HashedTerms)? in
                 guard fields.count >= 4, let terms = IndexWriter.DocumentTerms(encodedBytes: fields[2]),
-                      let counts = IndexWriter.DocumentTerms(encodedBytes: fields[3]) else { return nil }
+                      let counts = RelatedItems.HashedTerms(encodedBytes: fields[3]) else { return nil }
                 return (String(decoding: fields[0].assumingMemoryBound(to: UInt8.self), as: UTF8.self), terms, counts)
             }) {
                 listLines[index] = hit.0
@@ -124,14 +124,14 @@ enum KnowledgeBaseBuilder {
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms
-            relatedTerms[index] = relatedCounts
+            relatedTerms[index] = RelatedItems.HashedTerms(relatedCounts)
             if let cache, let derivedKey {
                 cache.memoize(derivedKey, [line, text, terms.encoded, relatedCounts.encoded] + headings)
             }
         }
         timings.lap("kb item text")
         let lines = listLines.values
-        let related = RelatedItems.compute(items, termCounts: relatedTerms.values)
+        let related = RelatedItems.compute(items, hashedCounts: relatedTerms.values)
         timings.lap("kb related items")
 
         // What an item's page shows of each item it links to, as one digest per item: made once,

@@ -301,33 +301,89 @@ enum RelatedItems {
         terms(of: document).counts
     }
 
+    /// An item's terms as related items compare them: each term's FNV-1a hash (64 bits, of its
+    /// UTF-8 bytes) with its count. Hashes stand for the terms (two of the corpus's terms sharing
+    /// one would be counted as one word, on every build alike): a rebuild reads them from the
+    /// build cache's bytes without making a string of each of a million terms.
+    struct HashedTerms: Sendable, Equatable {
+        var hashes: [UInt64] = []
+        var counts: [Int] = []
+
+        init(_ terms: IndexWriter.DocumentTerms) {
+            hashes = terms.terms.map { term in
+                var term = term
+                return term.withUTF8(RelatedItems.fnv1a)
+            }
+            counts = terms.counts
+        }
+
+        /// From `IndexWriter.DocumentTerms.encoded`'s bytes (`length`, then `RS term US count`
+        /// per term); nil when they are not that.
+        init?(encodedBytes raw: UnsafeRawBufferPointer) {
+            let bytes = raw.assumingMemoryBound(to: UInt8.self)
+            var position = 0
+            while position < bytes.count && bytes[position] != 0x1E {
+                guard bytes[position] >= 0x30 && bytes[position] <= 0x39 else { return nil }
+                position += 1
+            }
+            guard position > 0 else { return nil }
+            while position < bytes.count {
+                let start = position + 1
+                var separator = start
+                while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
+                guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
+                var end = separator + 1, count = 0
+                while end < bytes.count && bytes[end] != 0x1E {
+                    let digit = Int(bytes[end]) - 0x30
+                    guard digit >= 0 && digit <= 9, end - separator <= 18 else { return nil }
+                    count = count * 10 + digit
+                    end += 1
+                }
+                guard end > separator + 1 else { return nil }
+                hashes.append(RelatedItems.fnv1a(UnsafeBufferPointer(rebasing: bytes[start..<separator])))
+                counts.append(count)
+                position = end
+            }
+        }
+    }
+
+    /// FNV-1a, 64 bits.
+    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
     /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
-    /// items is then a merge of two short sorted arrays, summed in the same (term) order on every
-    /// build. `counts` holds `termCounts(document)` of every item, in order.
+    /// items is then a merge of two short sorted arrays, summed in the same order on every build.
+    /// `counts` holds `termCounts(document)` of every item, in order.
     ///
-    /// A term's number is its place among all the items' terms in code-point order (the order of
-    /// `<` on the normalised terms), so that after one pass that numbers and counts the terms, the
-    /// rest compares and looks up numbers instead of strings.
+    /// A term's number is its place among all the items' terms in the order of their hashes, so
+    /// that after one pass that numbers and counts the terms, the rest compares and looks up numbers.
     static func strongTerms(_ counts: [IndexWriter.DocumentTerms]) -> [[(term: Int32, weight: Double)]] {
+        strongTerms(counts.map(HashedTerms.init))
+    }
+
+    static func strongTerms(_ counts: [HashedTerms]) -> [[(term: Int32, weight: Double)]] {
         // Each distinct term numbered in order of first appearance, and each item's terms as those numbers.
-        var numbers: [String: Int32] = [:]
-        numbers.reserveCapacity(counts.count * 4)
+        var numbers: [UInt64: Int32] = [:]
+        numbers.reserveCapacity(counts.count * 8)
         var documentFrequency: [Int] = []
         var termsOf: [[Int32]] = []
         termsOf.reserveCapacity(counts.count)
         for terms in counts {
-            termsOf.append(terms.terms.map { term in
-                if let number = numbers[term] {
+            termsOf.append(terms.hashes.map { hash in
+                if let number = numbers[hash] {
                     documentFrequency[Int(number)] += 1
                     return number
                 }
                 let number = Int32(documentFrequency.count)
-                numbers[term] = number
+                numbers[hash] = number
                 documentFrequency.append(1)
                 return number
             })
         }
-        // Numbers in order of appearance → places in term order.
+        // Numbers in order of appearance → places in hash order.
         var place = [Int32](repeating: 0, count: documentFrequency.count)
         for (rank, entry) in numbers.sorted(by: { $0.key < $1.key }).enumerated() { place[Int(entry.value)] = Int32(rank) }
         let n = Double(max(1, counts.count))
@@ -394,6 +450,10 @@ enum RelatedItems {
     }
 
     static func features(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms]) -> Features {
+        features(items, hashedCounts: counts.map(HashedTerms.init))
+    }
+
+    static func features(_ items: [KBItem], hashedCounts counts: [HashedTerms]) -> Features {
         /// Numbers for strings, in order of first appearance.
         struct Numbering {
             var numbers: [String: Int32] = [:]
@@ -423,9 +483,14 @@ enum RelatedItems {
     /// `termCounts` holds `termCounts(document)` of every item, in order; each list is cut to
     /// `limit` items.
     static func compute(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms], limit: Int = shown) -> [[Int]] {
+        compute(items, hashedCounts: counts.map(HashedTerms.init), limit: limit)
+    }
+
+    /// `compute(_:termCounts:limit:)` from each item's hashed term counts.
+    static func compute(_ items: [KBItem], hashedCounts counts: [HashedTerms], limit: Int = shown) -> [[Int]] {
         let count = items.count
         precondition(counts.count == count, "one term count per item")
-        let features = features(items, termCounts: counts)
+        let features = features(items, hashedCounts: counts)
         // Inverted lists of tag, system and term numbers, each in item order; only lists of at
         // most `maximumListLength` items bring candidates.
         func lists(_ values: [[Int32]]) -> [[Int]] {
