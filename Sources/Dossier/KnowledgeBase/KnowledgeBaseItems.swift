@@ -449,6 +449,75 @@ enum RelatedItems {
         }
     }
 
+    /// `Features` laid out flat — each item's numbers at `offsets[item]..<offsets[item + 1]` of one
+    /// buffer — for scoring a million pairs without retaining and releasing three arrays for each.
+    final class FlatFeatures: @unchecked Sendable {
+        private let tagOffsets: UnsafeMutableBufferPointer<Int>, tags: UnsafeMutableBufferPointer<Int32>
+        private let systemOffsets: UnsafeMutableBufferPointer<Int>, systems: UnsafeMutableBufferPointer<Int32>
+        private let vectorOffsets: UnsafeMutableBufferPointer<Int>, terms: UnsafeMutableBufferPointer<Int32>
+        private let weights: UnsafeMutableBufferPointer<Double>
+        private let categories: UnsafeMutableBufferPointer<Int32>
+
+        init(_ features: Features) {
+            func flatten<T>(_ lists: [[T]]) -> (UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<T>) {
+                let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: lists.count + 1)
+                let values = UnsafeMutableBufferPointer<T>.allocate(capacity: lists.reduce(0) { $0 + $1.count })
+                var position = 0
+                for (index, list) in lists.enumerated() {
+                    offsets[index] = position
+                    for value in list {
+                        values[position] = value
+                        position += 1
+                    }
+                }
+                offsets[lists.count] = position
+                return (offsets, values)
+            }
+            (tagOffsets, tags) = flatten(features.tags)
+            (systemOffsets, systems) = flatten(features.systems)
+            (vectorOffsets, terms) = flatten(features.vectors.map { $0.map(\.term) })
+            weights = flatten(features.vectors.map { $0.map(\.weight) }).1
+            categories = .allocate(capacity: features.categories.count)
+            _ = categories.initialize(from: features.categories)
+        }
+
+        deinit {
+            for buffer in [tagOffsets, systemOffsets, vectorOffsets] { buffer.deallocate() }
+            for buffer in [tags, systems, terms, categories] { buffer.deallocate() }
+            weights.deallocate()
+        }
+
+        /// `Features.score(_:_:linked:)`, the same sums in the same order, as a function of buffers
+        /// (valid while this object is).
+        func scorer() -> (_ index: Int, _ other: Int, _ linked: Set<Int>?) -> Double {
+            let (tagOffsets, tags, systemOffsets, systems) = (tagOffsets, tags, systemOffsets, systems)
+            let (vectorOffsets, terms, weights, categories) = (vectorOffsets, terms, weights, categories)
+            func shared(_ offsets: UnsafeMutableBufferPointer<Int>, _ values: UnsafeMutableBufferPointer<Int32>, _ a: Int, _ b: Int) -> Int {
+                var i = offsets[a], j = offsets[b], count = 0
+                let endI = offsets[a + 1], endJ = offsets[b + 1]
+                while i < endI && j < endJ {
+                    if values[i] < values[j] { i += 1 } else if values[i] > values[j] { j += 1 } else { count += 1; i += 1; j += 1 }
+                }
+                return count
+            }
+            return { index, other, linked in
+                var score = 3 * Double(shared(tagOffsets, tags, index, other)) + 2 * Double(shared(systemOffsets, systems, index, other))
+                if categories[index] >= 0, categories[index] == categories[other] { score += 1 }
+                var cosine = 0.0
+                var position = vectorOffsets[other]
+                let end = vectorOffsets[other + 1]
+                for own in vectorOffsets[index]..<vectorOffsets[index + 1] {
+                    while position < end && terms[position] < terms[own] { position += 1 }
+                    if position == end { break }
+                    if terms[position] == terms[own] { cosine += weights[own] * weights[position] }
+                }
+                score += 4 * cosine
+                if linked?.contains(other) == true { score += 10 }
+                return score
+            }
+        }
+    }
+
     static func features(_ items: [KBItem], termCounts counts: [IndexWriter.DocumentTerms]) -> Features {
         features(items, hashedCounts: counts.map(HashedTerms.init))
     }
@@ -501,10 +570,12 @@ enum RelatedItems {
         let tagLists = lists(features.tags), systemLists = lists(features.systems)
         let termLists = lists(features.vectors.map { $0.map(\.term) })
         let results = ParallelSlots<[Int]>(count: count)
+        let flat = FlatFeatures(features)
         // Items taken in interleaved stripes, each stripe with one "seen" table (marked with the
         // item it was last seen for) instead of a set of candidates per item.
         let stripes = min(count, 64)
         DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
+            let scoreOf = flat.scorer()
             var seen = [Int](repeating: -1, count: count)
             var candidates: [Int] = []
             for index in stride(from: stripe, to: count, by: stripes) {
@@ -523,7 +594,7 @@ enum RelatedItems {
                 var scored: [(Int, Double)] = []
                 let linked = features.links[index]
                 for other in candidates {
-                    let score = features.score(index, other, linked: linked)
+                    let score = scoreOf(index, other, linked)
                     if score > 1 { scored.append((other, score)) }
                 }
                 results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
