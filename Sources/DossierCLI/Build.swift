@@ -63,7 +63,7 @@ struct Build: ParsableCommand {
             Terminal.printError("Build failed with \(errors) error\(errors == 1 ? "" : "s"); nothing was written to \(output).")
             throw ExitCode.failure
         }
-        let reports = outcome.written.filter { $0.hasPrefix("report/") && ($0.hasSuffix(".html") || $0.hasSuffix(".pdf")) }
+        let reports = outcome.written.filter { $0.hasPrefix("report/") && ($0.hasSuffix(".html") || $0.hasSuffix(".pdf")) }.sorted()
         print("")
         print("Reports in \(output)/:")
         // A long list (a postmortem per incident) is summarised per folder after the first few.

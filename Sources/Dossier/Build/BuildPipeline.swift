@@ -42,7 +42,8 @@ public enum BuildPipeline {
         /// Files whose bytes this build wrote (the others were already in place); nil for a build
         /// without a previous one to compare with.
         public var changed: Int?
-        /// Paths written, relative to the output folder; empty when the build failed.
+        /// Paths written, relative to the output folder, in no particular order (a build's 27,000
+        /// paths are not sorted for the few a command shows); empty when the build failed.
         public var written: [String]
         public var redactions: Redactor.Report
         public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -125,7 +126,7 @@ public enum BuildPipeline {
         if let files = cache.upToDateFiles {
             // Same inputs, same tool, every file as the last build left it: nothing to write.
             step(7, "Up to date: nothing changed since the last build in \(options.output.path) (\(files.count) files; --clean rebuilds everything)")
-            var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), redactions: context.evidence.report(for: context.citedEvidence))
+            var outcome = Outcome(diagnostics: log.sorted, written: Array(files.keys), redactions: context.evidence.report(for: context.citedEvidence))
             outcome.timings = timings.laps
             outcome.changed = 0
             outcome.seconds = (ContinuousClock.now - started).seconds

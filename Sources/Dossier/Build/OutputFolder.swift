@@ -43,6 +43,8 @@ public struct OutputFolder: Sendable {
                 throw Failure(description: "\(destination.path) is not empty and was not written by Dossier — choose a new or empty folder, so that nothing of yours is replaced")
             }
         }
+        // About as many files as the last build's: their table is made at that size, not grown.
+        records.reserve(cache?.previous?.files.count ?? 0)
         let parent = self.destination.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
         stagingPath = staging.path + "/"
@@ -166,8 +168,8 @@ public struct OutputFolder: Sendable {
     /// Files written or changed by this build (in an incremental build, those moved into place).
     var changedCount: Int { records.stagedPaths.count }
 
-    /// Every file this build produced, written or kept, sorted (with a build cache).
-    var producedPaths: [String] { records.paths.sorted() }
+    /// Every file this build produced, written or kept, in no particular order (with a build cache).
+    var producedPaths: [String] { records.paths }
 
     /// How many of the files this build produced `include` counts (with a build cache).
     func producedCount(where include: (String) -> Bool) -> Int { records.paths.count(where: include) }
@@ -419,6 +421,8 @@ public struct OutputFolder: Sendable {
 
         /// Whether a folder of the staging folder has been made.
         func hasFolder(_ folder: String) -> Bool { lock.withLock { folders.contains(folder) } }
+
+        func reserve(_ count: Int) { lock.withLock { records.reserveCapacity(count) } }
 
         func addFolder(_ folder: String) { _ = lock.withLock { folders.insert(folder) } }
 

@@ -4,7 +4,7 @@ import Foundation
 public enum KnowledgeBasePipeline {
     public struct Outcome: Sendable {
         public var diagnostics: [Diagnostic]
-        /// Paths in the output folder; empty when the build failed.
+        /// Paths in the output folder, in no particular order; empty when the build failed.
         public var written: [String]
         public var engagements: [String]
         /// Files whose bytes this build wrote (the others were already in place); nil for a build
@@ -106,7 +106,7 @@ public enum KnowledgeBasePipeline {
         timings.lap("analyse, cache check")
         if let files = cache.upToDateFiles {
             progress("[3/3] Up to date: nothing changed since the last build in \(output.path) (\(files.count) files; --clean rebuilds everything)")
-            var outcome = Outcome(diagnostics: log.sorted, written: files.keys.sorted(), engagements: engagementIDs)
+            var outcome = Outcome(diagnostics: log.sorted, written: Array(files.keys), engagements: engagementIDs)
             outcome.changed = 0
             outcome.timings = timings.laps
             outcome.seconds = (ContinuousClock.now - started).seconds
