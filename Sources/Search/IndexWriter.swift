@@ -80,6 +80,23 @@ public enum IndexWriter {
         /// `init(encoded:)` from the encoded line's UTF-8 bytes (a build cache's file, without making
         /// the line a string first).
         public init?(encodedBytes raw: UnsafeRawBufferPointer) {
+            var terms: [String] = [], counts: [Int] = []
+            guard let length = Self.readEncoded(raw, terms: { count in
+                // One term per separator: the arrays are made at their size rather than grown.
+                terms.reserveCapacity(count)
+                counts.reserveCapacity(count)
+            }, term: { term, count in
+                terms.append(String(decoding: term, as: UTF8.self))
+                counts.append(count)
+            }) else { return nil }
+            self.init(terms: terms, counts: counts, length: length)
+        }
+
+        /// Reads `encoded`'s bytes: `terms` hears how many terms there are, then `term` each term's
+        /// bytes and count, in order. The length, or nil (and perhaps some terms heard) when the
+        /// bytes are not an encoded line.
+        public static func readEncoded(_ raw: UnsafeRawBufferPointer, terms: (Int) -> Void,
+                                       term: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> Int? {
             let bytes = raw.assumingMemoryBound(to: UInt8.self)
             /// A decimal number in bytes[from..<to], or nil.
             func number(_ from: Int, _ to: Int) -> Int? {
@@ -95,12 +112,9 @@ public enum IndexWriter {
             var position = 0
             while position < bytes.count && bytes[position] != 0x1E { position += 1 }
             guard let length = number(0, position) else { return nil }
-            // One term per separator: the arrays are made at their size rather than grown.
             var separators = 0
             for byte in bytes[position...] where byte == 0x1E { separators += 1 }
-            var terms: [String] = [], counts: [Int] = []
-            terms.reserveCapacity(separators)
-            counts.reserveCapacity(separators)
+            terms(separators)
             while position < bytes.count {
                 let termStart = position + 1
                 var separator = termStart
@@ -109,11 +123,10 @@ public enum IndexWriter {
                 var end = separator + 1
                 while end < bytes.count && bytes[end] != 0x1E { end += 1 }
                 guard let count = number(separator + 1, end) else { return nil }
-                terms.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), as: UTF8.self))
-                counts.append(count)
+                term(UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), count)
                 position = end
             }
-            self.init(terms: terms, counts: counts, length: length)
+            return length
         }
     }
 

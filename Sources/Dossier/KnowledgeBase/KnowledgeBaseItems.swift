@@ -306,8 +306,8 @@ enum RelatedItems {
     /// one would be counted as one word, on every build alike): a rebuild reads them from the
     /// build cache's bytes without making a string of each of a million terms.
     struct HashedTerms: Sendable, Equatable {
-        var hashes: [UInt64] = []
-        var counts: [Int] = []
+        var hashes: [UInt64]
+        var counts: [Int]
 
         init(_ terms: IndexWriter.DocumentTerms) {
             hashes = terms.terms.map { term in
@@ -320,30 +320,15 @@ enum RelatedItems {
         /// From `IndexWriter.DocumentTerms.encoded`'s bytes (`length`, then `RS term US count`
         /// per term); nil when they are not that.
         init?(encodedBytes raw: UnsafeRawBufferPointer) {
-            let bytes = raw.assumingMemoryBound(to: UInt8.self)
-            var position = 0
-            while position < bytes.count && bytes[position] != 0x1E {
-                guard bytes[position] >= 0x30 && bytes[position] <= 0x39 else { return nil }
-                position += 1
-            }
-            guard position > 0 else { return nil }
-            while position < bytes.count {
-                let start = position + 1
-                var separator = start
-                while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
-                guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
-                var end = separator + 1, count = 0
-                while end < bytes.count && bytes[end] != 0x1E {
-                    let digit = Int(bytes[end]) - 0x30
-                    guard digit >= 0 && digit <= 9, end - separator <= 18 else { return nil }
-                    count = count * 10 + digit
-                    end += 1
-                }
-                guard end > separator + 1 else { return nil }
-                hashes.append(RelatedItems.fnv1a(UnsafeBufferPointer(rebasing: bytes[start..<separator])))
+            var hashes: [UInt64] = [], counts: [Int] = []
+            guard IndexWriter.DocumentTerms.readEncoded(raw, terms: { count in
+                hashes.reserveCapacity(count)
+                counts.reserveCapacity(count)
+            }, term: { term, count in
+                hashes.append(RelatedItems.fnv1a(term))
                 counts.append(count)
-                position = end
-            }
+            }) != nil else { return nil }
+            (self.hashes, self.counts) = (hashes, counts)
         }
     }
 
