@@ -380,31 +380,47 @@ enum KnowledgeBaseBuilder {
 
     /// Items of every engagement; ids that occur in more than one engagement are prefixed with it.
     static func makeItems(_ contexts: [ReportContext]) -> [KBItem] {
-        var raw: [(KBItem.Content, ReportContext)] = []
-        for context in contexts {
-            raw += context.findings.map { (.finding($0), context) }
-            raw += context.incidents.map { (.incident($0), context) }
-            raw += context.articles.map { (.article($0), context) }
-        }
-        func id(_ content: KBItem.Content) -> String {
-            switch content {
-            case .finding(let finding): return finding.id
-            case .incident(let incident): return incident.id
-            case .article(let article): return article.id
+        // Each item's place (its context, and its kind and index there) and id, in order.
+        var places: [(context: Int, kind: Int, index: Int)] = []
+        var ids: [String] = []
+        for (number, context) in contexts.enumerated() {
+            for (kind, list) in [context.findings.map(\.id), context.incidents.map(\.id), context.articles.map(\.id)].enumerated() {
+                places += list.indices.map { (number, kind, $0) }
+                ids += list
             }
         }
+        // Ids of more than one engagement are shown with the engagement's (one engagement's are unique).
         var engagementsOfID: [String: Set<String>] = [:]
-        for (content, context) in raw { engagementsOfID[id(content), default: []].insert(context.engagement.id) }
-        let engagementsPerID = engagementsOfID.mapValues(\.count)
-        var usedSlugs: Set<String> = []
-        return raw.map { content, context in
-            let itemID = id(content)
-            let collides = (engagementsPerID[itemID] ?? 0) > 1
-            let displayID = collides ? "\(context.engagement.id)/\(itemID)" : itemID
-            var slug = ReportContext.fileSafe(collides ? "\(context.engagement.id)-\(itemID)" : itemID)
-            while !usedSlugs.insert(slug).inserted { slug += "_" }
-            return KBItem(content: content, engagement: context.engagement, context: context, displayID: displayID, slug: slug)
+        if contexts.count > 1 {
+            for (place, id) in zip(places, ids) { engagementsOfID[id, default: []].insert(contexts[place.context].engagement.id) }
         }
+        var displayIDs: [String] = [], slugs: [String] = []
+        displayIDs.reserveCapacity(ids.count)
+        slugs.reserveCapacity(ids.count)
+        var usedSlugs: Set<String> = []
+        for (place, itemID) in zip(places, ids) {
+            let engagement = contexts[place.context].engagement.id
+            let collides = (engagementsOfID[itemID]?.count ?? 0) > 1
+            displayIDs.append(collides ? "\(engagement)/\(itemID)" : itemID)
+            var slug = ReportContext.fileSafe(collides ? "\(engagement)-\(itemID)" : itemID)
+            while !usedSlugs.insert(slug).inserted { slug += "_" }
+            slugs.append(slug)
+        }
+        // The items themselves (each holds a copy of its finding, incident or article) in parallel.
+        let items = ParallelSlots<KBItem>(count: places.count)
+        let (itemPlaces, itemDisplayIDs, itemSlugs) = (places, displayIDs, slugs)
+        DispatchQueue.concurrentPerform(iterations: places.count) { position in
+            let place = itemPlaces[position]
+            let context = contexts[place.context]
+            let content: KBItem.Content = switch place.kind {
+            case 0: .finding(context.findings[place.index])
+            case 1: .incident(context.incidents[place.index])
+            default: .article(context.articles[place.index])
+            }
+            items[position] = KBItem(content: content, engagement: context.engagement, context: context,
+                                     displayID: itemDisplayIDs[position], slug: itemSlugs[position])
+        }
+        return items.values
     }
 
     static func kindLabel(_ item: KBItem, _ format: LocaleFormatter, plural: Bool = false) -> String {
