@@ -16,6 +16,8 @@ struct ChunkMarkTests {
         for text in cases {
             let expected = String(decoding: text.utf8.filter { $0 != ReportBuilder.chunkMark }, as: UTF8.self)
             #expect(ReportBuilder.removingChunkMarks(text) == expected)
+            // The report's .md file: the same, as bytes.
+            #expect(ReportBuilder.bytesRemovingChunkMarks(text) == Data(expected.utf8))
             // The page is rendered in the pieces between marks, empty ones left out.
             let pieces = text.utf8.split(separator: ReportBuilder.chunkMark, omittingEmptySubsequences: true).map { String(Substring($0)) }
             #expect(ReportBuilder.chunks(of: text) == pieces)

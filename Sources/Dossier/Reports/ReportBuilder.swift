@@ -33,7 +33,8 @@ public struct RenderedReport: Sendable {
     public var title: String
     /// Relative path without extension, e.g. `report/incidents/INC-101`.
     public var basePath: String
-    public var markdown: String
+    /// The Markdown's UTF-8 bytes.
+    public var markdown: Data
     /// The page's UTF-8 bytes.
     public var html: Data
     /// Reused from the previous build by the build cache: not rendered again, its files kept.
@@ -111,7 +112,7 @@ public enum ReportBuilder {
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
             let html = page(markdown: filled, embeds: embeds, kind: kind, title: title, context: context, cache: cache)
             // Chunk marks (health-check sections) are for rendering only.
-            return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: removingChunkMarks(filled), html: html)
+            return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: bytesRemovingChunkMarks(filled), html: html)
         }
         func missing(_ template: String) {
             log.error("template '\(template)' is missing — restore it or remove the override",
@@ -181,7 +182,7 @@ public enum ReportBuilder {
             let key = cache.flatMap { postmortemKey(incident, context: context, cache: $0) }
             if let cache, let key, cache.reuse(unit, key: key) {
                 rendered[index] = (RenderedReport(kind: context.format.text("report_incident"), title: title, basePath: basePath,
-                                                  markdown: "", html: Data(), isKept: true), [:])
+                                                  markdown: Data(), html: Data(), isKept: true), [:])
                 return
             }
             var incidentCharts: [String: String] = [:]
@@ -215,7 +216,7 @@ public enum ReportBuilder {
         }
         if let cache, let periodKey, cache.reuse(periodUnit, key: periodKey) {
             reports.append(RenderedReport(kind: context.format.text("report_period"), title: workspace.engagement.title, basePath: periodBase,
-                                          markdown: "", html: Data(), isKept: true))
+                                          markdown: Data(), html: Data(), isKept: true))
             charts.merge(periodCharts) { first, _ in first }
         } else {
             addEngagementReport(period, template: "period", kind: "report_period", basePath: periodBase, charts: periodCharts)
@@ -227,7 +228,7 @@ public enum ReportBuilder {
         timings.lap("report period")
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
-            files.append(OutputFile(path: report.basePath + ".md", data: Data(report.markdown.utf8)))
+            files.append(OutputFile(path: report.basePath + ".md", data: report.markdown))
             files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: htmlDigests[report.basePath]))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
@@ -260,6 +261,25 @@ public enum ReportBuilder {
             }
         }
         return removed ?? text
+    }
+
+    /// `removingChunkMarks(text)`'s UTF-8 bytes, copied once (the health check's Markdown is 11 MB).
+    static func bytesRemovingChunkMarks(_ text: String) -> Data {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return Data() }
+            var data = Data(count: bytes.count)
+            let written = data.withUnsafeMutableBytes { target in
+                var written = 0
+                forEachPiece(of: bytes) { piece in
+                    memcpy(target.baseAddress! + written, base + piece.lowerBound, piece.count)
+                    written += piece.count
+                }
+                return written
+            }
+            data.count = written
+            return data
+        }
     }
 
     /// The ranges of `bytes` between chunk marks, empty ones too, found with `memchr`.
