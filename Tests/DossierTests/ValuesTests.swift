@@ -132,3 +132,25 @@ import Testing
         }
     }
 }
+
+/// The health check's order of findings tied on severity and date: by id, numbers by their value,
+/// with a fast path for ids of the same text and other numbers that must agree with Foundation's.
+struct NumberedIDTests {
+    @Test func theFastPathAgreesWithFoundation() {
+        let ids = ["F-1", "F-2", "F-9", "F-10", "F-010", "F-0012", "F-12", "F-99999", "F-100000", "INC-3", "KB-1", "F2-9", "F2-10",
+                   "가-1", "가-10", "가-9", "F-", "F", "12", "012", "7", "F-1a", "F-18446744073709551615", "F-123456789012345678"]
+        var told = 0
+        for a in ids {
+            for b in ids {
+                let foundation = a.compare(b, options: .numeric) == .orderedAscending
+                if let order = ReportContext.NumberedID.precedes(ReportContext.NumberedID(a), ReportContext.NumberedID(b)) {
+                    told += 1
+                    #expect(order == foundation, "\(a) \(b)")
+                }
+            }
+        }
+        #expect(told > 60, "the fast path tells most pairs of the same text")
+        #expect(ReportContext.NumberedID("F-1a") == nil && ReportContext.NumberedID("F-") == nil)
+        #expect(ReportContext.NumberedID("F-18446744073709551615") == nil, "over 18 digits: Foundation decides")
+    }
+}
