@@ -45,6 +45,8 @@ struct BuildCacheTests {
         #expect(BuildCache.key(["한글", "", String(repeating: "x", count: 1234)]) ==
                 Digest.sha256(Data(("6:한글0:1234:" + String(repeating: "x", count: 1234)).utf8)))
         #expect(BuildCache.key(["ab", "c"]) != BuildCache.key(["a", "bc"]))
+        // Lengths of one digit and of several, and an empty part: what `sha256sum` prints for them.
+        #expect(BuildCache.key(["a", "한글", "", String(repeating: "x", count: 1234)]) == "bb51e8faa1084d349229d97b93ddcd4673f48013af272db490a3070bd76abce2")
         #expect(BuildCache.key([]) == Digest.sha256(Data()))
         #expect(Digest.sha256("한글 text\n") == Digest.sha256(Data("한글 text\n".utf8)))
         // The hex `sha256sum` prints (FIPS 180-2's examples).
