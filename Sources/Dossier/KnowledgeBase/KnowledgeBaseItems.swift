@@ -444,26 +444,34 @@ enum RelatedItems {
         private let categories: UnsafeMutableBufferPointer<Int32>
 
         init(_ features: Features) {
-            func flatten<T>(_ lists: [[T]]) -> (UnsafeMutableBufferPointer<Int>, UnsafeMutableBufferPointer<T>) {
+            /// Where each list starts in the flat buffer, and one past the last.
+            func offsets<T>(_ lists: [[T]]) -> UnsafeMutableBufferPointer<Int> {
                 let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: lists.count + 1)
-                let values = UnsafeMutableBufferPointer<T>.allocate(capacity: lists.reduce(0) { $0 + $1.count })
                 var position = 0
                 for (index, list) in lists.enumerated() {
-                    offsets[index] = position
+                    (offsets.baseAddress! + index).initialize(to: position)
+                    position += list.count
+                }
+                (offsets.baseAddress! + lists.count).initialize(to: position)
+                return offsets
+            }
+            /// The lists' values one after another (trivial values: deallocating needs no deinitializing).
+            func values<T>(_ lists: [[T]]) -> UnsafeMutableBufferPointer<T> {
+                let values = UnsafeMutableBufferPointer<T>.allocate(capacity: lists.reduce(0) { $0 + $1.count })
+                var position = 0
+                for list in lists {
                     for value in list {
-                        values[position] = value
+                        (values.baseAddress! + position).initialize(to: value)
                         position += 1
                     }
                 }
-                offsets[lists.count] = position
-                return (offsets, values)
+                return values
             }
-            (tagOffsets, tags) = flatten(features.tags)
-            (systemOffsets, systems) = flatten(features.systems)
-            (vectorOffsets, terms) = flatten(features.vectors.map { $0.map(\.term) })
-            weights = flatten(features.vectors.map { $0.map(\.weight) }).1
-            categories = .allocate(capacity: features.categories.count)
-            _ = categories.initialize(from: features.categories)
+            (tagOffsets, tags) = (offsets(features.tags), values(features.tags))
+            (systemOffsets, systems) = (offsets(features.systems), values(features.systems))
+            (vectorOffsets, terms) = (offsets(features.vectors), values(features.vectors.map { $0.map(\.term) }))
+            weights = values(features.vectors.map { $0.map(\.weight) })
+            categories = values([features.categories])
         }
 
         deinit {
