@@ -70,15 +70,19 @@ struct BuildCacheTests {
         #expect(decoded.values(for: "k2") == [])
         #expect(decoded.values(for: "k3") == nil)
         #expect(BuildCache.MemoTable(Data([1, 2, 3])).count == 0)
-        // Keys alike in their first 16 bytes (the memo's index tells keys apart by those and their
+        // Keys alike in their last 16 bytes (the memo's index tells keys apart by those and their
         // length, then compares the whole key): never another key's value; at worst a miss.
-        let alike = try BuildCacheTests.memo([("0123456789abcdef-one", ["1"]), ("0123456789abcdef-two", ["2"]), ("0123456789abcdef-three", ["3"])])
+        let alike = try BuildCacheTests.memo([("one-0123456789abcdef", ["1"]), ("two-0123456789abcdef", ["2"]), ("three-0123456789abcdef", ["3"])])
         let alikeTable = BuildCache.MemoTable(alike)
-        #expect(alikeTable.values(for: "0123456789abcdef-three") == ["3"])
-        for (key, value) in [("0123456789abcdef-one", "1"), ("0123456789abcdef-two", "2")] {
+        #expect(alikeTable.values(for: "three-0123456789abcdef") == ["3"])
+        for (key, value) in [("one-0123456789abcdef", "1"), ("two-0123456789abcdef", "2")] {
             #expect(alikeTable.values(for: key).map { $0 == [value] } ?? true)
         }
-        #expect(alikeTable.values(for: "0123456789abcdef-six") == nil)
+        #expect(alikeTable.values(for: "six-0123456789abcdef") == nil)
+        // Keys that start alike (as `digest:` and a hash do) are told apart by their ends.
+        let prefixed = (0..<200).map { ("digest:" + String(repeating: "0", count: 20) + Digest.sha256("\($0)"), ["\($0)"]) }
+        let prefixedTable = BuildCache.MemoTable(try BuildCacheTests.memo(prefixed))
+        #expect(prefixed.allSatisfy { prefixedTable.values(for: $0.0) == $0.1 })
         #expect(BuildCache.MemoTable(try BuildCacheTests.memo([("", ["empty key"])])).values(for: "") == ["empty key"])
         // A file cut short keeps the entries before the cut, and none is read past its end.
         for cut in [1, 7, bytes.count / 2, bytes.count - 1] {

@@ -406,17 +406,18 @@ public final class BuildCache: @unchecked Sendable {
         struct Entry {
             var start: Int, values: Int, end: Int
         }
-        /// The index's key for a memo key: its first 16 bytes and its length. (Memo keys are 64 hex
-        /// digits of a SHA-256, which these tell apart without making each key a string and hashing
-        /// all of it; a lookup then compares the whole key with the file's.)
+        /// The index's key for a memo key: its last 16 bytes and its length. (Memo keys end in hex
+        /// digits of a SHA-256 — some start with a word, as `digest:` — which these tell apart
+        /// without making each key a string and hashing all of it; a lookup then compares the whole
+        /// key with the file's.)
         struct Slot: Hashable {
             var head: UInt64, tail: UInt64, length: Int
 
             init(_ key: UnsafeRawBufferPointer) {
                 length = key.count
                 if key.count >= 16 {
-                    head = key.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
-                    tail = key.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    head = key.loadUnaligned(fromByteOffset: key.count - 16, as: UInt64.self)
+                    tail = key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self)
                 } else {
                     var padded: (UInt64, UInt64) = (0, 0)
                     withUnsafeMutableBytes(of: &padded) { $0.copyMemory(from: key) }
