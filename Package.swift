@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]
         ),
+        // statfs(2) (the C library's <sys/vfs.h>): whether the workspace is on a network file system.
+        .systemLibrary(name: "CFileSystem"),
         // Results of parallel loops, shared by the modules below.
         .target(name: "Parallel"),
         // The only module that imports CCmark.
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "Dossier",
             dependencies: [
-                "Markdown", "Search", "Parallel", "DossierResources", "CDeflate",
+                "Markdown", "Search", "Parallel", "DossierResources", "CDeflate", "CFileSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -150,6 +150,8 @@ import Testing
             }
             return (result, cache.reused, cache.unread, cache.learnedStamps)
         }
+        // Stamps are used on a local file system (not on a network one, whose times come from another clock).
+        #expect(FileStamp.trusted(onFileSystemOf: scratch.url.path))
         // Files just written: read, and their stamps not trusted.
         let fresh = try load()
         #expect(fresh.reused == 0 && fresh.unread == 0)

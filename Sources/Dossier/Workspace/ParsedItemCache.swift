@@ -1,11 +1,13 @@
+import CFileSystem
 import Foundation
 
 /// Items an earlier build parsed, by file: a rebuild reads an unchanged file's item from here
 /// instead of parsing its YAML front matter again (`OUT/.dossier-cache/items`).
 ///
-/// An entry is used only when the file's SHA-256 is the same and the build's key is: this build of
+/// An entry is used only when the build's key is the same — this build of
 /// the tool (executable, built-in catalogs), the workspace's place and its `engagement.yaml` (scope,
-/// evidence limit), everything else an item's decoding reads. The one outside input, the evidence
+/// evidence limit), everything else an item's decoding reads — and the file is unchanged: its stamp
+/// (below) or else its SHA-256 is the one kept. The one outside input, the evidence
 /// files an item cites, is checked again on every build: an item whose evidence now has a problem is
 /// parsed again, which reports it. Only items parsed without errors are kept, and never an item
 /// for the internal audience or one that names an internal item (the cache is in the output
@@ -15,7 +17,8 @@ import Foundation
 /// file was read. A file whose stamp is still that one is not read again: its item, body and
 /// digest come from here — unless it had been modified less than two seconds before it was read,
 /// since a second change within the same tick of a coarse clock would leave the same stamp (as git
-/// treats a "racily clean" file). The body stored is the one published in the knowledge base.
+/// treats a "racily clean" file), or when the workspace is on a network file system, whose times come
+/// from another machine's clock. The body stored is the one published in the knowledge base.
 public final class ParsedItemCache: @unchecked Sendable {
     static let file = ".dossier-cache/items"
     static let format = 2
@@ -41,6 +44,8 @@ public final class ParsedItemCache: @unchecked Sendable {
     }
 
     let key: String
+    /// Whether the workspace's files are looked at by their stamps (not on a network file system).
+    let usesStamps: Bool
     /// Where in the output folder it is kept: `file` for a build's one workspace; a knowledge base
     /// of several engagements keeps one per workspace (`itemsFile(for:)`).
     let path: String
@@ -57,6 +62,7 @@ public final class ParsedItemCache: @unchecked Sendable {
         let engagement = (try? Data(contentsOf: workspace.appendingPathComponent(WorkspaceLoader.engagementFile))) ?? Data()
         let key = BuildCache.key(["items-\(Self.format)"] + BuildCache.tool + [workspace.standardizedFileURL.path, Digest.sha256(engagement)])
         self.key = key
+        usesStamps = FileStamp.trusted(onFileSystemOf: workspace.path)
         self.path = path ?? Self.file
         let url = output.appendingPathComponent(self.path)
         previous = clean ? [:] : (try? Data(contentsOf: url)).flatMap { Self.decode($0, key: key) } ?? [:]
@@ -186,6 +192,31 @@ struct FileStamp: Equatable, Sendable {
         inode = UInt64(info.st_ino)
         device = UInt64(info.st_dev)
         taken = Self.seconds(now)
+    }
+
+    /// Whether stamps of files under `path` can be trusted: not on a network file system (NFS,
+    /// SMB/CIFS, 9p, FUSE such as sshfs, …), where a file's times come from the server's clock and
+    /// `taken` from this machine's, so "two seconds before" cannot be told.
+    static func trusted(onFileSystemOf path: String) -> Bool {
+        #if os(Linux)
+        var info = statfs()
+        guard statfs(path, &info) == 0 else { return false }
+        let network: Set<UInt64> = [
+            0x6969,        // NFS
+            0x517B,        // SMB
+            0xFF53_4D42,   // CIFS
+            0xFE53_4D42,   // SMB2
+            0x0102_1997,   // 9p (virtual machines' and WSL's shared folders)
+            0x6573_5546,   // FUSE (sshfs, …)
+            0x5346_414F,   // AFS
+            0x7375_7245,   // Coda
+            0x00C3_6400,   // Ceph
+            0x786F_4256,   // VirtualBox shared folders
+        ]
+        return !network.contains(UInt64(truncatingIfNeeded: info.f_type) & 0xFFFF_FFFF)
+        #else
+        return true
+        #endif
     }
 
     /// The stamp when a later one equal to it shows the file unchanged: nil when the file was

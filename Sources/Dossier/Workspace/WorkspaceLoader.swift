@@ -204,7 +204,7 @@ public enum WorkspaceLoader {
         // An unchanged file's item from an earlier build, unless an evidence file it cites has
         // since gone wrong (parsing it again reports that): without reading the file when its stamp
         // (taken before any read) is the one the cache trusts, else by the digest of its text.
-        let stamp = cache == nil ? nil : FileStamp(path: file.fullPath)
+        let stamp = cache?.usesStamps == true ? FileStamp(path: file.fullPath) : nil
         let usable = { (parsed: ParsedItemCache.Parsed) in
             parsed.item?.evidence.allSatisfy { environment.evidence.problems(with: $0.file).isEmpty } ?? false
         }
