@@ -197,9 +197,7 @@ extension ReportContext {
         let noDue = format.text("no_due")
         return [("short_term", short), ("mid_term", mid), ("long_term", long)].map { key, items in
             RoadmapTerm(label: format.text(key), hasItems: !items.isEmpty, items: items.map { index in
-                var row = rows[index]
-                row.due = row.due ?? noDue
-                return row
+                rows[index].due == nil ? rows[index].with(due: noDue) : rows[index]
             })
         }
     }

@@ -37,17 +37,32 @@ struct ScopeRow {
     var count: String
 }
 
-struct FindingRow {
-    var id: String
-    var title: String
-    var anchor: String
-    var severity: String
-    var category: String
-    var status: String
-    var systems: String
-    var due: String?
-    var owner: String
-    var effort: String
+/// A class: the findings table and the roadmap list every finding, and a template walks them
+/// as values of its lists — a struct of ten strings was copied into a new box with ten retains
+/// for each of 20,000 rows, a class is one retain.
+final class FindingRow: Sendable {
+    let id: String
+    let title: String
+    let anchor: String
+    let severity: String
+    let category: String
+    let status: String
+    let systems: String
+    let due: String?
+    let owner: String
+    let effort: String
+
+    init(id: String, title: String, anchor: String, severity: String, category: String, status: String, systems: String,
+         due: String?, owner: String, effort: String) {
+        (self.id, self.title, self.anchor, self.severity, self.category) = (id, title, anchor, severity, category)
+        (self.status, self.systems, self.due, self.owner, self.effort) = (status, systems, due, owner, effort)
+    }
+
+    /// The same row with another due date.
+    func with(due: String) -> FindingRow {
+        FindingRow(id: id, title: title, anchor: anchor, severity: severity, category: category, status: status, systems: systems,
+                   due: due, owner: owner, effort: effort)
+    }
 }
 
 struct MetricRow {
