@@ -37,6 +37,16 @@ public struct SearchDocument: Sendable, Hashable {
 /// The shared constants of the index format.
 public enum SearchIndexFormat {
     public static let schema = 5
+
+    /// FNV-1a, 64 bits (offset basis 0xcbf29ce484222325, prime 0x100000001b3), of a term's UTF-8
+    /// bytes: what makes a term an anchor (SPEC.md §3); the knowledge base also uses it for the
+    /// terms related items compare and for file names of non-ASCII tags.
+    @inlinable
+    public static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
     public static let k1 = 1.2
     public static let b = 0.75
     public static let boosts = (title: 3, tags: 2, headings: 2, body: 1)

@@ -35,7 +35,7 @@ struct TermSegments {
             values.reserveCapacity(terms.count)
             var found: [String] = []
             for term in terms {
-                let hash = Self.withBytes(term, Self.fnv1a)
+                let hash = Self.withBytes(term, SearchIndexFormat.fnv1a)
                 values.append(hash)
                 if hash % anchorEvery == 0 { found.append(term) }
             }
@@ -176,13 +176,6 @@ struct TermSegments {
         }
         if !shards.isEmpty { shards[shards.count - 1].body = String(decoding: body, as: UTF8.self) }
         return shards
-    }
-
-    /// FNV-1a, 64 bits, of a term's UTF-8 bytes: what makes a term an anchor (SPEC.md §3).
-    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash
     }
 
     /// A second hash of a term's bytes, of another family (multiply-and-fold, eight bytes at a time),

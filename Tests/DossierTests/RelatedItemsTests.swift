@@ -49,8 +49,8 @@ struct RelatedItemsTests {
         for bad in ["", "x\u{1E}a\u{1F}1", "3\u{1E}a", "3\u{1E}a\u{1F}", "3\u{1E}a\u{1F}1x"] {
             #expect(Array(bad.utf8).withUnsafeBytes { RelatedItems.HashedTerms(encodedBytes: $0) } == nil, "\(bad.debugDescription)")
         }
-        #expect(RelatedItems.fnv1a(UnsafeBufferPointer(start: nil, count: 0)) == 0xCBF2_9CE4_8422_2325)
-        #expect(Array("a".utf8).withUnsafeBufferPointer(RelatedItems.fnv1a) == 0xAF63_DC4C_8601_EC8C)
+        #expect(SearchIndexFormat.fnv1a(UnsafeBufferPointer(start: nil, count: 0)) == 0xCBF2_9CE4_8422_2325)
+        #expect(Array("a".utf8).withUnsafeBufferPointer(SearchIndexFormat.fnv1a) == 0xAF63_DC4C_8601_EC8C)
     }
 
     /// The inverted lists and the "seen" table against every pair, on a generated corpus of 540

@@ -434,9 +434,8 @@ enum KnowledgeBaseBuilder {
         // Lower-case ASCII names keep their name; others (Hangul, case variants such as `Oracle`
         // beside `oracle`, and `index`, which names the list page) get a hash.
         if safe, !text.isEmpty, !text.hasPrefix("."), text == text.lowercased(), text != "index" { return text }
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return "t-" + String(hash, radix: 16)
+        var text = text
+        return "t-" + String(text.withUTF8(SearchIndexFormat.fnv1a), radix: 16)
     }
 
     static func itemView(_ item: KBItem, page: KBPage, format: LocaleFormatter, multi: Bool, body: String) -> KBItemView {

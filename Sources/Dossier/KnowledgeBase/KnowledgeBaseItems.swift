@@ -312,7 +312,7 @@ enum RelatedItems {
         init(_ terms: IndexWriter.DocumentTerms) {
             hashes = terms.terms.map { term in
                 var term = term
-                return term.withUTF8(RelatedItems.fnv1a)
+                return term.withUTF8(SearchIndexFormat.fnv1a)
             }
             counts = terms.counts
         }
@@ -325,18 +325,11 @@ enum RelatedItems {
                 hashes.reserveCapacity(count)
                 counts.reserveCapacity(count)
             }, term: { term, count in
-                hashes.append(RelatedItems.fnv1a(term))
+                hashes.append(SearchIndexFormat.fnv1a(term))
                 counts.append(count)
             }) != nil else { return nil }
             (self.hashes, self.counts) = (hashes, counts)
         }
-    }
-
-    /// FNV-1a, 64 bits.
-    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
     }
 
     /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
