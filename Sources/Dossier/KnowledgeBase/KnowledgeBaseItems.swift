@@ -392,28 +392,20 @@ enum RelatedItems {
         var vectors: [[(term: Int32, weight: Double)]]
         var links: [Int: Set<Int>]
 
+        /// How related two items are. (`compute` scores from `FlatFeatures`, the same sums in the
+        /// same order; this is what the tests hold it to.)
         func score(_ index: Int, _ other: Int) -> Double {
-            score(index, other, linked: links[index])
-        }
-
-        /// `score(index, other)` with `index`'s links (`links[index]`) looked up once by the caller,
-        /// which scores all of its candidates.
-        func score(_ index: Int, _ other: Int, linked: Set<Int>?) -> Double {
             var score = 3 * Double(Self.shared(tags[index], tags[other])) + 2 * Double(Self.shared(systems[index], systems[other]))
             if categories[index] >= 0, categories[index] == categories[other] { score += 1 }
             var cosine = 0.0
-            vectors[index].withUnsafeBufferPointer { own in
-                vectors[other].withUnsafeBufferPointer { theirs in
-                    var position = 0
-                    for entry in own {
-                        while position < theirs.count && theirs[position].term < entry.term { position += 1 }
-                        if position == theirs.count { break }
-                        if theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
-                    }
-                }
+            let own = vectors[index], theirs = vectors[other]
+            var position = 0
+            for entry in own {
+                while position < theirs.count && theirs[position].term < entry.term { position += 1 }
+                if position < theirs.count && theirs[position].term == entry.term { cosine += entry.weight * theirs[position].weight }
             }
             score += 4 * cosine
-            if linked?.contains(other) == true { score += 10 }
+            if links[index]?.contains(other) == true { score += 10 }
             return score
         }
 
@@ -473,8 +465,8 @@ enum RelatedItems {
             weights.deallocate()
         }
 
-        /// `Features.score(_:_:linked:)`, the same sums in the same order, as a function of buffers
-        /// (valid while this object is).
+        /// `Features.score(_:_:)`, the same sums in the same order, as a function of buffers (valid
+        /// while this object is) that is given the first item's links.
         func scorer() -> (_ index: Int, _ other: Int, _ linked: Set<Int>?) -> Double {
             let (tagOffsets, tags, systemOffsets, systems) = (tagOffsets, tags, systemOffsets, systems)
             let (vectorOffsets, terms, weights, categories) = (vectorOffsets, terms, weights, categories)
