@@ -233,10 +233,7 @@ public final class BuildCache: @unchecked Sendable {
     /// The value stored under `key` by the previous build, if any. (The previous memo is read on
     /// first use; a value's strings are made when it is looked up, outside the lock.)
     func memo(_ key: String) -> [String]? {
-        let table = previousMemo()
-        guard let (value, entry) = table.entry(for: key) else { return nil }
-        markUsed(entry)
-        return value
+        memoFields(key) { fields in fields.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The first value stored under `key` by the previous build, as the bytes the memo file holds
@@ -488,17 +485,8 @@ public final class BuildCache: @unchecked Sendable {
             }
         }
 
-        func values(for key: String) -> [String]? { entry(for: key)?.values }
-
-        /// `key`'s values and its entry.
-        func entry(for key: String) -> (values: [String], entry: Entry)? {
-            guard let entry = locate(key) else { return nil }
-            let values = bytes.withUnsafeBytes { buffer in
-                var reader = LengthPrefixedReader(buffer, from: entry.values)
-                let count = reader.number()!
-                return (0..<count).map { _ in reader.text()! }
-            }
-            return (values, entry)
+        func values(for key: String) -> [String]? {
+            fields(for: key) { fields in fields.map { String(decoding: $0, as: UTF8.self) } }?.value
         }
 
         /// What `read` makes of `key`'s values as bytes of the file, and its entry.
