@@ -251,14 +251,7 @@ public enum ReportBuilder {
         var text = text
         let removed: String? = text.withUTF8 { bytes in
             guard let base = bytes.baseAddress, memchr(base, Int32(chunkMark), bytes.count) != nil else { return nil }
-            return String(unsafeUninitializedCapacity: bytes.count) { target in
-                var written = 0
-                forEachPiece(of: bytes) { piece in
-                    memcpy(target.baseAddress! + written, base + piece.lowerBound, piece.count)
-                    written += piece.count
-                }
-                return written
-            }
+            return String(unsafeUninitializedCapacity: bytes.count) { copyWithoutMarks(bytes, to: $0.baseAddress!) }
         }
         return removed ?? text
     }
@@ -267,19 +260,22 @@ public enum ReportBuilder {
     static func bytesRemovingChunkMarks(_ text: String) -> Data {
         var text = text
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return Data() }
+            guard !bytes.isEmpty else { return Data() }
             var data = Data(count: bytes.count)
-            let written = data.withUnsafeMutableBytes { target in
-                var written = 0
-                forEachPiece(of: bytes) { piece in
-                    memcpy(target.baseAddress! + written, base + piece.lowerBound, piece.count)
-                    written += piece.count
-                }
-                return written
-            }
-            data.count = written
+            data.count = data.withUnsafeMutableBytes { copyWithoutMarks(bytes, to: $0.baseAddress!) }
             return data
         }
+    }
+
+    /// Copies `bytes` without their chunk marks to `target` (room for all of them); the bytes copied.
+    private static func copyWithoutMarks(_ bytes: UnsafeBufferPointer<UInt8>, to target: UnsafeMutableRawPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var written = 0
+        forEachPiece(of: bytes) { piece in
+            memcpy(target + written, base + piece.lowerBound, piece.count)
+            written += piece.count
+        }
+        return written
     }
 
     /// The ranges of `bytes` between chunk marks, empty ones too, found with `memchr`.
