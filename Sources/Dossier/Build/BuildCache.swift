@@ -659,9 +659,7 @@ public final class BuildCache: @unchecked Sendable {
         return Digest.hex(hasher.finalize())
     }
 
-    static func modified(_ info: stat) -> Double {
-        Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-    }
+    static func modified(_ info: stat) -> Double { FileStamp.seconds(info.st_mtim) }
 
     /// The environment of a build: this executable (its size and time stand for its code), the
     /// built-in templates, strings and catalogs, the `--templates` folder, the workspace's
