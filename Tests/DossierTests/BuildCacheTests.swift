@@ -48,6 +48,9 @@ struct BuildCacheTests {
         // Lengths of one digit and of several, and an empty part: what `sha256sum` prints for them.
         #expect(BuildCache.key(["a", "한글", "", String(repeating: "x", count: 1234)]) == "bb51e8faa1084d349229d97b93ddcd4673f48013af272db490a3070bd76abce2")
         #expect(BuildCache.key([]) == Digest.sha256(Data()))
+        // Parts gathered past the key's buffer, and a part longer than it.
+        let many = (0..<30_000).map { "part \($0)" } + [String(repeating: "y", count: 70_000), "end", "끝"]
+        #expect(BuildCache.key(many) == Digest.sha256(Data(many.map { "\($0.utf8.count):\($0)" }.joined().utf8)))
         #expect(Digest.sha256("한글 text\n") == Digest.sha256(Data("한글 text\n".utf8)))
         // The hex `sha256sum` prints (FIPS 180-2's examples).
         #expect(Digest.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
@@ -219,7 +222,7 @@ extension BuildCacheTests {
     /// An object that cannot describe itself (as a view with a closure would be).
     struct Opaque: TemplateObject {
         func value(named name: String) -> TemplateValue? { nil }
-        func digest(into parts: inout [String]) -> Bool { false }
+        func digest(into parts: inout DigestSink) -> Bool { false }
     }
 
     @Test func everyFieldCounts() throws {

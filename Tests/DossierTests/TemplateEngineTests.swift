@@ -13,7 +13,7 @@ import Testing
         let fields: [String: TemplateValue]
         init(_ fields: [String: TemplateValue]) { self.fields = fields }
         func value(named name: String) -> TemplateValue? { fields[name] }
-        func digest(into parts: inout [String]) -> Bool { false }
+        func digest(into parts: inout DigestSink) -> Bool { false }
     }
 
     static func list(_ values: TemplateValue...) -> TemplateValue { .list(TemplateValues(values)) }

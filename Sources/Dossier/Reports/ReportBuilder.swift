@@ -209,10 +209,8 @@ public enum ReportBuilder {
         // no finding's text, so editing one leaves it as it was.
         let periodUnit = "report:period", periodBase = "report/period"
         let periodKey = cache.flatMap { cache in
-            ViewDigest.parts(of: period).map { parts in
-                BuildCache.key([cache.environment, periodUnit, context.format.text("report_period"), workspace.engagement.title]
-                               + periodCharts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + ["view"] + parts)
-            }
+            ViewDigest.key([cache.environment, periodUnit, context.format.text("report_period"), workspace.engagement.title]
+                           + periodCharts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] } + ["view"], of: period)
         }
         if let cache, let periodKey, cache.reuse(periodUnit, key: periodKey) {
             reports.append(RenderedReport(kind: context.format.text("report_period"), title: workspace.engagement.title, basePath: periodBase,

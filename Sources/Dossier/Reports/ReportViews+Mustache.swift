@@ -126,7 +126,7 @@ struct FindingSectionContext: TemplateObject {
         return ["t", "engagement", "document"].contains(key.text) ? report.value(for: key) : nil
     }
 
-    func digest(into parts: inout [String]) -> Bool { false }
+    func digest(into parts: inout DigestSink) -> Bool { false }
 }
 
 extension CategorySection: TemplateView {

@@ -104,7 +104,7 @@ protocol TemplateObject {
     func transformed(_ name: String) -> TemplateValue?
     /// Every field, recursively and in a fixed order, for a build-cache key (`ViewDigest`); false
     /// if a field cannot be described.
-    func digest(into parts: inout [String]) -> Bool
+    func digest(into parts: inout DigestSink) -> Bool
 }
 
 extension TemplateObject {
@@ -206,7 +206,7 @@ extension Dictionary: TemplateValueConvertible, TemplateObject where Key == Stri
         }
     }
 
-    func digest(into parts: inout [String]) -> Bool {
+    func digest(into parts: inout DigestSink) -> Bool {
         parts.append("table \(count)")
         for key in keys.sorted() {
             parts.append(key)
@@ -229,7 +229,7 @@ private struct KeyValue: TemplateObject {
         }
     }
 
-    func digest(into parts: inout [String]) -> Bool {
+    func digest(into parts: inout DigestSink) -> Bool {
         parts.append(key)
         return ViewDigest.append(value, to: &parts)
     }
@@ -254,7 +254,7 @@ struct SequencePosition: TemplateObject {
         }
     }
 
-    func digest(into parts: inout [String]) -> Bool { false }
+    func digest(into parts: inout DigestSink) -> Bool { false }
 }
 
 /// A view whose fields templates read through a table of accessors.
@@ -275,11 +275,12 @@ extension TemplateView {
 
     var templateValue: TemplateValue? { .object(self) }
 
-    func digest(into parts: inout [String]) -> Bool {
-        parts.append("view \(Self.self)")
-        for name in Self.fields.byName.keys.sorted() {
+    func digest(into parts: inout DigestSink) -> Bool {
+        let fields = Self.fields
+        parts.append(fields.label)
+        for (name, field) in fields.sorted {
             parts.append(name)
-            guard ViewDigest.append(Self.fields.byName[name]!(self), to: &parts) else { return false }
+            guard ViewDigest.append(field(self), to: &parts) else { return false }
         }
         return true
     }
@@ -291,9 +292,15 @@ struct TemplateFields<View>: ExpressibleByDictionaryLiteral, Sendable {
     typealias Field = @Sendable (View) -> TemplateValue?
     let byName: [String: Field]
     private let bySymbol: [Field?]
+    /// The fields in the order of their names, and the view type's name: how `ViewDigest` lists a
+    /// view (made once per type, not for each of 20,000 rows).
+    let sorted: [(name: String, field: Field)]
+    let label: String
 
     init(dictionaryLiteral elements: (String, Field)...) {
         byName = Dictionary(uniqueKeysWithValues: elements)
+        sorted = elements.sorted { $0.0 < $1.0 }.map { (name: $0.0, field: $0.1) }
+        label = "view \(View.self)"
         let symbols = elements.map { TemplateSymbols.symbol(for: $0.0) }
         var table = [Field?](repeating: nil, count: (symbols.max() ?? -1) + 1)
         for (symbol, element) in zip(symbols, elements) { table[symbol] = element.1 }

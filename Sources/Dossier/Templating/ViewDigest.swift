@@ -3,12 +3,20 @@
 /// under the same templates and environment, renders to the same bytes, so a rebuild may keep it.
 /// Nil when the view holds a value it cannot describe: such a report is rendered every time.
 enum ViewDigest {
+    /// The parts, for tests.
     static func parts(of view: some TemplateObject) -> [String]? {
-        var parts: [String] = []
-        return view.digest(into: &parts) ? parts : nil
+        var parts = DigestSink(keepingParts: true)
+        return view.digest(into: &parts) ? parts.parts : nil
     }
 
-    static func append(_ value: TemplateValue?, to parts: inout [String]) -> Bool {
+    /// `BuildCache.key(header + parts(of: view))`, hashed as the parts are made.
+    static func key(_ header: [String], of view: some TemplateObject) -> String? {
+        var parts = DigestSink()
+        for part in header { parts.append(part) }
+        return view.digest(into: &parts) ? parts.key() : nil
+    }
+
+    static func append(_ value: TemplateValue?, to parts: inout DigestSink) -> Bool {
         switch value {
         case nil:
             parts.append("nil")
@@ -27,4 +35,20 @@ enum ViewDigest {
         }
         return true
     }
+}
+
+/// Where a view's digest goes: hashed as a build-cache key (`KeyHasher`), or kept as its parts.
+struct DigestSink {
+    private var hasher = KeyHasher()
+    private(set) var parts: [String]?
+
+    init(keepingParts: Bool = false) {
+        parts = keepingParts ? [] : nil
+    }
+
+    mutating func append(_ part: String) {
+        if parts != nil { parts!.append(part) } else { hasher.add(part) }
+    }
+
+    consuming func key() -> String { hasher.finalize() }
 }
