@@ -70,20 +70,21 @@ public enum MarkdownRenderer {
         }
     }
 
-    /// Keeps the HTML of chunks between renders (a build cache): `lookup` and `store` get the chunk,
-    /// its headings' ids and the embeds it uses; `outline` and `storeOutline` keep what a parse of
-    /// the chunk tells before rendering it (`ChunkOutline`), so an unchanged chunk is not parsed.
+    /// Keeps the HTML of chunks between renders (a build cache): `lookup` and `store` get the chunk's
+    /// place in the document, the chunk, its headings' ids and the embeds it uses; `outline` and
+    /// `storeOutline` keep what a parse of the chunk tells before rendering it (`ChunkOutline`), so
+    /// an unchanged chunk is not parsed.
     public struct ChunkMemo: Sendable {
         /// The HTML's UTF-8 bytes (a build cache hands out bytes it read, without making strings of them).
-        public var lookup: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String]) -> Data?
-        public var store: @Sendable (_ chunk: String, _ ids: [String], _ embeds: [String], _ html: String) -> Void
-        public var outline: @Sendable (_ chunk: String) -> ChunkOutline?
-        public var storeOutline: @Sendable (_ chunk: String, _ outline: ChunkOutline) -> Void
+        public var lookup: @Sendable (_ index: Int, _ chunk: String, _ ids: [String], _ embeds: [String]) -> Data?
+        public var store: @Sendable (_ index: Int, _ chunk: String, _ ids: [String], _ embeds: [String], _ html: String) -> Void
+        public var outline: @Sendable (_ index: Int, _ chunk: String) -> ChunkOutline?
+        public var storeOutline: @Sendable (_ index: Int, _ chunk: String, _ outline: ChunkOutline) -> Void
 
-        public init(lookup: @escaping @Sendable (String, [String], [String]) -> Data?,
-                    store: @escaping @Sendable (String, [String], [String], String) -> Void,
-                    outline: @escaping @Sendable (String) -> ChunkOutline? = { _ in nil },
-                    storeOutline: @escaping @Sendable (String, ChunkOutline) -> Void = { _, _ in }) {
+        public init(lookup: @escaping @Sendable (Int, String, [String], [String]) -> Data?,
+                    store: @escaping @Sendable (Int, String, [String], [String], String) -> Void,
+                    outline: @escaping @Sendable (Int, String) -> ChunkOutline? = { _, _ in nil },
+                    storeOutline: @escaping @Sendable (Int, String, ChunkOutline) -> Void = { _, _, _ in }) {
             self.lookup = lookup
             self.store = store
             self.outline = outline
@@ -142,6 +143,9 @@ public enum MarkdownRenderer {
     public struct RenderedPieces: Sendable {
         public var pieces: [Data]
         public var headings: [Heading]
+        /// Each chunk's headings' ids, and the embeds (keys) it uses.
+        public var ids: [[String]]
+        public var embeds: [[String]]
 
         public var byteCount: Int { pieces.reduce(0) { $0 + $1.count } }
 
@@ -152,29 +156,41 @@ public enum MarkdownRenderer {
         }
     }
 
+    /// What a parse of one chunk tells: its outline (nil when a heading holds an image, whose
+    /// text then depends on the embeds) and its headings and the embeds it uses, with `embeds`.
+    public static func outline(ofChunk chunk: String, embeds: [String: String]) -> (outline: ChunkOutline?, headings: [ChunkOutline.Entry], embeds: [String]) {
+        CmarkNode.withDocument(parsing: chunk) { root in
+            let images = root.descendants(where: { $0.type == CMARK_NODE_IMAGE }).map(\.url)
+            let headingNodes = root.descendants(where: { $0.type == CMARK_NODE_HEADING })
+            // Before the embeds replace images: a heading's text with an image in it depends on them.
+            let imageInHeading = headingNodes.contains { !$0.descendants(where: { $0.type == CMARK_NODE_IMAGE }).isEmpty }
+            let used = applyEmbeds(embeds, to: root)
+            let headings = headingNodes.map { node in
+                let text = node.plainText.trimmingSpaces()
+                return ChunkOutline.Entry(level: node.headingLevel, text: text, slug: SlugRegistry.slug(text))
+            }
+            return (imageInHeading ? nil : ChunkOutline(headings: headings, images: images), headings, used)
+        }
+    }
+
+    /// One chunk's HTML, its headings given `ids` (as `renderPieces` renders each chunk).
+    public static func renderChunk(_ chunk: String, options: MarkdownOptions = .extensions, embeds: [String: String], ids: [String]) -> String {
+        renderDocument(chunk, options: options, embeds: embeds, ids: ids).html
+    }
+
     /// `render(chunks:…)`, its HTML left in pieces.
     public static func renderPieces(chunks: [String], options: MarkdownOptions = .extensions, embeds: [String: String] = [:],
                                     memo: ChunkMemo? = nil) -> RenderedPieces {
         // 1. Each chunk's headings (level, text, slug) and the embeds it uses: from the memo, or a parse.
         let outlines = ParallelSlots<(headings: [ChunkOutline.Entry], embeds: [String])>(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            if let outline = memo?.outline(chunks[index]) {
+            if let outline = memo?.outline(index, chunks[index]) {
                 outlines[index] = (outline.headings, outline.images.filter { embeds[$0] != nil })
                 return
             }
-            outlines[index] = CmarkNode.withDocument(parsing: chunks[index]) { root in
-                let images = root.descendants(where: { $0.type == CMARK_NODE_IMAGE }).map(\.url)
-                let headingNodes = root.descendants(where: { $0.type == CMARK_NODE_HEADING })
-                // Before the embeds replace images: a heading's text with an image in it depends on them.
-                let imageInHeading = headingNodes.contains { !$0.descendants(where: { $0.type == CMARK_NODE_IMAGE }).isEmpty }
-                let used = applyEmbeds(embeds, to: root)
-                let headings = headingNodes.map { node in
-                    let text = node.plainText.trimmingSpaces()
-                    return ChunkOutline.Entry(level: node.headingLevel, text: text, slug: SlugRegistry.slug(text))
-                }
-                if let memo, !imageInHeading { memo.storeOutline(chunks[index], ChunkOutline(headings: headings, images: images)) }
-                return (headings, used)
-            }
+            let parsed = MarkdownRenderer.outline(ofChunk: chunks[index], embeds: embeds)
+            if let memo, let outline = parsed.outline { memo.storeOutline(index, chunks[index], outline) }
+            outlines[index] = (parsed.headings, parsed.embeds)
         }
         // 2. Ids unique over the whole document, in order.
         var slugs = SlugRegistry()
@@ -195,15 +211,16 @@ public enum MarkdownRenderer {
         let allIDs = ids
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let used = outlines[index]!.embeds.map { embeds[$0] ?? "" }
-            if let memo, let html = memo.lookup(chunks[index], allIDs[index], used) {
+            if let memo, let html = memo.lookup(index, chunks[index], allIDs[index], used) {
                 htmls[index] = html
                 return
             }
             let html = renderDocument(chunks[index], options: options, embeds: embeds, ids: allIDs[index]).html
             htmls[index] = Data(html.utf8)
-            memo?.store(chunks[index], allIDs[index], used, html)
+            memo?.store(index, chunks[index], allIDs[index], used, html)
         }
-        return RenderedPieces(pieces: (0..<chunks.count).map { htmls[$0] ?? Data() }, headings: headings)
+        return RenderedPieces(pieces: (0..<chunks.count).map { htmls[$0] ?? Data() }, headings: headings, ids: ids,
+                              embeds: (0..<chunks.count).map { outlines[$0]!.embeds })
     }
 
     /// Replaces images whose destination is a key of `embeds` by that HTML; returns the keys used.

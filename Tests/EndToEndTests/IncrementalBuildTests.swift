@@ -183,6 +183,65 @@ import Testing
         try Self.expectSameAsClean(copy, out)
     }
 
+    /// A rebuild after edits to findings' text puts their sections' new text and HTML in place of
+    /// the old in the last build's health check, when nothing else of it changes; any other edit
+    /// (a heading, a title, a file changed by hand) renders it whole. Each is byte-identical to a
+    /// clean build.
+    @Test func healthCheckSectionsArePatchedInPlace() throws {
+        let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+        func rebuild(patched: Bool, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let built = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+            #expect(built.status == 0, "\(built.stderr)", sourceLocation: sourceLocation)
+            let note = built.stdout.firstMatch(of: /health check: (\d+) of (\d+) sections rendered again/)
+            #expect((note != nil) == patched, "\(comment): \(built.stdout)", sourceLocation: sourceLocation)
+            try Self.expectSameAsClean(copy, out, sourceLocation: sourceLocation)
+        }
+        let file = "findings/F-003-g1-full-gc-pause.md", other = "findings/F-002-hikaricp-pool-exhaustion.md"
+        let html = out.appendingPathComponent("report/health-check.html")
+
+        // Text added to one finding, then to two: patched, and again from the patched files.
+        try copy.write(file, try copy.read(file) + "\n추가된 문장.\n")
+        try rebuild(patched: true, "one finding's text")
+        #expect(try String(contentsOf: html, encoding: .utf8).contains("추가된 문장."))
+        try copy.write(file, try copy.read(file) + "\n더 긴 두 번째 문장 — 길이가 달라집니다.\n")
+        try copy.write(other, try copy.read(other).replacingOccurrences(of: "\n## 근본 원인", with: "\n짧게.\n\n## 근본 원인"))
+        try rebuild(patched: true, "two findings' text")
+
+        // A chart file deleted by hand is written again, from its section's cache entry.
+        let chart = out.appendingPathComponent("report/charts/F-002-metrics.svg")
+        let chartBytes = try Data(contentsOf: chart)
+        try FileManager.default.removeItem(at: chart)
+        try copy.write(file, try copy.read(file) + "\n세 번째.\n")
+        try rebuild(patched: true, "a chart restored")
+        #expect(try Data(contentsOf: chart) == chartBytes)
+
+        // A heading added: the ids and the contents may change, so the report is rendered whole.
+        try copy.write(file, try copy.read(file) + "\n## 새 제목\n\n본문.\n")
+        try rebuild(patched: false, "a heading")
+        // A finding's body that embeds another finding's chart is rendered whole too, as long as
+        // it does (its section would not change with that chart).
+        let beforeEmbed = try copy.read(file)
+        try copy.write(file, beforeEmbed + "\n![차트](charts/F-002-metrics.svg)\n")
+        try rebuild(patched: false, "another section's chart")
+        try copy.write(file, try copy.read(file) + "\n끝.\n")
+        try rebuild(patched: false, "text beside the embed")
+        try copy.write(file, beforeEmbed + "\n끝.\n")
+        try rebuild(patched: false, "the embed removed")
+        try copy.write(file, beforeEmbed + "\n끝이 아닙니다.\n")
+        try rebuild(patched: true, "text after the embed")
+        // A title shows in the tables: rendered whole.
+        try copy.write(other, try copy.read(other).replacingOccurrences(of: "\ntitle: ", with: "\ntitle: 수정됨 — "))
+        try rebuild(patched: false, "a title")
+        // The last build's page changed by hand: not patched, written again.
+        try Data("tampered".utf8).write(to: html)
+        try copy.write(file, try copy.read(file) + "\n마지막.\n")
+        try rebuild(patched: false, "a page changed by hand")
+        try copy.write(file, try copy.read(file) + "\n정말 마지막.\n")
+        try rebuild(patched: true, "after a whole render")
+    }
+
     /// The OSCAL entries kept for each finding hold dates in the time zone of the first incident's
     /// timeline: a rebuild after the incidents move to another zone matches a clean build.
     @Test func oscalEntriesFollowTheIncidentsTimeZone() throws {

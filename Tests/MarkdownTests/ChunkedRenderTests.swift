@@ -77,22 +77,22 @@ struct ChunkedRenderTests {
 
         var memo: MarkdownRenderer.ChunkMemo {
             MarkdownRenderer.ChunkMemo(
-                lookup: { chunk, ids, embeds in
+                lookup: { _, chunk, ids, embeds in
                     self.lock.withLock {
                         let value = self.entries[chunk + ids.joined(separator: ",") + embeds.joined()]
                         if value != nil { self.hits += 1 }
                         return value.map { Data($0.utf8) }
                     }
                 },
-                store: { chunk, ids, embeds, html in self.lock.withLock { self.entries[chunk + ids.joined(separator: ",") + embeds.joined()] = html } },
-                outline: { chunk in
+                store: { _, chunk, ids, embeds, html in self.lock.withLock { self.entries[chunk + ids.joined(separator: ",") + embeds.joined()] = html } },
+                outline: { _, chunk in
                     self.lock.withLock {
                         let value = self.outlines[chunk].flatMap(MarkdownRenderer.ChunkOutline.init(strings:))
                         if value != nil { self.outlineHits += 1 }
                         return value
                     }
                 },
-                storeOutline: { chunk, outline in self.lock.withLock { self.outlines[chunk] = outline.strings } })
+                storeOutline: { _, chunk, outline in self.lock.withLock { self.outlines[chunk] = outline.strings } })
         }
     }
 }

@@ -547,6 +547,13 @@ public final class BuildCache: @unchecked Sendable {
     /// Files of reused units, kept as they are.
     var keptPaths: [String] { lock.withLock { reused } }
 
+    /// Keeps files of the previous build that this one found intact and needs as they are (not
+    /// as a unit: the charts of the health check's sections it did not render again).
+    func keepFiles(_ paths: [String]) {
+        guard !paths.isEmpty else { return }
+        lock.withLock { reused += paths }
+    }
+
     /// Units reused and units in all, so far.
     var unitCount: (reused: Int, total: Int) { lock.withLock { (reusedUnits, units.count) } }
 

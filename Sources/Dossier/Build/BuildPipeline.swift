@@ -187,7 +187,9 @@ public enum BuildPipeline {
             return fail()
         }
         let keptReports = reports.reports.filter(\.isKept).count
-        step(3, "Fill templates and render HTML (\(reports.reports.count) reports" + (cache.isIncremental ? ", \(keptReports) unchanged since the last build)" : ")"))
+        let patchNote = reports.healthCheckPatched.map { "; health check: \($0.changed) of \($0.total) sections rendered again, the rest kept" } ?? ""
+        step(3, "Fill templates and render HTML (\(reports.reports.count) reports"
+                + (cache.isIncremental ? ", \(keptReports) unchanged since the last build\(patchNote))" : ")"))
         do {
             try folder.write(reports.files)
         } catch {

@@ -4,7 +4,12 @@ import Parallel
 
 /// The health-check report's view and charts.
 extension ReportContext {
-    func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil) -> HealthCheckView {
+    /// `charts` gets the report's own charts (severity, trend); each section holds its own
+    /// (`FindingSectionView.charts`). With `previousKeys` (the sections' keys in the last build's
+    /// health check, in order), a section whose key is the one at its place and whose chart file
+    /// is intact is left pending (`pending`): the last build's files have it, and it is made only
+    /// if they cannot be patched (`completeSections`).
+    func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil, previousKeys: [String]? = nil) -> HealthCheckView {
         // Every list of findings in the report is in risk order: sorted once, then filtered.
         // (Findings are large values: lists of them below are lists of their places in `byRisk`.)
         let byRisk = Self.byRisk(findings)
@@ -31,38 +36,30 @@ extension ReportContext {
         let groups = Finding.Category.allCases.map { category in byRisk.indices.filter { byRisk[$0].category == category } }.filter { !$0.isEmpty }
         let ordered = groups.flatMap { $0 }
         let categoryOf = groups.enumerated().flatMap { number, members in members.map { _ in number + 1 } }
-        let built = ParallelSlots<(FindingSectionView, [String: String])>(count: ordered.count)
-        // A section the build cache has needs its fields only when the report's template reads
-        // them (the built-in one reads `rendered` alone).
-        let fieldsRead = cache == nil ? nil : templates.namesRead(in: "health-check", within: ["categories", "findings"])
-        let cachedNeedFields = fieldsRead.map { !$0.isDisjoint(with: FindingSectionView.fieldsBesidesRendered) } ?? true
+        let built = ParallelSlots<FindingSectionView>(count: ordered.count)
+        let needFields = sectionsNeedFields(cache: cache)
+        let previousKeys = previousKeys?.count == ordered.count && !needFields ? previousKeys : nil
         DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
-            var sectionCharts: [String: String] = [:]
-            let place = ordered[index]
+            let finding = byRisk[ordered[index]]
             // A section the previous build rendered from the same sources comes from the build cache.
-            let key = cache.flatMap { sectionKey(byRisk[place], category: categoryOf[index], cache: $0) }
-            // The build cache supplies the rendered section and its chart when the finding is
-            // unchanged; the view is whole unless the report's template reads `rendered` alone.
-            let chartPath = byRisk[place].metrics.isEmpty ? "" : Self.metricsChartPath(byRisk[place])
-            let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
-            if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
-            // (An empty section is rendered again by the builder, from the whole view.)
-            if let hit, !cachedNeedFields, !hit[0].isEmpty {
-                built[index] = (FindingSectionView(rendered: hit[0], memoKey: key), sectionCharts)
-                return
+            let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
+            if let cache, let key, let previousKeys, previousKeys[index] == key {
+                let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+                if chartPath.isEmpty || cache.intactRecord("report/" + chartPath) != nil {
+                    var section = FindingSectionView(rendered: "", memoKey: key)
+                    section.pending = PendingSection(finding: finding, category: categoryOf[index], chartPath: chartPath)
+                    built[index] = section
+                    return
+                }
             }
-            var section = findingSection(byRisk[place], charts: &sectionCharts, drawChart: hit == nil)
-            section.memoKey = key
-            if let hit { section.rendered = hit[0] }
-            built[index] = (section, sectionCharts)
+            built[index] = makeSection(finding, category: categoryOf[index], key: key, cache: cache, needFields: needFields)
         }
         var sections = built.values[...]
         var categories: [CategorySection] = []
         for members in groups {
             let mine = sections.prefix(members.count)
             sections = sections.dropFirst(members.count)
-            for (_, sectionCharts) in mine { charts.merge(sectionCharts) { first, _ in first } }
-            categories.append(CategorySection(number: categories.count + 1, label: self.category(byRisk[members[0]].category), findings: mine.map(\.0)))
+            categories.append(CategorySection(number: categories.count + 1, label: self.category(byRisk[members[0]].category), findings: Array(mine)))
         }
 
         let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
@@ -94,6 +91,51 @@ extension ReportContext {
             glossaryArticles: articles.filter { $0.kind == .glossary }.map {
                 GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks($0.body), by: 3))
             })
+    }
+
+    /// Whether the report's template reads a section's fields besides `rendered` (then a section
+    /// from the build cache is made whole, and none is left pending).
+    func sectionsNeedFields(cache: BuildCache?) -> Bool {
+        guard cache != nil, let read = templates.namesRead(in: "health-check", within: ["categories", "findings"]) else { return true }
+        return !read.isDisjoint(with: FindingSectionView.fieldsBesidesRendered)
+    }
+
+    /// A finding's section: its text and chart from the build cache when it has them under `key`
+    /// (the view is whole unless the report's template reads `rendered` alone), else its whole
+    /// view, to be rendered by the report builder.
+    private func makeSection(_ finding: Finding, category: Int, key: String?, cache: BuildCache?, needFields: Bool) -> FindingSectionView {
+        var sectionCharts: [String: String] = [:]
+        let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+        let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
+        if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
+        // (An empty section is rendered again by the builder, from the whole view.)
+        if let hit, !needFields, !hit[0].isEmpty {
+            var section = FindingSectionView(rendered: hit[0], memoKey: key)
+            section.charts = sectionCharts
+            return section
+        }
+        var section = findingSection(finding, charts: &sectionCharts, drawChart: hit == nil)
+        section.memoKey = key
+        if let hit { section.rendered = hit[0] }
+        section.charts = sectionCharts
+        return section
+    }
+
+    /// Makes the sections `healthCheckView` left pending, as it makes the others.
+    func completeSections(_ view: inout HealthCheckView, cache: BuildCache?) {
+        let places = view.categories.indices.flatMap { category in
+            view.categories[category].findings.indices.filter { view.categories[category].findings[$0].pending != nil }.map { (category, $0) }
+        }
+        guard !places.isEmpty else { return }
+        let needFields = sectionsNeedFields(cache: cache)
+        let made = ParallelSlots<FindingSectionView>(count: places.count)
+        let pendingView = view
+        DispatchQueue.concurrentPerform(iterations: places.count) { index in
+            let (category, finding) = places[index]
+            let section = pendingView.categories[category].findings[finding]
+            made[index] = makeSection(section.pending!.finding, category: section.pending!.category, key: section.memoKey, cache: cache, needFields: needFields)
+        }
+        for (index, (category, finding)) in places.enumerated() { view.categories[category].findings[finding] = made[index]! }
     }
 
     /// The findings most severe first, then by the earliest due date, then by id (numeric-aware),

@@ -48,6 +48,9 @@ public enum ReportBuilder {
         public var files: [OutputFile]
         /// What redaction masked in the evidence the reports include.
         public var redactions: Redactor.Report
+        /// When the health check was patched into the last build's files: the sections rendered
+        /// again, and all of them.
+        public var healthCheckPatched: (changed: Int, total: Int)?
     }
 
     public static func build(_ workspace: Workspace, previous: Workspace?, options: ReportOptions,
@@ -104,13 +107,15 @@ public enum ReportBuilder {
         /// The SHA-256 of the HTML of the reports handed to `rendered`, by base path: hashed once
         /// (the health check's HTML is 36 MB for 10,000 findings).
         var htmlDigests: [String: String] = [:]
+        /// The SHA-256 of reports' Markdown, when known.
+        var markdownDigests: [String: String] = [:]
 
         /// Fills a template and renders its page, embedding the charts it refers to.
         @Sendable func render(_ view: any TemplateObject, template: String, kind: String, title: String, basePath: String,
                               charts: [String: String], chartPrefix: String) -> RenderedReport? {
             guard let filled = templates.render(view, template: template) else { return nil }
             let embeds = Dictionary(uniqueKeysWithValues: charts.map { (chartPrefix + $0.key, $0.value) })
-            let html = page(markdown: filled, embeds: embeds, kind: kind, title: title, context: context, cache: cache)
+            let html = page(markdown: filled, embeds: embeds, kind: kind, title: title, context: context, cache: cache).data
             // Chunk marks (health-check sections) are for rendering only.
             return RenderedReport(kind: kind, title: title, basePath: basePath, markdown: bytesRemovingChunkMarks(filled), html: html)
         }
@@ -134,40 +139,21 @@ public enum ReportBuilder {
             charts.merge(reportCharts) { first, _ in first }
         }
 
-        var healthCharts: [String: String] = [:]
-        var healthCheck = context.healthCheckView(charts: &healthCharts, cache: cache)
-        // Finding sections do not depend on each other: each is rendered with `partials/finding`
-        // in parallel, then placed into the report.
-        let sections = healthCheck.categories.indices.flatMap { category in healthCheck.categories[category].findings.indices.map { (category, $0) } }
-        let renderedSections = ParallelSlots<String>(count: sections.count)
-        let reportView = healthCheck
-        let sectionCharts = healthCharts
-        DispatchQueue.concurrentPerform(iterations: sections.count) { index in
-            let (category, finding) = sections[index]
-            let view = reportView.categories[category].findings[finding]
-            guard view.rendered.isEmpty else {
-                renderedSections[index] = view.rendered
-                return
+        var healthCheckPatched: (changed: Int, total: Int)?
+        if let health = healthCheck(context, cache: cache) {
+            healthCheckPatched = health.patched
+            reports.append(health.report)
+            if let rendered {
+                let digest = health.htmlSHA256 ?? Digest.sha256(health.report.html)
+                htmlDigests[health.report.basePath] = digest
+                rendered(health.report, health.report.html, digest)
             }
-            let section = FindingSectionContext(finding: view, category: reportView.categories[category], report: reportView)
-            var text = templates.render(section, template: "partials/finding") ?? ""
-            // The report template puts each section on a line of its own.
-            if text.hasSuffix("\n") { text.removeLast() }
-            // Marks around each section let the page render sections as chunks (in parallel, and
-            // from the build cache when unchanged); a section's own text may not hold any.
-            text = removingChunkMarks(text)
-            renderedSections[index] = text
-            if let cache, let key = view.memoKey {
-                let chart = view.hasMetrics ? view.chart : ""
-                cache.memoize(key, [text, chart, chart.isEmpty ? "" : sectionCharts[chart] ?? ""])
-            }
+            if let digest = health.markdownSHA256 { markdownDigests[health.report.basePath] = digest }
+            charts.merge(health.charts) { first, _ in first }
+            cache?.keepFiles(health.keptCharts.map { "report/" + $0 })
+        } else {
+            missing("health-check")
         }
-        let mark = String(UnicodeScalar(chunkMark))
-        for (index, (category, finding)) in sections.enumerated() {
-            healthCheck.categories[category].findings[finding].rendered = mark + (renderedSections[index] ?? "") + mark
-        }
-        addEngagementReport(healthCheck, template: "health-check", kind: "report_health_check", basePath: "report/health-check", charts: healthCharts)
-        cache?.keepUntilExit([healthCheck, renderedSections])
         timings.lap("report health check")
 
         // Postmortems are independent of each other: rendered in parallel.
@@ -226,14 +212,15 @@ public enum ReportBuilder {
         timings.lap("report period")
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
-            files.append(OutputFile(path: report.basePath + ".md", data: report.markdown))
+            files.append(OutputFile(path: report.basePath + ".md", data: report.markdown, sha256: markdownDigests[report.basePath]))
             files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: htmlDigests[report.basePath]))
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
         }
         templates.reportProblems(into: &log)
-        return Result(reports: reports, files: files, redactions: context.evidence.report(for: context.citedEvidence))
+        return Result(reports: reports, files: files, redactions: context.evidence.report(for: context.citedEvidence),
+                      healthCheckPatched: healthCheckPatched)
     }
 
     /// The Markdown rendered through cmark (charts inlined), wrapped in the page layout. The title
@@ -292,29 +279,75 @@ public enum ReportBuilder {
     /// bytes (`<` makes it change if a template escapes it, which then gets a fill with the content).
     static let contentPlaceholder = "<dossier-page-content-\(UUID().uuidString)/>"
 
+    /// A page and, when it was rendered in chunks and put together around the template's frame,
+    /// how (for the health check's layout).
+    struct Page {
+        var data: Data
+        var chunked: ChunkedPage?
+    }
+
+    /// A page put together from its template's frame and its content's chunks: where the content
+    /// starts in the page's bytes, the chunks' HTML, and per chunk its text, the index of the
+    /// piece between chunk marks it was in the content's Markdown, and its memo keys (with a cache).
+    struct ChunkedPage {
+        var contentOffset: Int
+        var pieces: MarkdownRenderer.RenderedPieces
+        var chunks: [String]
+        var pieceOfChunk: [Int]
+        var pieceCount: Int
+        var chunkKeys: [String?]
+        var outlineKeys: [String]
+    }
+
+    /// A chunk's digest, from which its memo keys are made (its text hashed once for both).
+    static func chunkDigest(_ chunk: String) -> String { Digest.sha256(chunk) }
+
+    /// The memo key of a chunk's HTML: its text (`digest`), its headings' ids and the embeds it uses.
+    static func chunkKey(_ environment: String, digest: String, ids: [String], embeds: [String]) -> String {
+        BuildCache.key([environment, "page-chunk", digest] + ["ids"] + ids + ["embeds"] + embeds)
+    }
+
+    /// The memo key of a chunk's outline (`ChunkOutline`).
+    static func outlineKey(_ environment: String, digest: String) -> String {
+        BuildCache.key([environment, "page-outline", digest])
+    }
+
     /// The page's UTF-8 bytes. A page rendered in chunks (the health check) is put together from
     /// the template filled around a placeholder and the chunks' bytes, copied once: joining 36 MB of
     /// HTML into a string, filling the template with it and taking its bytes copied it three times.
     static func page(markdown: String, embeds: [String: String], kind: String, title: String, context: ReportContext,
-                     cache: BuildCache? = nil) -> Data {
+                     cache: BuildCache? = nil) -> Page {
         let body = firstSection(of: markdown)
         let rendered: (headings: [Heading], pieces: MarkdownRenderer.RenderedPieces?, html: String)
+        var chunking: (chunks: [String], pieceOfChunk: [Int], pieceCount: Int, chunkKeys: [String?], outlineKeys: [String])?
         if body.utf8.contains(chunkMark) {
-            let chunks = Self.chunks(of: body)
+            let split = Self.chunks(of: body)
+            let chunks = split.chunks
+            // Each chunk's text hashed once (in parallel) for both its keys.
+            let digests = ParallelSlots<String>(count: cache == nil ? 0 : chunks.count)
+            if cache != nil {
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { digests[$0] = chunkDigest(chunks[$0]) }
+            }
+            let chunkKeys = ParallelSlots<String>(count: chunks.count)
+            let outlineKeys = cache.map { cache in (0..<chunks.count).map { outlineKey(cache.environment, digest: digests[$0]!) } } ?? []
             let memo = cache.map { cache in
                 let environment = cache.environment
-                @Sendable func key(_ chunk: String, _ ids: [String], _ embeds: [String]) -> String {
-                    BuildCache.key([environment, "page-chunk", chunk] + ["ids"] + ids + ["embeds"] + embeds)
+                @Sendable func key(_ index: Int, _ ids: [String], _ embeds: [String]) -> String {
+                    chunkKey(environment, digest: digests[index]!, ids: ids, embeds: embeds)
                 }
-                @Sendable func outlineKey(_ chunk: String) -> String { BuildCache.key([environment, "page-outline", chunk]) }
                 return MarkdownRenderer.ChunkMemo(
-                    lookup: { chunk, ids, embeds in cache.memoBytes(key(chunk, ids, embeds)) },
-                    store: { chunk, ids, embeds, html in cache.memoize(key(chunk, ids, embeds), [html]) },
-                    outline: { chunk in cache.memo(outlineKey(chunk)).flatMap(MarkdownRenderer.ChunkOutline.init(strings:)) },
-                    storeOutline: { chunk, outline in cache.memoize(outlineKey(chunk), outline.strings) })
+                    lookup: { index, _, ids, embeds in
+                        let key = key(index, ids, embeds)
+                        chunkKeys[index] = key
+                        return cache.memoBytes(key)
+                    },
+                    store: { index, _, ids, embeds, html in cache.memoize(chunkKeys[index] ?? key(index, ids, embeds), [html]) },
+                    outline: { index, _ in cache.memo(outlineKeys[index]).flatMap(MarkdownRenderer.ChunkOutline.init(strings:)) },
+                    storeOutline: { index, _, outline in cache.memoize(outlineKeys[index], outline.strings) })
             }
             let pieces = MarkdownRenderer.renderPieces(chunks: chunks, options: .extensions, embeds: embeds, memo: memo)
             rendered = (pieces.headings, pieces, "")
+            chunking = (chunks, split.pieceOfChunk, split.pieceCount, chunkKeys.slots, outlineKeys)
         } else {
             let whole = MarkdownRenderer.render(body, options: .extensions, embeds: embeds)
             rendered = (whole.headings, nil, whole.html)
@@ -346,7 +379,7 @@ public enum ReportBuilder {
             toc: TableOfContents.html(for: rendered.headings, minLevel: 2, maxLevel: 3),
             content: rendered.html)
         guard let pieces = rendered.pieces else {
-            return Data((context.templates.render(view, template: "page") ?? rendered.html).utf8)
+            return Page(data: Data((context.templates.render(view, template: "page") ?? rendered.html).utf8))
         }
         var around = view
         around.content = contentPlaceholder
@@ -356,12 +389,15 @@ public enum ReportBuilder {
             page.append(frame[..<offset])
             for piece in pieces.pieces { page.append(piece) }
             page.append(frame[rest...])
-            return page
+            return Page(data: page, chunked: chunking.map {
+                ChunkedPage(contentOffset: offset, pieces: pieces, chunks: $0.chunks, pieceOfChunk: $0.pieceOfChunk, pieceCount: $0.pieceCount,
+                            chunkKeys: $0.chunkKeys, outlineKeys: $0.outlineKeys)
+            })
         }
         // A template that leaves the content out, escapes it or shows it twice: filled with it.
         var whole = view
         whole.content = String(decoding: pieces.bytes(), as: UTF8.self)
-        return Data((context.templates.render(whole, template: "page") ?? whole.content).utf8)
+        return Page(data: Data((context.templates.render(whole, template: "page") ?? whole.content).utf8))
     }
 
     /// The UTF-8 offset of `needle` in `text` when it occurs there exactly once, found with `memchr`
@@ -389,15 +425,30 @@ public enum ReportBuilder {
     }
 
     /// The pieces of `text` between chunk marks, empty ones left out, found with `memchr` (the
-    /// health check's Markdown is 11 MB for 10,000 findings).
-    static func chunks(of text: String) -> [String] {
+    /// health check's Markdown is 11 MB for 10,000 findings); for each, the index of its piece
+    /// among all of them, and their number.
+    static func chunks(of text: String) -> (chunks: [String], pieceOfChunk: [Int], pieceCount: Int) {
         var text = text
         return text.withUTF8 { bytes in
-            var chunks: [String] = []
+            var chunks: [String] = [], pieceOfChunk: [Int] = [], count = 0
             forEachPiece(of: bytes) { piece in
-                if !piece.isEmpty { chunks.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[piece]), as: UTF8.self)) }
+                if !piece.isEmpty {
+                    chunks.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[piece]), as: UTF8.self))
+                    pieceOfChunk.append(count)
+                }
+                count += 1
             }
-            return chunks
+            return (chunks, pieceOfChunk, count)
+        }
+    }
+
+    /// The lengths of the pieces of `text` between chunk marks, empty ones too.
+    static func pieceLengths(of text: String) -> [Int] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var lengths: [Int] = []
+            forEachPiece(of: bytes) { lengths.append($0.count) }
+            return lengths
         }
     }
 

@@ -113,6 +113,24 @@ struct FindingSectionView {
     var rendered = ""
     /// The build cache's key for the rendered section, when the build has a cache.
     var memoKey: String?
+    /// The charts the section embeds, by path (its metrics chart).
+    var charts: [String: String] = [:]
+    /// Set when the section was left to be made later: the last build's health check has it.
+    var pending: PendingSection?
+}
+
+/// What a section left pending is made from.
+final class PendingSection: Sendable {
+    let finding: Finding
+    let category: Int
+    /// Its metrics chart's path ("" when it has none), whose file the last build left intact.
+    let chartPath: String
+
+    init(finding: Finding, category: Int, chartPath: String) {
+        self.finding = finding
+        self.category = category
+        self.chartPath = chartPath
+    }
 }
 
 extension FindingSectionView {
