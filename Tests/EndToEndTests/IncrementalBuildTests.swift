@@ -191,23 +191,30 @@ import Testing
         let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
         defer { copy.remove() }
         #expect(first.status == 0, "\(first.stderr)")
-        func rebuild(patched: Bool, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        /// Rebuilds; the number of sections rendered again when the health check was patched.
+        @discardableResult
+        func rebuild(patched: Bool, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int? {
             let built = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
             #expect(built.status == 0, "\(built.stderr)", sourceLocation: sourceLocation)
             let note = built.stdout.firstMatch(of: /health check: (\d+) of (\d+) sections rendered again/)
             #expect((note != nil) == patched, "\(comment): \(built.stdout)", sourceLocation: sourceLocation)
             try Self.expectSameAsClean(copy, out, sourceLocation: sourceLocation)
+            return note.flatMap { Int($0.1) }
         }
         let file = "findings/F-003-g1-full-gc-pause.md", other = "findings/F-002-hikaricp-pool-exhaustion.md"
         let html = out.appendingPathComponent("report/health-check.html")
 
         // Text added to one finding, then to two: patched, and again from the patched files.
         try copy.write(file, try copy.read(file) + "\n추가된 문장.\n")
-        try rebuild(patched: true, "one finding's text")
+        #expect(try rebuild(patched: true, "one finding's text") == 1)
         #expect(try String(contentsOf: html, encoding: .utf8).contains("추가된 문장."))
         try copy.write(file, try copy.read(file) + "\n더 긴 두 번째 문장 — 길이가 달라집니다.\n")
         try copy.write(other, try copy.read(other).replacingOccurrences(of: "\n## 근본 원인", with: "\n짧게.\n\n## 근본 원인"))
-        try rebuild(patched: true, "two findings' text")
+        #expect(try rebuild(patched: true, "two findings' text") == 2)
+        // An incident's text: every section as it was, the files kept.
+        let incident = "incidents/" + (try FileManager.default.contentsOfDirectory(atPath: copy.path("incidents").path).sorted().first!)
+        try copy.write(incident, try copy.read(incident) + "\n추가.\n")
+        #expect(try rebuild(patched: true, "an incident's text") == 0)
 
         // A chart file deleted by hand is written again, from its section's cache entry.
         let chart = out.appendingPathComponent("report/charts/F-002-metrics.svg")

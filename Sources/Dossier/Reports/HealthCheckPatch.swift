@@ -331,6 +331,10 @@ extension ReportBuilder {
             cache.memoKeep(layout.sections[index].outlineKey)
         }
 
+        // Nothing changed (an edit elsewhere): the last build's files as they are.
+        if replacements.isEmpty {
+            return Patch(markdown: oldMarkdown, html: oldHTML, layout: layout, charts: charts, keptCharts: keptCharts, changed: 0)
+        }
         // The two files with the changed sections put in place, and where each section now is.
         var markdown = Data(), html = Data()
         markdown.reserveCapacity(oldMarkdown.count + replacements.reduce(0) { $0 + $1.markdown.count })
