@@ -747,13 +747,14 @@ struct KeyHasher {
     mutating func add(_ part: String) {
         let count = part.utf8.count
         if buffer.count + count + 21 > Self.flushAt { flush() }
-        if count < 10 {
-            buffer.append(UInt8(ascii: "0") + UInt8(count))
-        } else {
-            var digits = 0, length = count
-            while length > 0 { buffer.append(UInt8(ascii: "0") + UInt8(length % 10)); length /= 10; digits += 1 }
-            buffer[(buffer.count - digits)...].reverse()
-        }
+        // The length's digits, last first, then put in order.
+        var digits = 0, length = count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(length % 10))
+            length /= 10
+            digits += 1
+        } while length > 0
+        buffer[(buffer.count - digits)...].reverse()
         buffer.append(UInt8(ascii: ":"))
         if count > Self.flushAt {
             flush()

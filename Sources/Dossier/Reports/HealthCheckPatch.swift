@@ -35,20 +35,14 @@ struct HealthCheckLayout: Equatable {
 
     /// What the report's Markdown and page depend on besides its sections' text, for a report
     /// template that reads nothing of a section but `rendered`: the view without its sections
-    /// (the layout holds each section's key; the number of each category's sections is part of
-    /// the key), the report's own charts (severity, trend), its kind and title. (Templates,
-    /// strings, the engagement and the brand are in the environment.) Nil when a section has no
-    /// key or the view cannot be described.
-    static func viewKey(_ view: HealthCheckView, charts: [String: String], kind: String, title: String, environment: String) -> String? {
-        var keyed = view
-        var counts: [String] = []
-        for category in keyed.categories.indices {
-            guard keyed.categories[category].findings.allSatisfy({ $0.memoKey != nil }) else { return nil }
-            counts.append("\(keyed.categories[category].findings.count)")
-            keyed.categories[category].findings = []
-        }
-        return ViewDigest.key([environment, "health-check-view", kind, title] + charts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
-                              + ["sections"] + counts + ["view"], of: keyed)
+    /// (`skeleton`; the layout holds each section's key) and the number of each category's
+    /// sections, the report's own charts (severity, trend), its kind and title. (Templates,
+    /// strings, the engagement and the brand are in the environment.) Nil when the view cannot be
+    /// described.
+    static func viewKey(_ skeleton: HealthCheckView, sectionCounts: [Int], charts: [String: String], kind: String, title: String,
+                        environment: String) -> String? {
+        ViewDigest.key([environment, "health-check-view", kind, title] + charts.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+                       + ["sections"] + sectionCounts.map { "\($0)" } + ["view"], of: skeleton)
     }
 
     /// As memo values: a version, the keys and digests, then a line per section.
@@ -121,7 +115,7 @@ struct HealthCheckLayout: Equatable {
     static func make(filled: String, texts: [String], keys: [String], chartPaths: [String], reportCharts: Set<String>,
                      page: ReportBuilder.ChunkedPage, viewKey: String, markdownSHA256: String, htmlSHA256: String) -> HealthCheckLayout? {
         let count = texts.count
-        guard count > 0, keys.count == count, chartPaths.count == count, page.pieceCount == 2 * count + 1,
+        guard count > 0, keys.count == count, !keys.contains(""), chartPaths.count == count, page.pieceCount == 2 * count + 1,
               page.chunkKeys.count == page.chunks.count, page.outlineKeys.count == page.chunks.count else { return nil }
         let lengths = ReportBuilder.pieceLengths(of: filled)
         guard lengths.count == 2 * count + 1 else { return nil }
@@ -181,11 +175,17 @@ extension ReportBuilder {
             cache.memo(HealthCheckLayout.memoKey(cache.environment)).flatMap(HealthCheckLayout.init(strings:))
         }
         var reportCharts: [String: String] = [:]
-        var view = context.healthCheckView(charts: &reportCharts, cache: cache, previousKeys: previous?.sections.map(\.key))
+        // The view key is made before the sections (which it leaves out): they are left pending
+        // only when the last build's layout has the same, so that the report can be patched.
+        // (It is asked only of a template that reads nothing of a section but its text.)
+        var viewKey: String?
+        var view = context.healthCheckView(charts: &reportCharts, cache: cache) { skeleton, counts, charts in
+            guard let cache else { return nil }
+            viewKey = HealthCheckLayout.viewKey(skeleton, sectionCounts: counts, charts: charts, kind: kind, title: title,
+                                                environment: cache.environment)
+            return previous.flatMap { $0.viewKey == viewKey ? $0.sections.map(\.key) : nil }
+        }
         renderSections(&view, context: context, cache: cache)
-        // Only a template that reads nothing of a section but its text can be patched.
-        let viewKey = context.sectionsNeedFields(cache: cache) ? nil
-            : cache.flatMap { HealthCheckLayout.viewKey(view, charts: reportCharts, kind: kind, title: title, environment: $0.environment) }
         if let cache, let previous, let viewKey, previous.viewKey == viewKey,
            let patch = patch(previous, view: view, reportCharts: reportCharts, context: context, cache: cache) {
             cache.memoize(HealthCheckLayout.memoKey(cache.environment), patch.layout.strings)
@@ -236,11 +236,7 @@ extension ReportBuilder {
     /// Renders the sections that have no text yet (and are not pending) with `partials/finding`,
     /// in parallel (sections do not depend on each other), and keeps each in the build cache.
     static func renderSections(_ view: inout HealthCheckView, context: ReportContext, cache: BuildCache?) {
-        let places = view.categories.indices.flatMap { category in
-            view.categories[category].findings.indices.filter {
-                view.categories[category].findings[$0].rendered.isEmpty && view.categories[category].findings[$0].pending == nil
-            }.map { (category, $0) }
-        }
+        let places = view.sectionPlaces { $0.rendered.isEmpty && $0.pending == nil }
         guard !places.isEmpty else { return }
         let texts = ParallelSlots<String>(count: places.count)
         let reportView = view

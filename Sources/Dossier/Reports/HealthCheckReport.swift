@@ -5,11 +5,14 @@ import Parallel
 /// The health-check report's view and charts.
 extension ReportContext {
     /// `charts` gets the report's own charts (severity, trend); each section holds its own
-    /// (`FindingSectionView.charts`). With `previousKeys` (the sections' keys in the last build's
-    /// health check, in order), a section whose key is the one at its place and whose chart file
-    /// is intact is left pending (`pending`): the last build's files have it, and it is made only
-    /// if they cannot be patched (`completeSections`).
-    func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil, previousKeys: [String]? = nil) -> HealthCheckView {
+    /// (`FindingSectionView.charts`). `previousKeys` is asked, with the view before its sections
+    /// are made (each category's `findings` empty), the number of sections of each category and
+    /// the report's charts, for the sections' keys in the last build's health check when its files
+    /// can be patched: then a section whose key is the one at its place and whose chart file is
+    /// intact is left pending (`pending`), made only if they cannot be after all (`completeSections`).
+    func healthCheckView(charts: inout [String: String], cache: BuildCache? = nil,
+                         previousKeys: ((_ skeleton: HealthCheckView, _ sectionCounts: [Int], _ charts: [String: String]) -> [String]?)? = nil)
+        -> HealthCheckView {
         // Every list of findings in the report is in risk order: sorted once, then filtered.
         // (Findings are large values: lists of them below are lists of their places in `byRisk`.)
         let byRisk = Self.byRisk(findings)
@@ -32,13 +35,46 @@ extension ReportContext {
         var trendView: TrendView?
         if let trend { trendView = self.trendView(trend, charts: &charts) }
 
-        // Sections (with their charts) are built in parallel: each depends on its finding only.
         let groups = Finding.Category.allCases.map { category in byRisk.indices.filter { byRisk[$0].category == category } }.filter { !$0.isEmpty }
+        let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
+            + incidents.flatMap { incident in incident.evidence.map { ($0.file, incident.id) } }, by: \.0)
+        let evidenceIndex = citations.keys.sorted().map { path in
+            EvidenceIndexRow(file: path, size: format.bytes(evidence.item(path).size),
+                             citedBy: Array(Set(citations[path]!.map(\.1))).sorted().joined(separator: ", "))
+        }
+        let redaction = evidence.report(for: Set(citations.keys))
+        let redactions = redaction.counts.sorted { $0.key < $1.key }.map {
+            RedactionRow(kind: format.text("redaction_\($0.key)"), count: format.number(Double($0.value)))
+        }
+
+        let scopeSystems = engagement.scope.isEmpty ? Array(statistics.bySystem.keys).sorted() : engagement.scope
+        var view = HealthCheckView(
+            t: t, engagement: engagementView, document: documentView(number: "\(engagement.id)-HC"),
+            purpose: format.text("purpose_text", ["client": engagement.client]),
+            scopeRows: scopeSystems.map { ScopeRow(name: $0, count: "\(statistics.bySystem[$0] ?? 0)") },
+            overall: overall, score: "\(statistics.healthScore)", grade: statistics.grade,
+            severityChart: "charts/severity.svg",
+            severityRows: Finding.Severity.allCases.map { CountRow(label: severity($0), count: "\(statistics.bySeverity[$0] ?? 0)") },
+            topRisks: Array(topRisks), trend: trendView,
+            findingsSummaryNumber: trendView == nil ? "2.3" : "2.4",
+            findingRows: rows,
+            categories: groups.enumerated().map { number, members in
+                CategorySection(number: number + 1, label: self.category(byRisk[members[0]].category), findings: [])
+            },
+            roadmap: roadmap(byRisk, rows: rows),
+            appendixNumber: "5", evidenceIndex: evidenceIndex,
+            hasRedactions: !redactions.isEmpty, redactions: redactions,
+            glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
+            glossaryArticles: articles.filter { $0.kind == .glossary }.map {
+                GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks($0.body), by: 3))
+            })
+
+        // Sections (with their charts) are built in parallel: each depends on its finding only.
         let ordered = groups.flatMap { $0 }
         let categoryOf = groups.enumerated().flatMap { number, members in members.map { _ in number + 1 } }
         let built = ParallelSlots<FindingSectionView>(count: ordered.count)
         let needFields = sectionsNeedFields(cache: cache)
-        let previousKeys = previousKeys?.count == ordered.count && !needFields ? previousKeys : nil
+        let previousKeys = needFields ? nil : previousKeys?(view, groups.map(\.count), charts).flatMap { $0.count == ordered.count ? $0 : nil }
         DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
             let finding = byRisk[ordered[index]]
             // A section the previous build rendered from the same sources comes from the build cache.
@@ -55,42 +91,11 @@ extension ReportContext {
             built[index] = makeSection(finding, category: categoryOf[index], key: key, cache: cache, needFields: needFields)
         }
         var sections = built.values[...]
-        var categories: [CategorySection] = []
-        for members in groups {
-            let mine = sections.prefix(members.count)
+        for (category, members) in groups.enumerated() {
+            view.categories[category].findings = Array(sections.prefix(members.count))
             sections = sections.dropFirst(members.count)
-            categories.append(CategorySection(number: categories.count + 1, label: self.category(byRisk[members[0]].category), findings: Array(mine)))
         }
-
-        let citations = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.file, finding.id) } }
-            + incidents.flatMap { incident in incident.evidence.map { ($0.file, incident.id) } }, by: \.0)
-        let evidenceIndex = citations.keys.sorted().map { path in
-            EvidenceIndexRow(file: path, size: format.bytes(evidence.item(path).size),
-                             citedBy: Array(Set(citations[path]!.map(\.1))).sorted().joined(separator: ", "))
-        }
-        let redaction = evidence.report(for: Set(citations.keys))
-        let redactions = redaction.counts.sorted { $0.key < $1.key }.map {
-            RedactionRow(kind: format.text("redaction_\($0.key)"), count: format.number(Double($0.value)))
-        }
-
-        let scopeSystems = engagement.scope.isEmpty ? Array(statistics.bySystem.keys).sorted() : engagement.scope
-        return HealthCheckView(
-            t: t, engagement: engagementView, document: documentView(number: "\(engagement.id)-HC"),
-            purpose: format.text("purpose_text", ["client": engagement.client]),
-            scopeRows: scopeSystems.map { ScopeRow(name: $0, count: "\(statistics.bySystem[$0] ?? 0)") },
-            overall: overall, score: "\(statistics.healthScore)", grade: statistics.grade,
-            severityChart: "charts/severity.svg",
-            severityRows: Finding.Severity.allCases.map { CountRow(label: severity($0), count: "\(statistics.bySeverity[$0] ?? 0)") },
-            topRisks: Array(topRisks), trend: trendView,
-            findingsSummaryNumber: trendView == nil ? "2.3" : "2.4",
-            findingRows: rows,
-            categories: categories, roadmap: roadmap(byRisk, rows: rows),
-            appendixNumber: "5", evidenceIndex: evidenceIndex,
-            hasRedactions: !redactions.isEmpty, redactions: redactions,
-            glossary: templates.glossary.map { GlossaryRow(term: $0.term, meaning: $0.meaning) },
-            glossaryArticles: articles.filter { $0.kind == .glossary }.map {
-                GlossaryArticleView(title: $0.title, body: MarkdownText.demoteHeadings(MarkdownText.closingOpenBlocks($0.body), by: 3))
-            })
+        return view
     }
 
     /// Whether the report's template reads a section's fields besides `rendered` (then a section
@@ -123,9 +128,7 @@ extension ReportContext {
 
     /// Makes the sections `healthCheckView` left pending, as it makes the others.
     func completeSections(_ view: inout HealthCheckView, cache: BuildCache?) {
-        let places = view.categories.indices.flatMap { category in
-            view.categories[category].findings.indices.filter { view.categories[category].findings[$0].pending != nil }.map { (category, $0) }
-        }
+        let places = view.sectionPlaces { $0.pending != nil }
         guard !places.isEmpty else { return }
         let needFields = sectionsNeedFields(cache: cache)
         let made = ParallelSlots<FindingSectionView>(count: places.count)

@@ -226,6 +226,15 @@ struct HealthCheckView {
     var glossaryArticles: [GlossaryArticleView]
 }
 
+extension HealthCheckView {
+    /// Where the sections `include` takes are: each one's category and its place in it, in order.
+    func sectionPlaces(where include: (FindingSectionView) -> Bool) -> [(category: Int, index: Int)] {
+        categories.indices.flatMap { category in
+            categories[category].findings.indices.filter { include(categories[category].findings[$0]) }.map { (category, $0) }
+        }
+    }
+}
+
 struct TimelineRow {
     var time: String
     var kind: String
