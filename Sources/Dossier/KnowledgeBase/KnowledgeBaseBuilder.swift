@@ -92,26 +92,35 @@ enum KnowledgeBaseBuilder {
         let bodies = ParallelSlots<RenderedMarkdown>(count: items.count)
         // Items whose search document was made without its text and headings.
         let textLater = ParallelSlots<Bool>(count: items.count)
+        // With a build cache: what an item's page shows of each item it links to, as one digest per
+        // item (not made again for every page that links to it: each links to up to 20), and the
+        // digest of each item's list line (list pages are keyed by their lines). Both are kept in
+        // the memo with the item's terms: they depend on its file and place only.
+        let linkDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
+        let lineDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
             let derivedKey = cache.flatMap { cache in
                 item.context.workspace.sourceDigests[item.location.file].map { digest in
-                    BuildCache.key([cache.environment, "kb-item-derived", digest, item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single"])
+                    BuildCache.key([cache.environment, "kb-item-derived-2", digest, item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single"])
                 }
             }
             documentKeys[index] = derivedKey
             // The terms are read from the memo's bytes (the related items' as hashes); the text only
             // if the search index's document shard of the item is made again (see `completeDocument`).
-            if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, RelatedItems.HashedTerms)? in
-                guard fields.count >= 4, let terms = IndexWriter.DocumentTerms(encodedBytes: fields[2]),
+            if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, RelatedItems.HashedTerms, String, String)? in
+                guard fields.count >= 6, let terms = IndexWriter.DocumentTerms(encodedBytes: fields[2]),
                       let counts = RelatedItems.HashedTerms(encodedBytes: fields[3]) else { return nil }
-                return (String(decoding: fields[0].assumingMemoryBound(to: UInt8.self), as: UTF8.self), terms, counts)
+                func text(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
+                return (text(fields[0]), terms, counts, text(fields[4]), text(fields[5]))
             }) {
                 listLines[index] = hit.0
                 searchDocuments[index] = item.searchDocumentWithoutText()
                 textLater[index] = true
                 indexTerms[index] = hit.1
                 relatedTerms[index] = hit.2
+                linkDigests[index] = hit.3
+                lineDigests[index] = hit.4
                 return
             }
             let rendered = MarkdownRenderer.render(item.body)
@@ -125,8 +134,11 @@ enum KnowledgeBaseBuilder {
             searchDocuments[index] = document
             indexTerms[index] = terms
             relatedTerms[index] = RelatedItems.HashedTerms(relatedCounts)
-            if let cache, let derivedKey {
-                cache.memoize(derivedKey, [line, text, terms.encoded, relatedCounts.encoded] + headings)
+            if let cache {
+                let (link, lineDigest) = (linkDigest(item), Digest.sha256(line))
+                linkDigests[index] = link
+                lineDigests[index] = lineDigest
+                if let derivedKey { cache.memoize(derivedKey, [line, text, terms.encoded, relatedCounts.encoded, link, lineDigest] + headings) }
             }
         }
         timings.lap("kb item text")
@@ -134,12 +146,6 @@ enum KnowledgeBaseBuilder {
         let related = RelatedItems.compute(items, hashedCounts: relatedTerms.values)
         timings.lap("kb related items")
 
-        // What an item's page shows of each item it links to, as one digest per item: made once,
-        // not again for every page that links to it (each page links to up to 20 related items).
-        let linkDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
-        if cache != nil {
-            DispatchQueue.concurrentPerform(iterations: items.count) { index in linkDigests[index] = linkDigest(items[index]) }
-        }
         let linked = linkDigests.values
         // Second pass: the item pages.
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
@@ -211,10 +217,6 @@ enum KnowledgeBaseBuilder {
         // With a build cache, a list page is a unit keyed by what it shows: its heading, crumbs,
         // description and groups, and its members' list lines (by their digests), in order. Editing
         // an item's body leaves every list as it was.
-        let lineDigests = ParallelSlots<String>(count: cache == nil ? 0 : items.count)
-        if cache != nil {
-            DispatchQueue.concurrentPerform(iterations: items.count) { index in lineDigests[index] = Digest.sha256(lines[index]) }
-        }
         let lineDigest = lineDigests.values
         func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [Int], description: String? = nil, groups: [KBLink] = []) {
             let depth = path.split(separator: "/").count - 1
@@ -327,8 +329,8 @@ enum KnowledgeBaseBuilder {
         @Sendable func completeDocument(_ index: Int) -> SearchDocument? {
             guard later[index] == true else { return nil }
             let item = items[index]
-            if let cache, let key = derivedKeys[index], let hit = cache.memo(key), hit.count >= 4 {
-                return item.searchDocument(text: hit[1], headings: Array(hit[4...]))
+            if let cache, let key = derivedKeys[index], let hit = cache.memo(key), hit.count >= 6 {
+                return item.searchDocument(text: hit[1], headings: Array(hit[6...]))
             }
             return item.searchDocument(MarkdownRenderer.render(item.body))
         }
