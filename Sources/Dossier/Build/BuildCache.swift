@@ -118,7 +118,7 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     static func readPrevious(output: URL) -> Previous {
-        guard let data = try? Data(contentsOf: output.appendingPathComponent(stateFile)) else { return Previous(reason: "no previous build") }
+        guard let data = MappedFile.read(output.appendingPathComponent(stateFile).path, populate: true)?.data else { return Previous(reason: "no previous build") }
         guard let state = decode(data), state.format == format else { return Previous(reason: "the cache is of another version") }
         // One stat per recorded file: a file edited or deleted since is not trusted. Each path is
         // looked up from the output folder (no joined path, no walk from the root), in stripes.
@@ -262,6 +262,20 @@ public final class BuildCache: @unchecked Sendable {
         guard let entry = previousMemo().locate(key) else { return false }
         markUsed(entry)
         return true
+    }
+
+    /// `memoKeep` for many keys: looked up in parallel, recorded under one lock (the health check
+    /// keeps 30,000 entries of a rebuild, which one lock each made threads wait on one another).
+    func memoKeep(_ keys: [String]) {
+        let table = previousMemo()
+        let entries = ParallelSlots<MemoTable.Entry>(count: keys.count)
+        DispatchQueue.concurrentPerform(iterations: (keys.count + 1023) / 1024) { stripe in
+            for index in stripe * 1024..<min(keys.count, (stripe + 1) * 1024) { entries[index] = table.locate(keys[index]) }
+        }
+        let found = entries.values
+        lock.withLock {
+            for entry in found where memoUsed.updateValue(entry.end, forKey: entry.start) == nil { memoUsedBytes += entry.end - entry.start }
+        }
     }
 
     /// Records that an entry of the previous memo is in use.

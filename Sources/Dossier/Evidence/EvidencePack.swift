@@ -319,7 +319,7 @@ public enum EvidencePack {
            let resultsBytes = cache.previousFile(EvidencePack.outputFolder + paths.results, sha256: digests[0]),
            let poamBytes = cache.previousFile(EvidencePack.outputFolder + paths.poam, sha256: digests[1]) {
             // The entries stay in the memo for a build that changes them.
-            for item in items { if let key = item.key { cache.memoKeep(key) } }
+            cache.memoKeep(items.compactMap(\.key))
             return [OutputFile(path: paths.results, data: resultsBytes, sha256: digests[0]),
                     OutputFile(path: paths.poam, data: poamBytes, sha256: digests[1])]
         }

@@ -319,13 +319,9 @@ extension ReportBuilder {
         }
 
         // The sections left as they were keep their entries in the memo for the next build.
-        let pendingIndices = sections.indices.filter { sections[$0].pending != nil }
-        DispatchQueue.concurrentPerform(iterations: pendingIndices.count) { position in
-            let index = pendingIndices[position]
-            cache.memoKeep(layout.sections[index].key)
-            cache.memoKeep(layout.sections[index].chunkKey)
-            cache.memoKeep(layout.sections[index].outlineKey)
-        }
+        cache.memoKeep(sections.indices.filter { sections[$0].pending != nil }.flatMap { index in
+            [layout.sections[index].key, layout.sections[index].chunkKey, layout.sections[index].outlineKey]
+        })
 
         // Nothing changed (an edit elsewhere): the last build's files as they are.
         if replacements.isEmpty {
