@@ -9,6 +9,13 @@ enum Digest {
         hex(SHA256.hash(data: data))
     }
 
+    /// SHA-256 of `pieces` one after another, in hex.
+    static func sha256(pieces: [Data]) -> String {
+        var hasher = SHA256()
+        for piece in pieces { hasher.update(data: piece) }
+        return hex(hasher.finalize())
+    }
+
     /// The SHA-256 of `text`'s UTF-8, hashed from the string's own storage.
     static func sha256(_ text: String) -> String {
         var text = text

@@ -215,6 +215,12 @@ import Testing
         let incident = "incidents/" + (try FileManager.default.contentsOfDirectory(atPath: copy.path("incidents").path).sorted().first!)
         try copy.write(incident, try copy.read(incident) + "\n추가.\n")
         #expect(try rebuild(patched: true, "an incident's text") == 0)
+        // A change that renders the same (a comment in the front matter): the section is made
+        // again, and the patched files, the same bytes as the last build's, are not moved in.
+        let unchanged = try Self.modified(html)
+        try copy.write(other, try copy.read(other).replacingOccurrences(of: "\ntitle: ", with: "\n# 메모\ntitle: "))
+        #expect(try rebuild(patched: true, "a comment") == 1)
+        #expect(try Self.modified(html) == unchanged)
 
         // A chart file deleted by hand is written again, from its section's cache entry.
         let chart = out.appendingPathComponent("report/charts/F-002-metrics.svg")

@@ -208,6 +208,35 @@ public final class BuildCache: @unchecked Sendable {
         self.prefetch = prefetch
     }
 
+    /// The folder this build's output is assembled in (`OutputFolder` sets it), where `stage`
+    /// writes files.
+    var staging: URL?
+
+    /// Writes `pieces` one after another as the file at `path` (relative to the output folder) in
+    /// this build's staging folder, and gives its bytes (mapped) and their SHA-256. A large file
+    /// put together from pieces (a patched health check: 46 MB) is then not assembled in new
+    /// memory first, and the output folder does not write it again (`OutputFile.isStaged`). Nil
+    /// without a staging folder or when the file cannot be written (the caller assembles it then).
+    func stage(_ path: String, pieces: [Data]) -> (data: Data, sha256: String)? {
+        guard let staging else { return nil }
+        let url = staging.appendingPathComponent(path)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        do {
+            defer { close(descriptor) }
+            for piece in pieces { try piece.withUnsafeBytes { try OutputFolder.writeAll($0, to: descriptor) } }
+        } catch {
+            unlink(url.path)
+            return nil
+        }
+        guard let data = MappedFile.read(url.path, populate: true)?.data, data.count == pieces.reduce(0, { $0 + $1.count }) else {
+            unlink(url.path)
+            return nil
+        }
+        return (data, Digest.sha256(pieces: pieces))
+    }
+
     // MARK: Memo
 
     /// Intermediate results of the previous build by key (a finding's section of the health

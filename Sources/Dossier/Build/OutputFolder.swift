@@ -59,6 +59,7 @@ public struct OutputFolder: Sendable {
         } catch {
             throw Failure(description: "cannot create \(staging.path): \(error.localizedDescription)")
         }
+        cache?.staging = staging
     }
 
     var isIncremental: Bool { cache?.isIncremental == true }
@@ -76,6 +77,8 @@ public struct OutputFolder: Sendable {
 
     /// Writes many files in parallel (directories first), each path prefixed with `prefix`. In an
     /// incremental build a file whose bytes equal the previous build's intact file is not written.
+    /// A staged file (`OutputFile.isStaged`) is in place already: it is only recorded (or removed
+    /// again, when it is the same as before).
     public func write(_ files: [OutputFile], under prefix: String = "") throws(Failure) {
         let digests = ParallelSlots<String>(count: files.count)
         // The previous build's record of each file whose bytes are the same: those are not written.
@@ -87,7 +90,8 @@ public struct OutputFolder: Sendable {
                 unchanged[index] = sameAsBefore(prefix + files[index].path, sha256: digest, size: files[index].data.count)
             }
         }
-        let toWrite = files.indices.filter { unchanged[$0] == nil }
+        for index in files.indices where files[index].isStaged && unchanged[index] != nil { unlink(stagingPath + prefix + files[index].path) }
+        let toWrite = files.indices.filter { unchanged[$0] == nil && !files[$0].isStaged }
         // A folder is made until one call has made it (item pages arrive one at a time, 11,000 into
         // one folder); calls at the same time may each make it, which is harmless.
         let directories = Set(toWrite.map { Self.parent(of: prefix + files[$0].path) }).filter { !records.hasFolder($0) }

@@ -191,7 +191,7 @@ extension ReportBuilder {
             cache.memoize(HealthCheckLayout.memoKey(cache.environment), patch.layout.strings)
             cache.keepUntilExit([view])
             return HealthCheckOutcome(report: RenderedReport(kind: kind, title: title, basePath: "report/health-check",
-                                                             markdown: patch.markdown, html: patch.html),
+                                                             markdown: patch.markdown, html: patch.html, isStaged: patch.isStaged),
                                       charts: patch.charts, keptCharts: patch.keptCharts, markdownSHA256: patch.layout.markdownSHA256,
                                       htmlSHA256: patch.layout.htmlSHA256, patched: (patch.changed, patch.layout.sections.count))
         }
@@ -261,6 +261,8 @@ extension ReportBuilder {
     struct Patch {
         var markdown: Data
         var html: Data
+        /// Whether the two files are written already, in the staging folder.
+        var isStaged = false
         var layout: HealthCheckLayout
         var charts: [String: String]
         var keptCharts: [String]
@@ -327,10 +329,9 @@ extension ReportBuilder {
         if replacements.isEmpty {
             return Patch(markdown: oldMarkdown, html: oldHTML, layout: layout, charts: charts, keptCharts: keptCharts, changed: 0)
         }
-        // The two files with the changed sections put in place, and where each section now is.
-        var markdown = Data(), html = Data()
-        markdown.reserveCapacity(oldMarkdown.count + replacements.reduce(0) { $0 + $1.markdown.count })
-        html.reserveCapacity(oldHTML.count + replacements.reduce(0) { $0 + $1.html.count })
+        // The two files with the changed sections put in place, as pieces (the last build's bytes
+        // between the changed sections, and those), and where each section now is.
+        var markdownPieces: [Data] = [], htmlPieces: [Data] = []
         var newSections = layout.sections
         var markdownFrom = 0, htmlFrom = 0
         var markdownShift = 0, htmlShift = 0
@@ -340,10 +341,9 @@ extension ReportBuilder {
             if next < replacements.count, replacements[next].index == index {
                 let replacement = replacements[next]
                 next += 1
-                markdown.append(oldMarkdown[(oldMarkdown.startIndex + markdownFrom)..<(oldMarkdown.startIndex + old.markdown.lowerBound)])
-                markdown.append(replacement.markdown)
-                html.append(oldHTML[(oldHTML.startIndex + htmlFrom)..<(oldHTML.startIndex + old.html.lowerBound)])
-                html.append(replacement.html)
+                markdownPieces += [oldMarkdown[(oldMarkdown.startIndex + markdownFrom)..<(oldMarkdown.startIndex + old.markdown.lowerBound)],
+                                   replacement.markdown]
+                htmlPieces += [oldHTML[(oldHTML.startIndex + htmlFrom)..<(oldHTML.startIndex + old.html.lowerBound)], replacement.html]
                 markdownFrom = old.markdown.upperBound
                 htmlFrom = old.html.upperBound
                 newSections[index].key = sections[index].memoKey!
@@ -358,10 +358,24 @@ extension ReportBuilder {
                 newSections[index].html = (old.html.lowerBound + htmlShift)..<(old.html.upperBound + htmlShift)
             }
         }
-        markdown.append(oldMarkdown[(oldMarkdown.startIndex + markdownFrom)...])
-        html.append(oldHTML[(oldHTML.startIndex + htmlFrom)...])
-        let layout = HealthCheckLayout(viewKey: layout.viewKey, markdownSHA256: Digest.sha256(markdown), htmlSHA256: Digest.sha256(html),
-                                       sections: newSections)
-        return Patch(markdown: markdown, html: html, layout: layout, charts: charts, keptCharts: keptCharts, changed: replacements.count)
+        markdownPieces.append(oldMarkdown[(oldMarkdown.startIndex + markdownFrom)...])
+        htmlPieces.append(oldHTML[(oldHTML.startIndex + htmlFrom)...])
+        // Written straight into the staging folder (in parallel), else put together here.
+        let staged = ParallelSlots<(data: Data, sha256: String)>(count: 2)
+        let pieces = [markdownPieces, htmlPieces], paths = [HealthCheckLayout.markdownPath, HealthCheckLayout.htmlPath]
+        DispatchQueue.concurrentPerform(iterations: 2) { file in staged[file] = cache.stage(paths[file], pieces: pieces[file]) }
+        let isStaged = staged[0] != nil && staged[1] != nil
+        if !isStaged, let staging = cache.staging {
+            // Both or neither: the output folder writes a file that is not staged (and must not
+            // truncate one that its bytes map).
+            for path in paths { unlink(staging.appendingPathComponent(path).path) }
+        }
+        let files = (0..<2).map { file -> (data: Data, sha256: String) in
+            isStaged ? staged[file]! : (Data(pieces[file].joined()), Digest.sha256(pieces: pieces[file]))
+        }
+        let (markdown, html) = (files[0], files[1])
+        let layout = HealthCheckLayout(viewKey: layout.viewKey, markdownSHA256: markdown.sha256, htmlSHA256: html.sha256, sections: newSections)
+        return Patch(markdown: markdown.data, html: html.data, isStaged: isStaged,
+                     layout: layout, charts: charts, keptCharts: keptCharts, changed: replacements.count)
     }
 }

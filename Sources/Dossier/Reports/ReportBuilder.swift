@@ -8,6 +8,9 @@ public struct OutputFile: Sendable {
     public var data: Data
     /// The SHA-256 of `data` (hex) when it is known already, so that it is not computed again.
     public var sha256: String?
+    /// Written already at its path in the build's staging folder (`BuildCache.stage`), which
+    /// `data` maps; then `sha256` is given.
+    var isStaged = false
 
     public init(path: String, data: Data, sha256: String? = nil) {
         self.path = path
@@ -39,6 +42,8 @@ public struct RenderedReport: Sendable {
     public var html: Data
     /// Reused from the previous build by the build cache: not rendered again, its files kept.
     public var isKept = false
+    /// Its files are written already, in the build's staging folder (see `OutputFile.isStaged`).
+    var isStaged = false
 }
 
 /// Fills the report templates and renders them to self-contained HTML pages.
@@ -212,8 +217,10 @@ public enum ReportBuilder {
         timings.lap("report period")
         var files: [OutputFile] = []
         for report in reports where !report.isKept {
-            files.append(OutputFile(path: report.basePath + ".md", data: report.markdown, sha256: markdownDigests[report.basePath]))
-            files.append(OutputFile(path: report.basePath + ".html", data: report.html, sha256: htmlDigests[report.basePath]))
+            var markdown = OutputFile(path: report.basePath + ".md", data: report.markdown, sha256: markdownDigests[report.basePath])
+            var html = OutputFile(path: report.basePath + ".html", data: report.html, sha256: htmlDigests[report.basePath])
+            (markdown.isStaged, html.isStaged) = (report.isStaged, report.isStaged)
+            files += [markdown, html]
         }
         for (path, svg) in charts.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "report/" + path, data: Data(svg.utf8)))
