@@ -205,3 +205,29 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         }
     }
 }
+
+/// `Finding` keeps its fields in one shared box: it must still behave as a value.
+@Suite struct FindingValueTests {
+    @Test func aChangedCopyLeavesTheOriginalAsItWas() throws {
+        let original = makeFinding("F-1")
+        var copy = original
+        #expect(copy == original && copy.hashValue == original.hashValue)
+        copy.title = "바뀐 제목"
+        copy.systems.append("cache")
+        #expect(original.title == "Title F-1" && original.systems == ["db"])
+        #expect(copy.title == "바뀐 제목" && copy.systems == ["db", "cache"])
+        #expect(copy != original)
+        // Equal fields in two boxes are equal findings, with equal hashes.
+        var again = makeFinding("F-1")
+        again.title = "바뀐 제목"
+        again.systems = ["db", "cache"]
+        #expect(again == copy && again.hashValue == copy.hashValue)
+    }
+
+    @Test func codingKeepsTheFieldsKeys() throws {
+        let finding = makeFinding("F-2", detected: Day(year: 2026, month: 11, day: 2))
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(finding)) as? [String: Any]
+        #expect(json?["id"] as? String == "F-2" && json?["title"] as? String == "Title F-2" && json?["bodyLine"] as? Int == 10)
+        #expect(try JSONDecoder().decode(Finding.self, from: JSONEncoder().encode(finding)) == finding)
+    }
+}
