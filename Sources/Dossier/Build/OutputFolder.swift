@@ -149,9 +149,9 @@ public struct OutputFolder: Sendable {
 
     /// Keeps the files of units the cache reused, as the previous build left them.
     func keep(_ paths: [String]) {
-        for path in paths {
-            if let old = cache?.intactRecord(path) { records.set(path, old, staged: false) }
-        }
+        guard let cache else { return }
+        // Recorded under one lock (a rebuild keeps 27,000 files).
+        records.setKept(paths.compactMap { path in cache.intactRecord(path).map { (path, $0) } })
     }
 
     /// The SHA-256 of a file of this build, when the build cache recorded it.
@@ -434,6 +434,17 @@ public struct OutputFolder: Sendable {
             lock.withLock {
                 records[path] = record
                 if isStaged { staged.insert(path) } else { staged.remove(path) }
+            }
+        }
+
+        /// `set(_:_:staged: false)` for many files.
+        func setKept(_ kept: [(path: String, record: BuildCache.FileRecord)]) {
+            lock.withLock {
+                records.reserveCapacity(records.count + kept.count)
+                for (path, record) in kept {
+                    records[path] = record
+                    if !staged.isEmpty { staged.remove(path) }
+                }
             }
         }
 
