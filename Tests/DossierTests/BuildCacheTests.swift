@@ -57,6 +57,24 @@ struct BuildCacheTests {
         #expect(Digest.sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    /// The memo's index: every slot found, a slot set again has its last entry, absent slots are
+    /// not found, past many times its first capacity (it grows) and with slots of short keys.
+    @Test func memoIndexFindsEverySlot() {
+        typealias Table = BuildCache.MemoTable.SlotTable
+        var table = Table(capacity: 4)
+        func slot(_ key: String) -> BuildCache.MemoTable.Slot {
+            var key = key
+            return key.withUTF8 { BuildCache.MemoTable.Slot(UnsafeRawBufferPointer($0)) }
+        }
+        let keys = (0..<5_000).map { BuildCache.key(["k", String($0)]) } + ["a", "ab", "digest:x", ""]
+        for (number, key) in keys.enumerated() { table.set(slot(key), .init(start: number, values: 0, end: 0)) }
+        table.set(slot(keys[7]), .init(start: 70_000, values: 0, end: 0))
+        #expect(table.count == keys.count)
+        #expect(keys.indices.allSatisfy { table[slot(keys[$0])]?.start == ($0 == 7 ? 70_000 : $0) })
+        #expect((0..<1_000).allSatisfy { table[slot(BuildCache.key(["other", String($0)]))] == nil })
+        #expect(table[slot("abc")] == nil)
+    }
+
     @Test func memoRoundTrips() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -450,8 +450,12 @@ public final class BuildCache: @unchecked Sendable {
         /// digits of a SHA-256 — some start with a word, as `digest:` — which these tell apart
         /// without making each key a string and hashing all of it; a lookup then compares the whole
         /// key with the file's.)
-        struct Slot: Hashable {
+        struct Slot: Equatable {
             var head: UInt64, tail: UInt64, length: Int
+
+            init(head: UInt64, tail: UInt64, length: Int) {
+                (self.head, self.tail, self.length) = (head, tail, length)
+            }
 
             init(_ key: UnsafeRawBufferPointer) {
                 length = key.count
@@ -465,8 +469,64 @@ public final class BuildCache: @unchecked Sendable {
                 }
             }
         }
+        /// An open-addressing table of slots and their entries, probed linearly. A slot's bytes are
+        /// hex digits of a SHA-256 (mostly): multiplied and folded they place it, where a dictionary
+        /// hashed each of the 65,000 slots of a large memo with SipHash as it was read, and each
+        /// of 100,000 lookups again.
+        struct SlotTable {
+            private var slots: [Slot]
+            /// `start` -1: an empty place.
+            private var entries: [Entry]
+            private var shift: Int
+            private(set) var count = 0
+
+            init(capacity: Int) {
+                var size = 16
+                while size < capacity * 2 { size *= 2 }
+                slots = Array(repeating: Slot(head: 0, tail: 0, length: 0), count: size)
+                entries = Array(repeating: Entry(start: -1, values: 0, end: 0), count: size)
+                shift = 64 - size.trailingZeroBitCount
+            }
+
+            private func place(_ slot: Slot) -> Int {
+                let mixed = (slot.head &* 0x9E37_79B9_7F4A_7C15) ^ (slot.tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(slot.length)
+                // (Shifts bind tighter than multiplications in Swift: the product is parenthesized.)
+                return Int(truncatingIfNeeded: ((mixed ^ (mixed >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> UInt64(shift))
+            }
+
+            subscript(slot: Slot) -> Entry? {
+                var at = place(slot)
+                while entries[at].start >= 0 {
+                    if slots[at] == slot { return entries[at] }
+                    at = (at + 1) & (entries.count - 1)
+                }
+                return nil
+            }
+
+            /// Sets `slot`'s entry (a later one replaces an earlier).
+            mutating func set(_ slot: Slot, _ entry: Entry) {
+                if (count + 1) * 2 > entries.count { grow() }
+                var at = place(slot)
+                while entries[at].start >= 0 {
+                    if slots[at] == slot {
+                        entries[at] = entry
+                        return
+                    }
+                    at = (at + 1) & (entries.count - 1)
+                }
+                slots[at] = slot
+                entries[at] = entry
+                count += 1
+            }
+
+            private mutating func grow() {
+                var larger = SlotTable(capacity: entries.count)
+                for at in entries.indices where entries[at].start >= 0 { larger.set(slots[at], entries[at]) }
+                self = larger
+            }
+        }
         /// Each key's entry; when a key occurs more than once (an appended memo), its last one.
-        private let index: [Slot: Entry]
+        private let index: SlotTable
         /// Where the last whole entry ends.
         let validLength: Int
         /// The file's identity when read from one.
@@ -484,9 +544,8 @@ public final class BuildCache: @unchecked Sendable {
         init(_ data: Data, identity: Identity? = nil) {
             bytes = data
             self.identity = identity
-            var index: [Slot: Entry] = [:]
             // About 1.6 KB an entry in a large build's memo (65,000 in 100 MB): spares growing the table as it fills.
-            index.reserveCapacity(data.count / 1024)
+            var index = SlotTable(capacity: data.count / 1024)
             var valid = 0
             data.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer)
@@ -496,7 +555,7 @@ public final class BuildCache: @unchecked Sendable {
                     let offset = reader.offset
                     guard let count = reader.number(), count < 1 << 20 else { return }
                     for _ in 0..<count where reader.field() == nil { return }
-                    index[Slot(key)] = Entry(start: start, values: offset, end: reader.offset)
+                    index.set(Slot(key), Entry(start: start, values: offset, end: reader.offset))
                     valid = reader.offset
                 }
             }
