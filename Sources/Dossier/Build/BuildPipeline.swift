@@ -148,7 +148,8 @@ public enum BuildPipeline {
         let reportBranch = ReportBranch()
         // The pack's OSCAL and coverage files need the context only: made by whichever thread is
         // done first (in a rebuild the knowledge base is, while the health check is still assembled).
-        // The pack's largest files are deflated for its zip as soon as they are made.
+        // The pack's largest files (the health check) are deflated for its zip on a thread of their
+        // own once the report thread is done, while the knowledge base is finished.
         let isPacked = options.reports.audience == .client
         let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord(EvidencePack.outputFolder + $0)?.sha256 })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
@@ -168,6 +169,9 @@ public enum BuildPipeline {
                 deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html, sha256: digest)
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
+            // This thread's work is done: its core deflates the health check while the knowledge
+            // base is finished on the other (the zip waited for it at the end of the build).
+            deflateAhead.release()
             reportBranch.finish(result, branchLog, branchTimings)
         }
         reportThread.stackSize = 16 << 20
@@ -177,7 +181,6 @@ public enum BuildPipeline {
                                                        log: &log, timings: &timings)
         if evidenceFiles.runIfUnclaimed() { timings.lap("evidence OSCAL, coverage") }
         let (builtReports, reportLog, reportTimings) = reportBranch.wait()
-        deflateAhead.release()
         let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")

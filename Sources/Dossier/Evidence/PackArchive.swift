@@ -224,8 +224,8 @@ public final class DeflateAhead: @unchecked Sendable {
     }
 
     /// Starts the jobs given so far and those given from now on. A build calls it when its report
-    /// and knowledge-base threads are done: from then on one thread writes the output and a core
-    /// is free, while before it the deflating took time from both threads.
+    /// thread is done: its core is free then, while the knowledge base is finished on the other
+    /// (before it the deflating took time from both threads; after both, the zip waited for it).
     func release() {
         let waiting = lock.withLock { () -> [(job: Job, path: String)] in
             defer { held = nil }
