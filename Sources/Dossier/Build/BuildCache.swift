@@ -675,36 +675,53 @@ public final class BuildCache: @unchecked Sendable {
     /// Nil when a path holds a tab or a line break (the next build is then a full one).
     static func encode(_ state: State) -> Data? {
         // Written into one byte buffer (the state of 26,000 files is 4.6 MB), field by field: the
-        // encoding runs at the end of every build.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(state.files.count * 180 + state.units.count * 160)
-        /// Appends a field; false when it holds a tab or a line break (the state cannot hold it).
-        func field(_ text: String, first: Bool = false) -> Bool {
-            if !first { bytes.append(UInt8(ascii: "\t")) }
-            let start = bytes.count
-            bytes.append(contentsOf: text.utf8)
-            return !bytes[start...].contains { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        // encoding runs at the end of every build. (A writer of its own: a buffer captured by a
+        // local function was checked for exclusive access at every field.)
+        struct Writer {
+            var bytes: [UInt8] = []
+            /// False once a field held a tab or a line break (the state cannot hold it).
+            var valid = true
+
+            mutating func field(_ text: String, first: Bool = false) {
+                if !first { bytes.append(UInt8(ascii: "\t")) }
+                var text = text
+                text.withUTF8 { utf8 in
+                    for byte in utf8 where byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { valid = false }
+                    bytes.append(contentsOf: utf8)
+                }
+            }
+
+            mutating func endLine() { bytes.append(UInt8(ascii: "\n")) }
         }
-        func endLine() { bytes.append(UInt8(ascii: "\n")) }
-        _ = field("dossier-cache", first: true) && field(String(state.format))
-        endLine()
-        _ = field("environment", first: true) && field(state.environment)
-        endLine()
-        _ = field("inputs", first: true) && field(state.inputs ?? "-")
-        endLine()
+        var writer = Writer()
+        writer.bytes.reserveCapacity(state.files.count * 180 + state.units.count * 160)
+        writer.field("dossier-cache", first: true)
+        writer.field(String(state.format))
+        writer.endLine()
+        writer.field("environment", first: true)
+        writer.field(state.environment)
+        writer.endLine()
+        writer.field("inputs", first: true)
+        writer.field(state.inputs ?? "-")
+        writer.endLine()
         // In the dictionaries' order: the state is read back into dictionaries, so sorting 26,000
         // paths (a third of the encoding's time, at the end of the build) buys nothing.
         for (id, unit) in state.units {
-            guard field("unit", first: true), field(id), field(unit.key) else { return nil }
-            for path in unit.paths { guard field(path) else { return nil } }
-            endLine()
+            writer.field("unit", first: true)
+            writer.field(id)
+            writer.field(unit.key)
+            for path in unit.paths { writer.field(path) }
+            writer.endLine()
         }
         for (path, record) in state.files {
-            guard field("file", first: true), field(path), field(record.sha256), field(String(record.size)),
-                  field(record.modified.description) else { return nil }
-            endLine()
+            writer.field("file", first: true)
+            writer.field(path)
+            writer.field(record.sha256)
+            writer.field(String(record.size))
+            writer.field(record.modified.description)
+            writer.endLine()
         }
-        return Data(bytes)
+        return writer.valid ? Data(writer.bytes) : nil
     }
 
     static func decode(_ data: Data) -> State? {
