@@ -73,7 +73,7 @@ public struct Finding: Codable, Sendable, Hashable, Identifiable {
     }
 
     private final class Box: @unchecked Sendable {
-        // Changed only through `fields(_:)`, when this finding alone holds the box.
+        // Changed only through `change(_:)`, when this finding alone holds the box.
         var fields: Fields
         init(_ fields: Fields) { self.fields = fields }
     }
