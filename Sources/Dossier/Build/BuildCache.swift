@@ -270,7 +270,7 @@ public final class BuildCache: @unchecked Sendable {
     func memoBytes(_ key: String) -> Data? {
         let table = previousMemo()
         guard let (value, entry) = table.firstBytes(for: key) else { return nil }
-        markUsed(entry)
+        markUsed(CollectionOfOne(entry))
         return value
     }
 
@@ -280,37 +280,27 @@ public final class BuildCache: @unchecked Sendable {
     func memoFields<T>(_ key: String, _ read: ([UnsafeRawBufferPointer]) -> T?) -> T? {
         let table = previousMemo()
         guard let (value, entry) = table.fields(for: key, read) else { return nil }
-        markUsed(entry)
+        markUsed(CollectionOfOne(entry))
         return value
     }
 
-    /// Keeps the previous build's entry under `key` for the next build without reading it (a
-    /// result made from it was reused whole); false when there is none.
-    @discardableResult
-    func memoKeep(_ key: String) -> Bool {
-        guard let entry = previousMemo().locate(key) else { return false }
-        markUsed(entry)
-        return true
-    }
-
-    /// `memoKeep` for many keys: looked up in parallel, recorded under one lock (the health check
-    /// keeps 30,000 entries of a rebuild, which one lock each made threads wait on one another).
+    /// Keeps the previous build's entries under `keys` for the next build without reading them (a
+    /// result made from them was reused whole), where there are some: looked up in parallel,
+    /// recorded under one lock (the health check keeps 30,000 entries of a rebuild, which one lock
+    /// each made threads wait on one another).
     func memoKeep(_ keys: [String]) {
         let table = previousMemo()
         let entries = ParallelSlots<MemoTable.Entry>(count: keys.count)
         DispatchQueue.concurrentPerform(iterations: (keys.count + 1023) / 1024) { stripe in
             for index in stripe * 1024..<min(keys.count, (stripe + 1) * 1024) { entries[index] = table.locate(keys[index]) }
         }
-        let found = entries.values
-        lock.withLock {
-            for entry in found where memoUsed.updateValue(entry.end, forKey: entry.start) == nil { memoUsedBytes += entry.end - entry.start }
-        }
+        markUsed(entries.values)
     }
 
-    /// Records that an entry of the previous memo is in use.
-    private func markUsed(_ entry: MemoTable.Entry) {
+    /// Records that entries of the previous memo are in use.
+    private func markUsed(_ entries: some Sequence<MemoTable.Entry>) {
         lock.withLock {
-            if memoUsed.updateValue(entry.end, forKey: entry.start) == nil { memoUsedBytes += entry.end - entry.start }
+            for entry in entries where memoUsed.updateValue(entry.end, forKey: entry.start) == nil { memoUsedBytes += entry.end - entry.start }
         }
     }
 

@@ -334,14 +334,10 @@ enum RelatedItems {
 
     /// Each item's 20 strongest terms (tf-idf, normalised), as numbers in term order: comparing two
     /// items is then a merge of two short sorted arrays, summed in the same order on every build.
-    /// `counts` holds `termCounts(document)` of every item, in order.
+    /// `counts` holds `termCounts(document)` of every item, hashed, in order.
     ///
     /// A term's number is its place among all the items' terms in the order of their hashes, so
     /// that after one pass that numbers and counts the terms, the rest compares and looks up numbers.
-    static func strongTerms(_ counts: [IndexWriter.DocumentTerms]) -> [[(term: Int32, weight: Double)]] {
-        strongTerms(counts.map(HashedTerms.init))
-    }
-
     static func strongTerms(_ counts: [HashedTerms]) -> [[(term: Int32, weight: Double)]] {
         // Each distinct term numbered in order of first appearance, and each item's terms as those numbers.
         var numbers: [UInt64: Int32] = [:]
