@@ -173,7 +173,8 @@ public enum MarkdownRenderer {
         }
     }
 
-    /// One chunk's HTML, its headings given `ids` (as `renderPieces` renders each chunk).
+    /// One chunk's HTML, its headings given `ids`: how `renderPieces` renders each chunk, so that a
+    /// chunk rendered alone (a patched health check's section) is the same bytes.
     public static func renderChunk(_ chunk: String, options: MarkdownOptions = .extensions, embeds: [String: String], ids: [String]) -> String {
         renderDocument(chunk, options: options, embeds: embeds, ids: ids).html
     }
@@ -215,7 +216,7 @@ public enum MarkdownRenderer {
                 htmls[index] = html
                 return
             }
-            let html = renderDocument(chunks[index], options: options, embeds: embeds, ids: allIDs[index]).html
+            let html = renderChunk(chunks[index], options: options, embeds: embeds, ids: allIDs[index])
             htmls[index] = Data(html.utf8)
             memo?.store(index, chunks[index], allIDs[index], used, html)
         }

@@ -80,7 +80,7 @@ extension ReportContext {
             // A section the previous build rendered from the same sources comes from the build cache.
             let key = cache.flatMap { sectionKey(finding, category: categoryOf[index], cache: $0) }
             if let cache, let key, let previousKeys, previousKeys[index] == key {
-                let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+                let chartPath = Self.sectionChartPath(finding)
                 if chartPath.isEmpty || cache.intactRecord("report/" + chartPath) != nil {
                     var section = FindingSectionView(rendered: "", memoKey: key)
                     section.pending = PendingSection(finding: finding, category: categoryOf[index], chartPath: chartPath)
@@ -110,7 +110,7 @@ extension ReportContext {
     /// view, to be rendered by the report builder.
     private func makeSection(_ finding: Finding, category: Int, key: String?, cache: BuildCache?, needFields: Bool) -> FindingSectionView {
         var sectionCharts: [String: String] = [:]
-        let chartPath = finding.metrics.isEmpty ? "" : Self.metricsChartPath(finding)
+        let chartPath = Self.sectionChartPath(finding)
         let hit = key.flatMap { key in cache?.memo(key) }.flatMap { $0.count == 3 && $0[1] == chartPath ? $0 : nil }
         if let hit, !chartPath.isEmpty { sectionCharts[chartPath] = hit[2] }
         // (An empty section is rendered again by the builder, from the whole view.)
@@ -192,6 +192,9 @@ extension ReportContext {
     }
 
     static func metricsChartPath(_ finding: Finding) -> String { "charts/\(fileSafe(finding.id))-metrics.svg" }
+
+    /// The chart a finding's section embeds: its metrics chart, or "" when it has no metrics.
+    static func sectionChartPath(_ finding: Finding) -> String { finding.metrics.isEmpty ? "" : metricsChartPath(finding) }
 
     private func findingSection(_ finding: Finding, charts: inout [String: String], drawChart: Bool = true) -> FindingSectionView {
         let changes = finding.metrics.map(MetricChange.init)
