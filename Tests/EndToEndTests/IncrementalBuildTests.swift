@@ -456,3 +456,53 @@ import Testing
         try Self.expectSameAsClean(copy, out)
     }
 }
+
+/// The evidence pack's copies of the reports are hard links to them (one 36 MB health check on
+/// disk instead of two for 10,000 findings), and a rebuild reads a kept report only when the pack
+/// needs its bytes: its copy or its zip entry gone.
+@Suite(.serialized) struct EvidenceCopyTests {
+    static func inode(_ url: URL) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int)
+    }
+
+    @Test func packCopiesAreLinksThatRebuildsRepair() throws {
+        let (copy, out, first) = try BuildTests.build("acecommerce-2026-q4")
+        defer { copy.remove() }
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = out.appendingPathComponent("report/health-check.html")
+        let packCopy = out.appendingPathComponent("evidence/reports/health-check.html")
+        #expect(try Self.inode(report) == Self.inode(packCopy))
+
+        // A finding edited: the new health check and its copy are one file again.
+        let finding = "findings/F-003-g1-full-gc-pause.md"
+        try copy.write(finding, try copy.read(finding) + "\n추가된 문장.\n")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        #expect(try Self.inode(report) == Self.inode(packCopy))
+        try IncrementalBuildTests.expectSameAsClean(copy, out)
+
+        // A kept postmortem's copy and the zip removed: both come back from the kept report.
+        let incidents = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("report/incidents").path)
+            .filter { $0.hasSuffix(".html") }.sorted()
+        let postmortem = out.appendingPathComponent("report/incidents/" + incidents[0])
+        let postmortemCopy = out.appendingPathComponent("evidence/reports/incidents/" + incidents[0])
+        let zip = try #require(try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil).first { $0.pathExtension == "zip" })
+        try FileManager.default.removeItem(at: postmortemCopy)
+        try FileManager.default.removeItem(at: zip)
+        try copy.write(finding, try copy.read(finding) + "\n또 추가된 문장.\n")
+        let repaired = try Dossier.run(["build", copy.workspace.path, "-o", out.path])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        #expect(try Self.inode(postmortem) == Self.inode(postmortemCopy))
+        try IncrementalBuildTests.expectSameAsClean(copy, out)
+
+        // A postmortem changed in place changes its copy too: the next build writes both again.
+        let original = try Data(contentsOf: postmortem)
+        let handle = try FileHandle(forWritingTo: postmortem)
+        try handle.write(contentsOf: Data("<!-- edited -->".utf8))
+        try handle.close()
+        #expect(try Data(contentsOf: postmortemCopy) != original)
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", out.path]).status == 0)
+        #expect(try Data(contentsOf: postmortem) == original)
+        #expect(try Data(contentsOf: postmortemCopy) == original)
+        try IncrementalBuildTests.expectSameAsClean(copy, out)
+    }
+}

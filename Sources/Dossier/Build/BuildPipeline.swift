@@ -259,13 +259,21 @@ public enum BuildPipeline {
         if options.reports.audience == .client {
             do {
                 var reportFiles: [OutputFile] = []
-                // The bytes of the reports this build rendered are at hand; the others (kept, and PDFs) are read back.
+                // The bytes of the reports this build rendered are at hand. A kept report's are read
+                // only if the pack needs them (its copy or zip entry changed); PDFs are read back.
+                // Each copy is a hard link to its report where the file system allows.
                 let renderedBytes = Dictionary(reports.files.map { ($0.path, $0.data) }, uniquingKeysWith: { first, _ in first })
                 for report in reports.reports {
                     for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
                         let path = report.basePath + suffix
-                        reportFiles.append(OutputFile(path: String(path.dropFirst("report/".count)), data: try renderedBytes[path] ?? folder.read(path),
-                                                      sha256: folder.digest(of: path)))
+                        let packPath = String(path.dropFirst("report/".count))
+                        if let bytes = renderedBytes[path] {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: bytes, sha256: folder.digest(of: path)))
+                        } else if folder.isIncremental, folder.isUnchanged(path), let record = folder.record(of: path) {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: Data(), sha256: record.sha256, deferredSize: record.size))
+                        } else {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: try folder.read(path), sha256: folder.digest(of: path)))
+                        }
                     }
                 }
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())
@@ -280,7 +288,8 @@ public enum BuildPipeline {
                 } : nil
                 let zip = try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
                                                 previous: trustedZip,
-                                                unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead)
+                                                unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead,
+                                                contents: folder.contents)
                 try folder.adopt(zipName, written: zip)
                 step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
             } catch {

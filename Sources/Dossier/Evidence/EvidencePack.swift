@@ -76,8 +76,11 @@ public enum EvidencePack {
 
         let reportDate = isoDate(engagement.period.to, offset: zone)
         for report in reports {
-            files.append(OutputFile(path: "reports/" + report.path, data: report.data))
-            entries.append(manifestEntry(path: "reports/" + report.path, data: report.data, sha256: report.sha256,
+            // The report as it is (its bytes, or where they are: see `OutputFile.deferredSize`) under reports/.
+            var file = report
+            file.path = "reports/" + report.path
+            files.append(file)
+            entries.append(manifestEntry(path: file.path, size: report.size, sha256: report.sha256 ?? Digest.sha256(report.data),
                                          source: ["report"], collectedAt: reportDate, controls: []))
         }
 
@@ -116,7 +119,11 @@ public enum EvidencePack {
         // Every file but the manifest was hashed for the manifest already: the digests go with the
         // files, so that writing them does not hash them again.
         let hashed = Dictionary(entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
-        files = files.map { OutputFile(path: $0.path, data: $0.data, sha256: hashed[$0.path] ?? Digest.sha256($0.data)) }
+        files = files.map { file in
+            var hashedFile = file
+            hashedFile.sha256 = hashed[file.path] ?? Digest.sha256(file.data)
+            return hashedFile
+        }
         files.sort { $0.path < $1.path }
         let sums = files.map { "\($0.sha256!)  \($0.path)\n" }.joined()
         files.append(OutputFile(path: sumsFile, data: Data(sums.utf8)))
@@ -543,8 +550,11 @@ public enum EvidencePack {
     // MARK: Helpers
 
     static func manifestEntry(path: String, data: Data, sha256: String? = nil, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
-        ManifestEntry(path: path, sha256: sha256 ?? Digest.sha256(data), size: data.count, mediaType: mediaType(path),
-                      source: source, collectedAt: collectedAt, controls: controls)
+        manifestEntry(path: path, size: data.count, sha256: sha256 ?? Digest.sha256(data), source: source, collectedAt: collectedAt, controls: controls)
+    }
+
+    static func manifestEntry(path: String, size: Int, sha256: String, source: [String], collectedAt: String, controls: [String]) -> ManifestEntry {
+        ManifestEntry(path: path, sha256: sha256, size: size, mediaType: mediaType(path), source: source, collectedAt: collectedAt, controls: controls)
     }
 
     static func mediaType(_ path: String) -> String {

@@ -24,10 +24,14 @@ public enum PackArchive {
     ///
     /// With `previous` (the bytes of the last build's zip) an entry whose file `unchanged` says is
     /// the same is copied from it still compressed — the bytes deflate would give again.
-    /// With `ahead`, an entry deflated ahead from the same bytes is taken as it is.
+    /// With `ahead`, an entry deflated ahead from the same bytes is taken as it is. `contents`
+    /// gives a file's bytes (those of a file whose reading was deferred, `OutputFile.deferredSize`):
+    /// a deferred file copied from `previous` is not read at all — its digest is the last build's,
+    /// and so is the zip, checked against the last build's record before it is passed in.
     @discardableResult
     public static func write(_ files: [OutputFile], root: String, to url: URL, previous: Data? = nil,
-                             unchanged: (String) -> Bool = { _ in false }, ahead: DeflateAhead? = nil) throws(Failure) -> Data {
+                             unchanged: (String) -> Bool = { _ in false }, ahead: DeflateAhead? = nil,
+                             contents: @Sendable (OutputFile) throws -> Data = { $0.data }) throws(Failure) -> Data {
         let sorted = files.sorted { $0.path < $1.path }
         var entries: [ZipEntry] = []
         var folders: Set<String> = []
@@ -51,16 +55,23 @@ public enum PackArchive {
         let reusable = previous.flatMap(ZipDirectory.init)
         let compressed = ParallelSlots<CompressedEntry>(count: sorted.count)
         let same = reusable == nil ? [] : sorted.map { unchanged($0.path) }
+        let failures = ParallelSlots<String>(count: sorted.count)
         DispatchQueue.concurrentPerform(iterations: sorted.count) { index in
             let file = sorted[index]
             let name = root + "/" + file.path
-            if let reusable, same[index], let old = reusable.entry(named: name), old.uncompressedSize == file.data.count,
-               old.crc32 == ZipDirectory.crc32(file.data) {
+            if let reusable, same[index], let old = reusable.entry(named: name), old.uncompressedSize == file.size,
+               file.deferredSize != nil || old.crc32 == ZipDirectory.crc32(file.data) {
                 compressed[index] = old
                 return
             }
-            compressed[index] = ahead?.entry(file.path, for: file.data) ?? CompressedEntry.make(file.data)
+            do {
+                let bytes = try contents(file)
+                compressed[index] = ahead?.entry(file.path, for: bytes) ?? CompressedEntry.make(bytes)
+            } catch {
+                failures[index] = "cannot read \(file.path): \(error.localizedDescription)"
+            }
         }
+        if let failure = failures.values.first { throw Failure(description: failure) }
 
         var output = Data()
         var central = Data()

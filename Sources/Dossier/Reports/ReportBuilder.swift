@@ -11,12 +11,31 @@ public struct OutputFile: Sendable {
     /// Written already at its path in the build's staging folder (`BuildCache.stage`), which
     /// `data` maps; then `sha256` is given.
     var isStaged = false
+    /// Another file of this build (its path in the output folder) with the same bytes: where the
+    /// file system allows, this one is written as a hard link to it (the evidence pack's copies of
+    /// the reports, the health check's 36 MB among them).
+    var sameAs: String?
+    /// Set for a file whose bytes are those of `sameAs`, kept from the last build, and not read
+    /// unless they are needed (`OutputFolder.contents`): `data` is empty, and this is their size.
+    /// The evidence pack's copies of a thousand unchanged postmortems are only recorded.
+    var deferredSize: Int?
 
     public init(path: String, data: Data, sha256: String? = nil) {
         self.path = path
         self.data = data
         self.sha256 = sha256
     }
+
+    /// A file of this build with the same bytes as `file` (the pack's copy of a report): its
+    /// digest and size known, its bytes `file`'s, or read from it later when it was kept.
+    init(path: String, sameAs file: String, data: Data, sha256: String?, deferredSize: Int? = nil) {
+        self.init(path: path, data: data, sha256: sha256)
+        self.sameAs = file
+        self.deferredSize = deferredSize
+    }
+
+    /// The size of the file's bytes, read or not.
+    var size: Int { deferredSize ?? data.count }
 }
 
 /// Options of `dossier build` that shape the reports.
