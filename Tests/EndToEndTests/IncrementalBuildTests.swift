@@ -506,3 +506,59 @@ import Testing
         try IncrementalBuildTests.expectSameAsClean(copy, out)
     }
 }
+
+/// A health check of a megabyte or more is deflated into the evidence zip in segments of 256
+/// sections: a rebuild after a finding's edit deflates only its segment again, copies the others
+/// from the last zip, and gives the zip a clean build gives.
+@Suite(.serialized) struct SegmentedZipTests {
+    static func segments(_ out: URL) throws -> [String] {
+        try String(contentsOf: out.appendingPathComponent(".dossier-cache/zip-segments"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
+    @Test func rebuildsDeflateOnlyTheChangedSegment() throws {
+        let root = try Dossier.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = root.appendingPathComponent("corpus"), out = root.appendingPathComponent("out")
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = ["python3", Dossier.packageRoot.appendingPathComponent("Benchmarks/generate-corpus.py").path,
+                               "--findings", "700", "--incidents", "3", "--articles", "0", "--out", workspace.path]
+        generator.standardOutput = FileHandle.nullDevice
+        try generator.run()
+        generator.waitUntilExit()
+        #expect(generator.terminationStatus == 0)
+        let first = try Dossier.run(["build", workspace.path, "-o", out.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try Self.segments(out)
+        // The header, the entry, what precedes the first section (a megabyte at a time) and three of 256 sections.
+        #expect(before.count >= 2 + 4)
+        #expect(before.first == "dossier-zip-segments\t1")
+        #expect(before[1].hasPrefix("entry\treports/health-check.html\tzlib "))
+
+        // A finding's text edited: one segment line changes (and the entry's digest).
+        let findings = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("findings").path).sorted()
+        let finding = workspace.appendingPathComponent("findings/" + findings[findings.count / 2])
+        try (try String(contentsOf: finding, encoding: .utf8) + "\n추가된 문장 하나.\n").write(to: finding, atomically: true, encoding: .utf8)
+        let rebuilt = try Dossier.run(["build", workspace.path, "-o", out.path])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(rebuilt.stdout.contains("health check: 1 of 700 sections rendered again"))
+        #expect(rebuilt.stdout.contains("; reports/health-check.html: 1 of \(before.count - 2) zip segments deflated again, the rest kept)"))
+        let after = try Self.segments(out)
+        #expect(after.count == before.count)
+        #expect(zip(before, after).filter { $0 != $1 }.count == 2, "the entry's line and one segment's")
+        let clean = root.appendingPathComponent("clean")
+        #expect(try Dossier.run(["build", workspace.path, "-o", clean.path, "--clean"]).status == 0)
+        let zipName = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".zip") })
+        #expect(try Data(contentsOf: out.appendingPathComponent(zipName)) == Data(contentsOf: clean.appendingPathComponent(zipName)))
+        #expect(try Self.segments(clean) == after)
+        let verified = try Dossier.run(["verify", out.appendingPathComponent(zipName).path])
+        #expect(verified.status == 0, "\(verified.stdout)")
+
+        // The zip removed and nothing else changed: the health check (as it was) is deflated again in segments.
+        try FileManager.default.removeItem(at: out.appendingPathComponent(zipName))
+        #expect(try Dossier.run(["build", workspace.path, "-o", out.path]).status == 0)
+        #expect(try Data(contentsOf: out.appendingPathComponent(zipName)) == Data(contentsOf: clean.appendingPathComponent(zipName)))
+        #expect(try Self.segments(out) == after)
+    }
+}

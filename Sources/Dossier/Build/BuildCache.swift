@@ -212,6 +212,27 @@ public final class BuildCache: @unchecked Sendable {
     /// writes files.
     var staging: URL?
 
+    /// The segments of the evidence zip's entries deflated in segments, by pack path
+    /// (`DeflatePlan`), written into `.dossier-cache/zip-segments` for the next build.
+    var zipSegments: [String: DeflateSegments] {
+        get { lock.withLock { madeZipSegments } }
+        set { lock.withLock { madeZipSegments = newValue } }
+    }
+    private var madeZipSegments: [String: DeflateSegments] = [:]
+    private var lastZipSegments: [String: DeflateSegments]?
+
+    /// The last build's segments of the entry for `path` in its zip, when it is reused.
+    func previousZipSegments(_ path: String) -> DeflateSegments? {
+        guard let previousOutput else { return nil }
+        return lock.withLock {
+            if lastZipSegments == nil {
+                let data = (try? Data(contentsOf: previousOutput.appendingPathComponent(SegmentedDeflate.file))) ?? Data()
+                lastZipSegments = SegmentedDeflate.decode(data)
+            }
+            return lastZipSegments?[path]
+        }
+    }
+
     /// Writes `pieces` one after another as the file at `path` (relative to the output folder) in
     /// this build's staging folder, and gives its bytes (mapped) and their SHA-256. A large file
     /// put together from pieces (a patched health check: 46 MB) is then not assembled in new

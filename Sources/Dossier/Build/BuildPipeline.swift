@@ -151,7 +151,23 @@ public enum BuildPipeline {
         // The pack's largest files (the health check) are deflated for its zip on a thread of their
         // own once the report thread is done, while the knowledge base is finished.
         let isPacked = options.reports.audience == .client
-        let deflateAhead = DeflateAhead(previousDigest: { cache.intactRecord(EvidencePack.outputFolder + $0)?.sha256 })
+        let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
+        let zipRoot = "evidence-\(ReportContext.fileSafe(workspace.engagement.id))"
+        // The last build's zip, when it is exactly the one that build wrote: its entries are copied
+        // into the new one (the health check's unchanged segments by the thread that deflates it,
+        // the unchanged files by the zip).
+        let trustedZip = SharedTask<Data?> {
+            guard cache.isIncremental, let record = cache.intactRecord(zipName) else { return nil }
+            return MappedFile.read(options.output.standardizedFileURL.appendingPathComponent(zipName).path, populate: true)
+                .flatMap { Digest.sha256($0.data) == record.sha256 ? $0.data : nil }
+        }
+        let deflateAhead = DeflateAhead(
+            previousDigest: { cache.intactRecord(EvidencePack.outputFolder + $0)?.sha256 },
+            previousSegments: { cache.previousZipSegments($0) },
+            previousEntry: { path in
+                _ = trustedZip.runIfUnclaimed()
+                return trustedZip.value().flatMap(ZipDirectory.init)?.entry(named: zipRoot + "/" + path)
+            })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
             guard isPacked else { return .success([]) }
             // Hashed here too, while the other thread works: the manifest and the output folder use the digest.
@@ -166,7 +182,7 @@ public enum BuildPipeline {
             var branchTimings = PhaseTimer()
             let result = ReportBuilder.build(context, cache: cache, log: &branchLog, timings: &branchTimings) { report, html, digest in
                 guard isPacked, html.count >= DeflateAhead.minimumSize else { return }
-                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html, sha256: digest)
+                deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html, sha256: digest, plan: report.deflatePlan)
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             // This thread's work is done: its core deflates the health check while the knowledge
@@ -279,19 +295,16 @@ public enum BuildPipeline {
                 let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())
                 timings.lap("evidence pack")
                 try folder.write(pack, under: EvidencePack.outputFolder)
-                let zipName = "evidence-\(ReportContext.fileSafe(workspace.engagement.id)).zip"
                 // Entries unchanged since the last build are copied from its zip, still compressed —
                 // only when that zip is exactly the one the last build wrote.
-                let trustedZip = folder.isIncremental ? cache.intactRecord(zipName).flatMap { record in
-                    MappedFile.read(folder.destination.appendingPathComponent(zipName).path, populate: true)
-                        .flatMap { Digest.sha256($0.data) == record.sha256 ? $0.data : nil }
-                } : nil
-                let zip = try PackArchive.write(pack, root: "evidence-\(ReportContext.fileSafe(workspace.engagement.id))", to: folder.url(zipName),
-                                                previous: trustedZip,
+                _ = trustedZip.runIfUnclaimed()
+                let zip = try PackArchive.write(pack, root: zipRoot, to: folder.url(zipName), previous: trustedZip.value(),
                                                 unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead,
                                                 contents: folder.contents)
                 try folder.adopt(zipName, written: zip)
-                step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned"))")
+                cache.zipSegments = deflateAhead.segmentTables
+                let segmentNote = deflateAhead.segmentsReused.map { "; \($0.path): \($0.deflated) of \($0.total) zip segments deflated again, the rest kept" }.joined()
+                step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned")\(segmentNote))")
             } catch {
                 folder.discard()
                 log.error("cannot assemble the evidence pack: \(error)", at: SourceLocation(file: options.output.path, line: 0, column: 0))

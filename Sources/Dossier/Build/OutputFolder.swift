@@ -391,6 +391,14 @@ public struct OutputFolder: Sendable {
         where file.hasPrefix(itemsName) && !kept.contains(file) {
             try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(file))
         }
+        // The segments of the zip's segmented entries, or none.
+        let segments = folder.appendingPathComponent(SegmentedDeflate.file).path
+        if cache.zipSegments.isEmpty {
+            unlink(segments)
+        } else {
+            try Self.writeFile(SegmentedDeflate.encode(cache.zipSegments), to: segments + ".partial")
+            try rename(segments + ".partial", segments)
+        }
         // The state, which says the others are whole, is put in place last.
         if let encoded = BuildCache.encode(cache.state(files: files)) {
             let target = folder.appendingPathComponent(BuildCache.stateFile).path

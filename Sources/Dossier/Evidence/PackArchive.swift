@@ -195,33 +195,59 @@ public final class DeflateAhead: @unchecked Sendable {
     private final class Job: @unchecked Sendable {
         let data: Data
         let sha256: String?
+        let plan: DeflatePlan?
         var state = State.queued
         let done = DispatchSemaphore(value: 0)
         var entry: CompressedEntry?
-        init(data: Data, sha256: String?) {
+        /// With a plan: the entry's segments, deflated here or (the file unchanged) the last build's.
+        var segments: DeflateSegments?
+        init(data: Data, sha256: String?, plan: DeflatePlan?) {
             self.data = data
             self.sha256 = sha256
+            self.plan = plan
         }
     }
     private let lock = NSLock()
     private var jobs: [String: Job] = [:]
     private let previousDigest: @Sendable (String) -> String?
+    private let previousSegments: @Sendable (String) -> DeflateSegments?
+    private let previousEntry: @Sendable (String) -> CompressedEntry?
 
     /// Files smaller than this are deflated with the rest when the zip is written.
     static let minimumSize = 1 << 20
 
-    /// `previousDigest` gives the SHA-256 the last build recorded for a pack path, if any.
-    init(previousDigest: @escaping @Sendable (String) -> String?) {
+    /// `previousDigest` gives the SHA-256 the last build recorded for a pack path, if any;
+    /// `previousSegments` the segments of the last build's entry for it, when it was segmented
+    /// (`DeflatePlan`), and `previousEntry` that entry, from the last build's zip when it is
+    /// the one that build wrote.
+    init(previousDigest: @escaping @Sendable (String) -> String?,
+         previousSegments: @escaping @Sendable (String) -> DeflateSegments? = { _ in nil },
+         previousEntry: @escaping @Sendable (String) -> CompressedEntry? = { _ in nil }) {
         self.previousDigest = previousDigest
+        self.previousSegments = previousSegments
+        self.previousEntry = previousEntry
+    }
+
+    /// The segments of the entries deflated in segments (or kept from the last build's zip as
+    /// they were), by pack path: for the next build.
+    var segmentTables: [String: DeflateSegments] {
+        lock.withLock { jobs.compactMapValues { $0.state == .done ? $0.segments : nil } }
+    }
+
+    /// For the progress line: each entry deflated in segments of which some were copied from the
+    /// last build's zip, with how many of its segments were deflated again.
+    var segmentsReused: [(path: String, deflated: Int, total: Int)] {
+        segmentTables.filter { $0.value.deflated > 0 && $0.value.deflated < $0.value.segments.count }
+            .map { ($0.key, $0.value.deflated, $0.value.segments.count) }.sorted { $0.path < $1.path }
     }
 
     /// Jobs given before `release()`, which starts them.
     private var held: [(job: Job, path: String)]? = []
 
-    /// Deflates `data`, the file at `path` in the pack (`sha256`: its digest, if known): at once
-    /// after `release()`, or then.
-    func start(_ path: String, _ data: Data, sha256: String? = nil) {
-        let job = Job(data: data, sha256: sha256)
+    /// Deflates `data`, the file at `path` in the pack (`sha256`: its digest, if known; `plan`:
+    /// its segments, if it is deflated in segments): at once after `release()`, or then.
+    func start(_ path: String, _ data: Data, sha256: String? = nil, plan: DeflatePlan? = nil) {
+        let job = Job(data: data, sha256: sha256, plan: plan)
         guard let startNow = lock.withLock({ () -> Bool? in
             guard jobs[path] == nil else { return nil }
             jobs[path] = job
@@ -253,23 +279,54 @@ public final class DeflateAhead: @unchecked Sendable {
             return true
         }) else { return }
         let previous = previousDigest(path)
-        let entry = previous != nil && previous == (job.sha256 ?? Digest.sha256(job.data)) ? nil : CompressedEntry.make(job.data)
+        let digest = previous == nil && job.plan == nil ? nil : job.sha256 ?? Digest.sha256(job.data)
+        var entry: CompressedEntry?, segments: DeflateSegments?
+        if previous != nil && previous == digest {
+            // The zip copies the last build's entry; its segments stay the same.
+            segments = previousSegments(path).flatMap { $0.sha256 == digest ? $0 : nil }
+        } else if let plan = job.plan, let digest {
+            let last = plan.previous.flatMap { hint in
+                previousSegments(path).flatMap { table in table.sha256 == hint.sha256 ? previousEntry(path).map { (table, $0) } : nil }
+            }
+            (entry, segments) = Self.deflate(job.data, sha256: digest, plan: plan, previous: last)
+        } else {
+            entry = CompressedEntry.make(job.data)
+        }
         lock.withLock {
             job.entry = entry
+            job.segments = segments
             job.state = .done
         }
         job.done.signal()
     }
 
+    /// `data` deflated in the plan's segments, or whole when zlib fails.
+    private static func deflate(_ data: Data, sha256: String, plan: DeflatePlan,
+                                previous: (segments: DeflateSegments, entry: CompressedEntry)?) -> (CompressedEntry, DeflateSegments?) {
+        guard let made = SegmentedDeflate.make(data, sha256: sha256, plan: plan, previous: previous) else { return (CompressedEntry.make(data), nil) }
+        return (made.entry, made.segments)
+    }
+
     /// The entry deflated ahead for `path`, when it was made from these bytes. A job still queued
     /// is run here rather than waited for (the queue's threads may all be waiting here too); one
     /// running is waited for.
+    ///
+    /// A job left to the zip's copy of the last build's entry (the same bytes) is deflated here
+    /// when that copy cannot be made, as it would have been: a file deflated in segments is
+    /// always, so that the zip is the same whichever way it was made.
     func entry(_ path: String, for data: Data) -> CompressedEntry? {
         guard let job = lock.withLock({ jobs[path] }), job.data == data else { return nil }
         run(job, path: path)
         job.done.wait()
         job.done.signal()
-        return lock.withLock { job.entry }
+        if let entry = lock.withLock({ job.entry }) { return entry }
+        guard let plan = job.plan else { return nil }
+        let (entry, segments) = Self.deflate(data, sha256: job.sha256 ?? Digest.sha256(data), plan: DeflatePlan(ends: plan.ends), previous: nil)
+        lock.withLock {
+            job.entry = entry
+            job.segments = segments
+        }
+        return entry
     }
 }
 

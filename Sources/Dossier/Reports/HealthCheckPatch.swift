@@ -45,6 +45,35 @@ struct HealthCheckLayout: Equatable {
                        + ["sections"] + sectionCounts.map { "\($0)" } + ["view"], of: skeleton)
     }
 
+    /// Sections per segment of the page's zip entry.
+    static let sectionsPerSegment = 256
+
+    /// How the evidence zip deflates the page (`htmlSize` bytes): in segments of a megabyte of
+    /// what comes before the first section, then of 256 sections each, the last to the page's end
+    /// — so that an edit of a section deflates its segment again, not 36 MB. `changed`: the
+    /// sections put in place of the last build's page's (`previousSHA256`), in a patch.
+    func deflatePlan(htmlSize: Int, previousSHA256: String? = nil, changed: [Int] = []) -> DeflatePlan? {
+        guard let first = sections.first?.html.lowerBound, sections.allSatisfy({ $0.html.upperBound <= htmlSize }) else { return nil }
+        var ends = Array(stride(from: 1 << 20, to: first, by: 1 << 20))
+        if first > 0 { ends.append(first) }
+        ends += stride(from: Self.sectionsPerSegment, to: sections.count, by: Self.sectionsPerSegment).map { sections[$0].html.lowerBound }
+        ends.append(htmlSize)
+        guard zip([0] + ends.dropLast(), ends).allSatisfy({ $0 < $1 }) else { return nil }
+        guard let previousSHA256 else { return DeflatePlan(ends: ends) }
+        var unchanged = [Bool](repeating: true, count: ends.count)
+        for index in changed {
+            // The segment the section starts in (sections lie inside segments).
+            let start = sections[index].html.lowerBound
+            var low = 0, high = ends.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if ends[middle] <= start { low = middle + 1 } else { high = middle }
+            }
+            unchanged[low] = false
+        }
+        return DeflatePlan(ends: ends, previous: (previousSHA256, unchanged))
+    }
+
     /// As memo values: a version, the keys and digests, then a line per section.
     var strings: [String] {
         var lines = ""
@@ -190,9 +219,10 @@ extension ReportBuilder {
            let patch = patch(previous, view: view, reportCharts: reportCharts, context: context, cache: cache) {
             cache.memoize(HealthCheckLayout.memoKey(cache.environment), patch.layout.strings)
             cache.keepUntilExit([view])
-            return HealthCheckOutcome(report: RenderedReport(kind: kind, title: title, basePath: "report/health-check",
-                                                             markdown: patch.markdown, html: patch.html, isStaged: patch.isStaged),
-                                      charts: patch.charts, keptCharts: patch.keptCharts, markdownSHA256: patch.layout.markdownSHA256,
+            var report = RenderedReport(kind: kind, title: title, basePath: "report/health-check",
+                                        markdown: patch.markdown, html: patch.html, isStaged: patch.isStaged)
+            report.deflatePlan = patch.layout.deflatePlan(htmlSize: patch.html.count, previousSHA256: previous.htmlSHA256, changed: patch.changedSections)
+            return HealthCheckOutcome(report: report, charts: patch.charts, keptCharts: patch.keptCharts, markdownSHA256: patch.layout.markdownSHA256,
                                       htmlSHA256: patch.layout.htmlSHA256, patched: (patch.changed, patch.layout.sections.count))
         }
 
@@ -216,6 +246,7 @@ extension ReportBuilder {
         // Chunk marks are for rendering only.
         let markdown = bytesRemovingChunkMarks(filled)
         var markdownDigest: String?, htmlDigest: String?
+        var deflatePlan: DeflatePlan?
         if let cache, let viewKey, let chunked = page.chunked {
             markdownDigest = Digest.sha256(markdown)
             htmlDigest = Digest.sha256(page.data)
@@ -226,11 +257,13 @@ extension ReportBuilder {
                 reportCharts: Set(reportCharts.keys), page: chunked, viewKey: viewKey,
                 markdownSHA256: markdownDigest!, htmlSHA256: htmlDigest!) {
                 cache.memoize(HealthCheckLayout.memoKey(cache.environment), layout.strings)
+                deflatePlan = layout.deflatePlan(htmlSize: page.data.count)
             }
         }
         cache?.keepUntilExit([view, filled])
-        return HealthCheckOutcome(report: RenderedReport(kind: kind, title: title, basePath: "report/health-check", markdown: markdown, html: page.data),
-                                  charts: charts, keptCharts: [], markdownSHA256: markdownDigest, htmlSHA256: htmlDigest, patched: nil)
+        var report = RenderedReport(kind: kind, title: title, basePath: "report/health-check", markdown: markdown, html: page.data)
+        report.deflatePlan = deflatePlan
+        return HealthCheckOutcome(report: report, charts: charts, keptCharts: [], markdownSHA256: markdownDigest, htmlSHA256: htmlDigest, patched: nil)
     }
 
     /// Renders the sections that have no text yet (and are not pending) with `partials/finding`,
@@ -266,8 +299,9 @@ extension ReportBuilder {
         var layout: HealthCheckLayout
         var charts: [String: String]
         var keptCharts: [String]
-        /// The sections put in place.
+        /// The sections put in place, and their indexes.
         var changed: Int
+        var changedSections: [Int] = []
     }
 
     /// The last build's health check with the sections that are not pending (changed since)
@@ -376,6 +410,6 @@ extension ReportBuilder {
         let (markdown, html) = (files[0], files[1])
         let layout = HealthCheckLayout(viewKey: layout.viewKey, markdownSHA256: markdown.sha256, htmlSHA256: html.sha256, sections: newSections)
         return Patch(markdown: markdown.data, html: html.data, isStaged: isStaged,
-                     layout: layout, charts: charts, keptCharts: keptCharts, changed: replacements.count)
+                     layout: layout, charts: charts, keptCharts: keptCharts, changed: replacements.count, changedSections: replacements.map(\.index))
     }
 }

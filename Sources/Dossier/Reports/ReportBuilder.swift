@@ -63,6 +63,8 @@ public struct RenderedReport: Sendable {
     public var isKept = false
     /// Its files are written already, in the build's staging folder (see `OutputFile.isStaged`).
     var isStaged = false
+    /// How the evidence zip deflates its page, when in segments (the health check's).
+    var deflatePlan: DeflatePlan?
 }
 
 /// Fills the report templates and renders them to self-contained HTML pages.
