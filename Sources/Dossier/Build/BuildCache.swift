@@ -660,6 +660,9 @@ public final class BuildCache: @unchecked Sendable {
     /// Files of reused units, kept as they are.
     var keptPaths: [String] { lock.withLock { reused } }
 
+    /// `keptPaths` from the `start`th on (those reused since the first `start` were taken).
+    func keptPaths(from start: Int) -> [String] { lock.withLock { start < reused.count ? Array(reused[start...]) : [] } }
+
     /// Keeps files of the previous build that this one found intact and needs as they are (not
     /// as a unit: the charts of the health check's sections it did not render again).
     func keepFiles(_ paths: [String]) {

@@ -186,8 +186,11 @@ public enum BuildPipeline {
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
             // This thread's work is done: its core deflates the health check while the knowledge
-            // base is finished on the other (the zip waited for it at the end of the build).
+            // base is finished on the other (the zip waited for it at the end of the build), and
+            // records the files of the units reused so far as kept.
             deflateAhead.release()
+            folder.keepReused()
+            branchTimings.lap("keep reused files")
             reportBranch.finish(result, branchLog, branchTimings)
         }
         reportThread.stackSize = 16 << 20
@@ -219,7 +222,7 @@ public enum BuildPipeline {
 
         // The units the cache reused (postmortems, item pages) keep their files; recorded before the
         // PDFs, which are kept too when their report's HTML is unchanged.
-        folder.keep(cache.keptPaths)
+        folder.keepReused()
         if options.pdf {
             guard let browser, let browserIdentity else {
                 folder.discard()

@@ -178,8 +178,19 @@ public struct OutputFolder: Sendable {
     /// Keeps the files of units the cache reused, as the previous build left them.
     func keep(_ paths: [String]) {
         guard let cache else { return }
-        // Recorded under one lock (a rebuild keeps 27,000 files).
         records.setKept(paths.compactMap { path in cache.intactRecord(path).map { (path, $0) } })
+    }
+
+    /// Keeps the files of the units the cache reused so far that are not kept yet: a thread that
+    /// is done with its units calls it (the report thread, while the knowledge base is finished
+    /// on the other: a rebuild keeps 27,000 files), and the build once more before it writes.
+    func keepReused() {
+        guard let cache else { return }
+        records.takeReused { start in
+            let paths = cache.keptPaths(from: start)
+            keep(paths)
+            return paths.count
+        }
     }
 
     /// The SHA-256 of a file of this build, when the build cache recorded it.
@@ -261,7 +272,10 @@ public struct OutputFolder: Sendable {
         }
         let fileManager = FileManager.default
         do {
-            if let cache { try writeCacheFiles(cache, files: records.finalRecords(in: staging), in: staging) }
+            if let cache {
+                let final = records.finalRecords(in: staging)
+                try writeCacheFiles(cache, state: BuildCache.encode(cache.state(files: final)), in: staging)
+            }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
                 try fileManager.moveItem(at: destination, to: old)
@@ -281,46 +295,57 @@ public struct OutputFolder: Sendable {
         let stateURL = destination.appendingPathComponent(BuildCache.stateFile)
         do {
             try? fileManager.removeItem(at: stateURL)
-            let staged = records.stagedPaths
-            let directories = Set(staged.map(Self.parent(of:))).filter { !$0.isEmpty }
-            for directory in directories.sorted() {
-                try fileManager.createDirectory(at: destination.appendingPathComponent(directory), withIntermediateDirectories: true)
-            }
-            for path in staged {
-                guard rename(staging.appendingPathComponent(path).path, destination.appendingPathComponent(path).path) == 0 else {
-                    throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
-                }
-            }
-            let final = records.finalRecords(in: destination)
-            // Files of the previous build that this one did not produce. Every produced file that
-            // is not new was the previous build's: when those are as many as the previous build's
-            // files, none is missing, and the previous files need not be looked up one by one.
-            let previousFiles = cache.previous?.files ?? [:]
-            let new = staged.count(where: { final[$0] != nil && previousFiles[$0] == nil })
-            let removed = final.count - new == previousFiles.count ? [] : previousFiles.keys.filter { final[$0] == nil }
-            var emptied: Set<String> = []
-            for path in removed {
-                let url = destination.appendingPathComponent(path)
-                if fileManager.fileExists(atPath: url.path) {
-                    do {
-                        try fileManager.removeItem(at: url)
-                    } catch {
-                        throw WriteError(description: "cannot remove \(path), which this build no longer makes")
-                    }
-                }
-                emptied.insert(Self.parent(of: path))
-            }
-            // Folders left empty go too, deepest first, as a clean build would not have them.
-            for folder in emptied.sorted(by: { $0.count > $1.count }) {
-                var current = folder
-                while !current.isEmpty, rmdir(destination.appendingPathComponent(current).path) == 0 {
-                    current = Self.parent(of: current)
-                }
-            }
-            try writeCacheFiles(cache, files: final, in: destination)
+            // The staged files' times are read where they are (a move keeps them).
+            let final = records.finalRecords(in: staging)
+            // The files are moved into place on a thread of their own while the state is encoded
+            // here: a file replaced has its pages freed then (the health check's 36 MB).
+            let moves = AheadOfCommit()
+            moves.start { [self] in try moveIntoPlace(records.stagedPaths, final: final, previous: cache.previous?.files ?? [:]) }
+            let state = BuildCache.encode(cache.state(files: final))
+            _ = try moves.wait()
+            try writeCacheFiles(cache, state: state, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
+        }
+    }
+
+    /// Moves the staged files into the destination, and removes the previous build's files that
+    /// this one did not produce (and the folders that leaves empty).
+    private func moveIntoPlace(_ staged: [String], final: [String: BuildCache.FileRecord], previous previousFiles: [String: BuildCache.FileRecord]) throws {
+        let fileManager = FileManager.default
+        let directories = Set(staged.map(Self.parent(of:))).filter { !$0.isEmpty }
+        for directory in directories.sorted() {
+            try fileManager.createDirectory(at: destination.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+        for path in staged {
+            guard rename(staging.appendingPathComponent(path).path, destination.appendingPathComponent(path).path) == 0 else {
+                throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        // Files of the previous build that this one did not produce. Every produced file that is
+        // not new was the previous build's: when those are as many as the previous build's files,
+        // none is missing, and the previous files need not be looked up one by one.
+        let new = staged.count(where: { final[$0] != nil && previousFiles[$0] == nil })
+        let removed = final.count - new == previousFiles.count ? [] : previousFiles.keys.filter { final[$0] == nil }
+        var emptied: Set<String> = []
+        for path in removed {
+            let url = destination.appendingPathComponent(path)
+            if fileManager.fileExists(atPath: url.path) {
+                do {
+                    try fileManager.removeItem(at: url)
+                } catch {
+                    throw WriteError(description: "cannot remove \(path), which this build no longer makes")
+                }
+            }
+            emptied.insert(Self.parent(of: path))
+        }
+        // Folders left empty go too, deepest first, as a clean build would not have them.
+        for folder in emptied.sorted(by: { $0.count > $1.count }) {
+            var current = folder
+            while !current.isEmpty, rmdir(destination.appendingPathComponent(current).path) == 0 {
+                current = Self.parent(of: current)
+            }
         }
     }
 
@@ -357,10 +382,10 @@ public struct OutputFolder: Sendable {
     }
 
     /// Writes the build cache into `folder`'s `.dossier-cache/`: the memo and the parsed items (or
-    /// moves them there from the staging folder, when written ahead), then the state last, each
-    /// whole (written beside and renamed into place). A state that cannot be written (a path with
-    /// a tab) leaves the next build a full one.
-    private func writeCacheFiles(_ cache: BuildCache, files: [String: BuildCache.FileRecord], in folder: URL) throws {
+    /// moves them there from the staging folder, when written ahead), then the state (encoded) last,
+    /// each whole (written beside and renamed into place). A state that could not be encoded (a
+    /// path with a tab) leaves the next build a full one.
+    private func writeCacheFiles(_ cache: BuildCache, state encodedState: Data?, in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
         func rename(_ from: String, _ to: String) throws {
             guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
@@ -400,7 +425,7 @@ public struct OutputFolder: Sendable {
             try rename(segments + ".partial", segments)
         }
         // The state, which says the others are whole, is put in place last.
-        if let encoded = BuildCache.encode(cache.state(files: files)) {
+        if let encoded = encodedState {
             let target = folder.appendingPathComponent(BuildCache.stateFile).path
             try Self.writeFile(encoded, to: target + ".partial")
             try rename(target + ".partial", target)
@@ -481,15 +506,28 @@ public struct OutputFolder: Sendable {
             }
         }
 
-        /// `set(_:_:staged: false)` for many files.
+        /// `set(_:_:staged: false)` for many files: a few thousand at a time under the lock, so
+        /// that the other thread's writes are not held up while 27,000 are recorded.
         func setKept(_ kept: [(path: String, record: BuildCache.FileRecord)]) {
-            lock.withLock {
-                records.reserveCapacity(records.count + kept.count)
-                for (path, record) in kept {
-                    records[path] = record
-                    if !staged.isEmpty { staged.remove(path) }
+            lock.withLock { records.reserveCapacity(records.count + kept.count) }
+            for start in stride(from: 0, to: kept.count, by: 4096) {
+                lock.withLock {
+                    for (path, record) in kept[start..<min(start + 4096, kept.count)] {
+                        records[path] = record
+                        if !staged.isEmpty { staged.remove(path) }
+                    }
                 }
             }
+        }
+
+        /// How many of the build cache's reused paths were kept (`OutputFolder.keepReused`).
+        private var reusedTaken = 0
+        private let reusedLock = NSLock()
+
+        /// Runs `keep` with the number of the cache's reused paths kept so far (it returns how
+        /// many more it kept), one call at a time.
+        func takeReused(_ keep: (Int) -> Int) {
+            reusedLock.withLock { reusedTaken += keep(reusedTaken) }
         }
 
         var stagedPaths: [String] { lock.withLock { staged.sorted() } }
