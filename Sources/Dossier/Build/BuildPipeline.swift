@@ -177,6 +177,9 @@ public enum BuildPipeline {
             }
             return files
         }
+        let packAssembler = PackAssembler(context: context, cache: cache, folder: folder, signer: signer, pdf: options.pdf,
+                                          generated: evidenceFiles, deflateAhead: deflateAhead, trustedZip: trustedZip,
+                                          zipName: zipName, zipRoot: zipRoot)
         let reportThread = Thread {
             var branchLog = DiagnosticLog()
             var branchTimings = PhaseTimer()
@@ -191,7 +194,14 @@ public enum BuildPipeline {
             deflateAhead.release()
             folder.keepReused()
             branchTimings.lap("keep reused files")
-            reportBranch.finish(result, branchLog, branchTimings)
+            // Without PDFs (printed from the written reports, and put into the pack), this thread
+            // writes the reports and assembles the evidence pack too, while the knowledge base is
+            // finished on the other.
+            var evidence: EvidenceOutcome?
+            if isPacked && !options.pdf, let result, !branchLog.hasErrors {
+                evidence = packAssembler.assemble(result, writesReports: true, timings: &branchTimings)
+            }
+            reportBranch.finish(result, branchLog, branchTimings, evidence: evidence)
         }
         reportThread.stackSize = 16 << 20
         reportThread.start()
@@ -199,7 +209,7 @@ public enum BuildPipeline {
         let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { try folder.write([$0], under: "kb/") },
                                                        log: &log, timings: &timings)
         if evidenceFiles.runIfUnclaimed() { timings.lap("evidence OSCAL, coverage") }
-        let (builtReports, reportLog, reportTimings) = reportBranch.wait()
+        let (builtReports, reportLog, reportTimings, besideEvidence) = reportBranch.wait()
         let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)
         timings.lap("wait for reports")
@@ -213,7 +223,8 @@ public enum BuildPipeline {
         step(3, "Fill templates and render HTML (\(reports.reports.count) reports"
                 + (cache.isIncremental ? ", \(keptReports) unchanged since the last build\(patchNote))" : ")"))
         do {
-            try folder.write(reports.files)
+            // Written already by the report thread when it assembled the pack.
+            if besideEvidence == nil { try folder.write(reports.files) }
         } catch {
             folder.discard()
             log.error(error.description, at: SourceLocation(file: options.output.path, line: 0, column: 0))
@@ -275,49 +286,21 @@ public enum BuildPipeline {
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
                 + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
 
-        if options.reports.audience == .client {
-            do {
-                var reportFiles: [OutputFile] = []
-                // The bytes of the reports this build rendered are at hand. A kept report's are read
-                // only if the pack needs them (its copy or zip entry changed); PDFs are read back.
-                // Each copy is a hard link to its report where the file system allows.
-                let renderedBytes = Dictionary(reports.files.map { ($0.path, $0.data) }, uniquingKeysWith: { first, _ in first })
-                for report in reports.reports {
-                    for suffix in [".html"] + (options.pdf ? [".pdf"] : []) {
-                        let path = report.basePath + suffix
-                        let packPath = String(path.dropFirst("report/".count))
-                        if let bytes = renderedBytes[path] {
-                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: bytes, sha256: folder.digest(of: path)))
-                        } else if folder.isIncremental, folder.isUnchanged(path), let record = folder.record(of: path) {
-                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: Data(), sha256: record.sha256, deferredSize: record.size))
-                        } else {
-                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: try folder.read(path), sha256: folder.digest(of: path)))
-                        }
-                    }
-                }
-                let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generatedEvidence.get())
-                timings.lap("evidence pack")
-                try folder.write(pack, under: EvidencePack.outputFolder)
-                // Entries unchanged since the last build are copied from its zip, still compressed —
-                // only when that zip is exactly the one the last build wrote.
-                _ = trustedZip.runIfUnclaimed()
-                let zip = try PackArchive.write(pack, root: zipRoot, to: folder.url(zipName), previous: trustedZip.value(),
-                                                unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead,
-                                                contents: folder.contents)
-                try folder.adopt(zipName, written: zip)
-                cache.zipSegments = deflateAhead.segmentTables
-                let segmentNote = deflateAhead.segmentsReused.map { "; \($0.path): \($0.deflated) of \($0.total) zip segments deflated again, the rest kept" }.joined()
-                step(6, "Assemble evidence pack (\(pack.count) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned")\(segmentNote))")
-            } catch {
+        var evidence = besideEvidence
+        if evidence == nil, isPacked {
+            evidence = packAssembler.assemble(reports, writesReports: false, timings: &timings)
+        }
+        if let evidence {
+            if let failure = evidence.failure {
                 folder.discard()
-                log.error("cannot assemble the evidence pack: \(error)", at: SourceLocation(file: options.output.path, line: 0, column: 0))
+                log.error(failure, at: SourceLocation(file: options.output.path, line: 0, column: 0))
                 return fail()
             }
+            step(6, "Assemble evidence pack (\(evidence.files) files, \(signer.map { "signed by \($0.identity)" } ?? "unsigned")\(evidence.note))")
         } else {
             step(6, "Assemble evidence pack (skipped: the pack is a client deliverable; build without --audience internal)")
         }
 
-        timings.lap("evidence write, zip")
         let written = folder.producedPaths
         do {
             try folder.commit()
@@ -344,14 +327,84 @@ extension Diagnostic {
     var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 }
 
+extension BuildPipeline {
+    /// How assembling the evidence pack went: its number of files and a note for the progress
+    /// line, or what failed.
+    struct EvidenceOutcome: Sendable {
+        var files = 0
+        var note = ""
+        var failure: String?
+    }
+
+    /// Writes the evidence pack into `evidence/` and its zip beside it.
+    struct PackAssembler: Sendable {
+        let context: ReportContext
+        let cache: BuildCache
+        let folder: OutputFolder
+        let signer: EvidencePack.Signer?
+        let pdf: Bool
+        let generated: SharedTask<Result<[OutputFile], any Error>>
+        let deflateAhead: DeflateAhead
+        let trustedZip: SharedTask<Data?>
+        let zipName: String
+        let zipRoot: String
+
+        /// The pack of `reports` (written first when `writesReports`: on the report thread, which
+        /// assembles the pack while the knowledge base is finished).
+        func assemble(_ reports: ReportBuilder.Result, writesReports: Bool, timings: inout PhaseTimer) -> EvidenceOutcome {
+            do {
+                if writesReports {
+                    try folder.write(reports.files)
+                    timings.lap("write reports")
+                }
+                var reportFiles: [OutputFile] = []
+                // The bytes of the reports this build rendered are at hand. A kept report's are read
+                // only if the pack needs them (its copy or zip entry changed); PDFs are read back.
+                // Each copy is a hard link to its report where the file system allows.
+                let renderedBytes = Dictionary(reports.files.map { ($0.path, $0.data) }, uniquingKeysWith: { first, _ in first })
+                for report in reports.reports {
+                    for suffix in [".html"] + (pdf ? [".pdf"] : []) {
+                        let path = report.basePath + suffix
+                        let packPath = String(path.dropFirst("report/".count))
+                        if let bytes = renderedBytes[path] {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: bytes, sha256: folder.digest(of: path)))
+                        } else if folder.isIncremental, folder.isUnchanged(path), let record = folder.record(of: path) {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: Data(), sha256: record.sha256, deferredSize: record.size))
+                        } else {
+                            reportFiles.append(OutputFile(path: packPath, sameAs: path, data: try folder.read(path), sha256: folder.digest(of: path)))
+                        }
+                    }
+                }
+                let pack = try EvidencePack.files(context: context, reports: reportFiles, signer: signer, generated: generated.value().get())
+                timings.lap("evidence pack")
+                try folder.write(pack, under: EvidencePack.outputFolder)
+                // Entries unchanged since the last build are copied from its zip, still compressed —
+                // only when that zip is exactly the one the last build wrote.
+                _ = trustedZip.runIfUnclaimed()
+                let zip = try PackArchive.write(pack, root: zipRoot, to: folder.url(zipName), previous: trustedZip.value(),
+                                                unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead,
+                                                contents: folder.contents)
+                try folder.adopt(zipName, written: zip)
+                cache.zipSegments = deflateAhead.segmentTables
+                timings.lap("evidence write, zip")
+                let note = deflateAhead.segmentsReused.map { "; \($0.path): \($0.deflated) of \($0.total) zip segments deflated again, the rest kept" }.joined()
+                return EvidenceOutcome(files: pack.count, note: note)
+            } catch {
+                return EvidenceOutcome(failure: "cannot assemble the evidence pack: \(error)")
+            }
+        }
+    }
+}
+
 /// The report build's result, handed from its thread to the pipeline.
 final class ReportBranch: @unchecked Sendable {
-    typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer)
-    private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer())
+    typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer, BuildPipeline.EvidenceOutcome?)
+    private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer(), nil)
     private let done = DispatchSemaphore(value: 0)
 
-    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer) {
-        result = (reports, log, timings)
+    /// `evidence`: how the pack went, when the report thread assembled it.
+    func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer, evidence: BuildPipeline.EvidenceOutcome?) {
+        result = (reports, log, timings, evidence)
         done.signal()
     }
 

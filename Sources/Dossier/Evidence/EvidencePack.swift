@@ -20,7 +20,7 @@ public enum EvidencePack {
     }
 
     /// The signer of a pack: the key and the identity written into `allowed_signers`.
-    public struct Signer {
+    public struct Signer: Sendable {
         public var key: SSHSigningKey
         public var identity: String
 

@@ -50,8 +50,9 @@ struct SSHReader {
 
 /// An Ed25519 signing key in OpenSSH's formats: the `-----BEGIN OPENSSH PRIVATE KEY-----` file that
 /// `ssh-keygen -t ed25519 -N ''` writes, the `ssh-ed25519 AAAA… comment` public line, and the
-/// `allowed_signers` line that `ssh-keygen -Y verify` reads.
-public struct SSHSigningKey {
+/// `allowed_signers` line that `ssh-keygen -Y verify` reads. (Sendable unchecked: swift-crypto does
+/// not mark its private key Sendable; here it is immutable and only read, to sign.)
+public struct SSHSigningKey: @unchecked Sendable {
     public let privateKey: Curve25519.Signing.PrivateKey
     public let comment: String
 
