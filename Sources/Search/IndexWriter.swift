@@ -17,14 +17,47 @@ public enum IndexWriter {
     public struct DocumentTerms: Sendable, Equatable {
         /// Each distinct term once, in code-point order, with its count at the same index in `counts`
         /// (arrays rather than a dictionary: every consumer walks them in full, and a build cache
-        /// reads them back without hashing each term).
-        public private(set) var terms: [String]
+        /// reads them back without hashing each term). The terms are kept as their UTF-8 bytes one
+        /// after another (term `i` ends at `ends[i]`): a rebuild reads a million of them back from
+        /// its cache, and the index looks at their bytes only, making strings of the few whose
+        /// postings it writes again.
+        private var bytes: [UInt8]
+        private var ends: [Int32]
         public private(set) var counts: [Int]
         public var length: Int
 
         public init(tf: [String: Int], length: Int) {
             let sorted = Self.sorted(tf.map { ($0.key, ($0.value, 0)) })
             self.init(terms: sorted.map(\.term), counts: sorted.map(\.counts.0), length: length)
+        }
+
+        /// The terms, as strings.
+        public var terms: [String] { counts.indices.map(term) }
+
+        /// The number of terms.
+        public var count: Int { counts.count }
+
+        /// The term at `index`.
+        public func term(_ index: Int) -> String {
+            withTerm(index) { String(decoding: $0, as: UTF8.self) }
+        }
+
+        /// `body` given the UTF-8 bytes of the term at `index`.
+        public func withTerm<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            let start = index == 0 ? 0 : Int(ends[index - 1]), end = Int(ends[index])
+            return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        }
+
+        /// `body` given each term's place, UTF-8 bytes and count, in order.
+        public func forEachTerm(_ body: (_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ count: Int) -> Void) {
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                for index in counts.indices {
+                    let end = Int(ends[index])
+                    body(index, UnsafeBufferPointer(rebasing: all[start..<end]), counts[index])
+                    start = end
+                }
+            }
         }
 
         /// Terms with two counts each, in the order `terms` keeps: code-point order, compared on
@@ -40,8 +73,14 @@ public enum IndexWriter {
         /// A term's first eight UTF-8 bytes, most significant first, zeros after a shorter term: in
         /// the terms' byte order, since no term holds a zero byte (SPEC.md §1: letters and numbers).
         static func prefixKey(_ term: String) -> UInt64 {
+            var term = term
+            return term.withUTF8(prefixKey)
+        }
+
+        /// `prefixKey` of a term's UTF-8 bytes.
+        static func prefixKey(_ term: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var key: UInt64 = 0, taken = 0
-            for byte in term.utf8 {
+            for byte in term {
                 key = key << 8 | UInt64(byte)
                 taken += 1
                 if taken == 8 { break }
@@ -50,7 +89,19 @@ public enum IndexWriter {
         }
 
         fileprivate init(terms: [String], counts: [Int], length: Int) {
-            self.terms = terms
+            var bytes: [UInt8] = [], ends: [Int32] = []
+            bytes.reserveCapacity(terms.reduce(0) { $0 + $1.utf8.count })
+            ends.reserveCapacity(terms.count)
+            for term in terms {
+                bytes.append(contentsOf: term.utf8)
+                ends.append(Int32(bytes.count))
+            }
+            self.init(bytes: bytes, ends: ends, counts: counts, length: length)
+        }
+
+        private init(bytes: [UInt8], ends: [Int32], counts: [Int], length: Int) {
+            self.bytes = bytes
+            self.ends = ends
             self.counts = counts
             self.length = length
         }
@@ -60,15 +111,15 @@ public enum IndexWriter {
         /// One line of text (terms never hold control characters), for a build cache:
         /// `length`, then `RS term US count` for each term in order.
         public var encoded: String {
-            var bytes = Array(String(length).utf8)
-            bytes.reserveCapacity(terms.reduce(bytes.count) { $0 + $1.utf8.count + 8 })
-            for (term, count) in zip(terms, counts) {
-                bytes.append(0x1E)
-                bytes.append(contentsOf: term.utf8)
-                bytes.append(0x1F)
-                bytes.append(contentsOf: String(count).utf8)
+            var line = Array(String(length).utf8)
+            line.reserveCapacity(line.count + bytes.count + 8 * counts.count)
+            forEachTerm { _, term, count in
+                line.append(0x1E)
+                line.append(contentsOf: term)
+                line.append(0x1F)
+                line.append(contentsOf: String(count).utf8)
             }
-            return String(decoding: bytes, as: UTF8.self)
+            return String(decoding: line, as: UTF8.self)
         }
 
         public init?(encoded: String) {
@@ -80,16 +131,18 @@ public enum IndexWriter {
         /// `init(encoded:)` from the encoded line's UTF-8 bytes (a build cache's file, without making
         /// the line a string first).
         public init?(encodedBytes raw: UnsafeRawBufferPointer) {
-            var terms: [String] = [], counts: [Int] = []
+            var bytes: [UInt8] = [], ends: [Int32] = [], counts: [Int] = []
+            bytes.reserveCapacity(raw.count)
             guard let length = Self.readEncoded(raw, terms: { count in
                 // One term per separator: the arrays are made at their size rather than grown.
-                terms.reserveCapacity(count)
+                ends.reserveCapacity(count)
                 counts.reserveCapacity(count)
             }, term: { term, count in
-                terms.append(String(decoding: term, as: UTF8.self))
+                bytes.append(contentsOf: term)
+                ends.append(Int32(bytes.count))
                 counts.append(count)
             }) else { return nil }
-            self.init(terms: terms, counts: counts, length: length)
+            self.init(bytes: bytes, ends: ends, counts: counts, length: length)
         }
 
         /// Reads `encoded`'s bytes: `terms` hears how many terms there are, then `term` each term's

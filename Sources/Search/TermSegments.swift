@@ -30,14 +30,13 @@ struct TermSegments {
         let hashes = ParallelSlots<[UInt64]>(count: documents.count)
         let documentAnchors = ParallelSlots<[String]>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
-            let terms = documents[index].terms
             var values: [UInt64] = []
-            values.reserveCapacity(terms.count)
+            values.reserveCapacity(documents[index].count)
             var found: [String] = []
-            for term in terms {
-                let hash = Self.withBytes(term, SearchIndexFormat.fnv1a)
+            documents[index].forEachTerm { _, term, _ in
+                let hash = SearchIndexFormat.fnv1a(term)
                 values.append(hash)
-                if hash % anchorEvery == 0 { found.append(term) }
+                if hash % anchorEvery == 0 { found.append(String(decoding: term, as: UTF8.self)) }
             }
             hashes[index] = values
             documentAnchors[index] = found
@@ -48,7 +47,7 @@ struct TermSegments {
             .sorted { $0.key != $1.key ? $0.key < $1.key : SearchIndexFormat.precedes($0.term, $1.term) }
         self.anchors = anchors.map(\.term)
         let anchorKeys = anchors.map(\.key)
-        let anchorTerms = self.anchors
+        let anchorTerms = self.anchors.map { Array($0.utf8) }
         let termHashes = hashes.values
 
         let runs = ParallelSlots<[Run]>(count: documents.count)
@@ -58,14 +57,14 @@ struct TermSegments {
             var list: [Run] = []
             var segment = 0
             var current = Run(segment: -1, start: 0, end: 0, digest: (0, 0))
-            for (position, term) in document.terms.enumerated() {
+            document.forEachTerm { position, term, termCount in
                 // The number of anchors ≤ term; the terms are in order, so it only grows.
                 let key = IndexWriter.DocumentTerms.prefixKey(term)
                 var low = segment, high = anchorKeys.count
                 while low < high {
                     let middle = (low + high) / 2
                     let anchorKey = anchorKeys[middle]
-                    let anchorIsAtMost = anchorKey != key ? anchorKey < key : !SearchIndexFormat.precedes(term, anchorTerms[middle])
+                    let anchorIsAtMost = anchorKey != key ? anchorKey < key : !Self.precedes(term, anchorTerms[middle])
                     if anchorIsAtMost { low = middle + 1 } else { high = middle }
                 }
                 segment = low
@@ -74,10 +73,10 @@ struct TermSegments {
                     current = Run(segment: segment, start: Int32(position), end: Int32(position),
                                   digest: (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344))
                 }
-                let count = UInt64(document.counts[position])
+                let count = UInt64(termCount)
                 current.end = Int32(position + 1)
                 current.digest.0 = Self.mum(current.digest.0 ^ fnv[position] ^ 0xA076_1D64_78BD_642F, count ^ 0xE703_7ED1_A0B4_28DB)
-                current.digest.1 = Self.mum(current.digest.1 ^ Self.withBytes(term, Self.wyhash) ^ 0x8EBC_6AF0_9C88_C6E3,
+                current.digest.1 = Self.mum(current.digest.1 ^ Self.wyhash(term) ^ 0x8EBC_6AF0_9C88_C6E3,
                                             count &+ 0x5899_65CC_7537_4CC3)
             }
             if current.segment >= 0 { list.append(current) }
@@ -141,9 +140,9 @@ struct TermSegments {
     private func make(_ members: [(document: Int, start: Int32, end: Int32)], budget: Int) -> [(first: String, body: String)] {
         var postings: [String: [(document: Int, count: Int)]] = [:]
         for member in members {
-            let terms = documents[member.document].terms, counts = documents[member.document].counts
+            let terms = documents[member.document], counts = terms.counts
             for position in Int(member.start)..<Int(member.end) {
-                postings[terms[position], default: []].append((member.document, counts[position]))
+                postings[terms.term(position), default: []].append((member.document, counts[position]))
             }
         }
         let ordered = postings.keys.map { (key: IndexWriter.DocumentTerms.prefixKey($0), term: $0) }
@@ -201,8 +200,16 @@ struct TermSegments {
         return product.high ^ product.low
     }
 
-    static func withBytes(_ term: String, _ body: (UnsafeBufferPointer<UInt8>) -> UInt64) -> UInt64 {
-        term.utf8.withContiguousStorageIfAvailable(body) ?? Array(term.utf8).withUnsafeBufferPointer(body)
+    /// `SearchIndexFormat.precedes` on UTF-8 bytes: code-point order.
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        b.withUnsafeBufferPointer { b in
+            let common = min(a.count, b.count)
+            if common > 0, let left = a.baseAddress, let right = b.baseAddress {
+                let order = memcmp(left, right, common)
+                if order != 0 { return order < 0 }
+            }
+            return a.count < b.count
+        }
     }
 
     static func hex(_ value: UInt64) -> String {

@@ -310,10 +310,10 @@ enum RelatedItems {
         var counts: [Int]
 
         init(_ terms: IndexWriter.DocumentTerms) {
-            hashes = terms.terms.map { term in
-                var term = term
-                return term.withUTF8(SearchIndexFormat.fnv1a)
-            }
+            var hashes: [UInt64] = []
+            hashes.reserveCapacity(terms.count)
+            terms.forEachTerm { _, term, _ in hashes.append(SearchIndexFormat.fnv1a(term)) }
+            self.hashes = hashes
             counts = terms.counts
         }
 
