@@ -132,7 +132,9 @@ import Testing
         let edited = try kb([q3, copy.workspace.path])
         #expect(edited.stdout.contains("(incremental: "), "\(edited.stdout)")
         #expect(edited.stdout.contains("unchanged since the last build)"), "unchanged item files come from the cache: \(edited.stdout)")
-        #expect(edited.stdout.contains(" unchanged, 35 items from 2 engagements)"), "\(edited.stdout)")
+        // The related lists of the items the edit reaches are made again, the others kept.
+        #expect(edited.stdout.contains(" unchanged, 35 items from 2 engagements, related lists of "), "\(edited.stdout)")
+        #expect(edited.stdout.contains(" of 35 items made again)"), "\(edited.stdout)")
         #expect(try Self.modified(untouched) == before, "an unchanged page is not rewritten")
         let page = try String(contentsOf: out.appendingPathComponent("items/HC-2026-Q4-F-003.html"), encoding: .utf8)
         #expect(page.contains("고침 — ") && page.contains("덧붙인 문장."))

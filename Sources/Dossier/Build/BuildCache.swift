@@ -221,6 +221,33 @@ public final class BuildCache: @unchecked Sendable {
     private var madeZipSegments: [String: DeflateSegments] = [:]
     private var lastZipSegments: [String: DeflateSegments]?
 
+    /// What the knowledge base's related items were made from (`RelatedItems.State`), written
+    /// into `.dossier-cache/related` for the next build.
+    var relatedState: Data? {
+        get { lock.withLock { madeRelatedState } }
+        set { lock.withLock { madeRelatedState = newValue } }
+    }
+    private var madeRelatedState: Data?
+    static let relatedFile = ".dossier-cache/related"
+    /// How many items' related lists this build made (the others it took from the last build's), and of how many.
+    var relatedMade: (made: Int, total: Int)? {
+        get { lock.withLock { madeRelatedCount } }
+        set { lock.withLock { madeRelatedCount = newValue } }
+    }
+    private var madeRelatedCount: (made: Int, total: Int)?
+
+    /// For a progress line: `, related lists of 12 items made again` when an update kept the others.
+    var relatedNote: String {
+        guard let (made, total) = relatedMade, made < total else { return "" }
+        return ", related lists of \(made) of \(total) items made again"
+    }
+
+    /// The last build's `relatedState`, when it is reused.
+    func previousRelatedState() -> Data? {
+        guard let previousOutput else { return nil }
+        return MappedFile.read(previousOutput.appendingPathComponent(Self.relatedFile).path, populate: true)?.data
+    }
+
     /// The last build's segments of the entry for `path` in its zip, when it is reused.
     func previousZipSegments(_ path: String) -> DeflateSegments? {
         guard let previousOutput else { return nil }

@@ -284,7 +284,7 @@ public enum BuildPipeline {
         let pages = folder.producedCount { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }
         let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }.count
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
-                + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items)")
+                + ", search index of \(context.findings.count + context.incidents.count + context.articles.count) items\(cache.relatedNote))")
 
         var evidence = besideEvidence
         if evidence == nil, isPacked {

@@ -424,6 +424,14 @@ public struct OutputFolder: Sendable {
             try Self.writeFile(SegmentedDeflate.encode(cache.zipSegments), to: segments + ".partial")
             try rename(segments + ".partial", segments)
         }
+        // What the related items were made from, or nothing.
+        let related = folder.appendingPathComponent(BuildCache.relatedFile).path
+        if let state = cache.relatedState {
+            try Self.writeFile(state, to: related + ".partial")
+            try rename(related + ".partial", related)
+        } else {
+            unlink(related)
+        }
         // The state, which says the others are whole, is put in place last.
         if let encoded = encodedState {
             let target = folder.appendingPathComponent(BuildCache.stateFile).path

@@ -143,7 +143,10 @@ enum KnowledgeBaseBuilder {
         }
         timings.lap("kb item text")
         let lines = listLines.values
-        let related = RelatedItems.compute(items, hashedCounts: relatedTerms.values)
+        // Updated from the last build's lists where they cannot have changed.
+        let (related, relatedState, relatedMade) = RelatedItems.update(items, hashedCounts: relatedTerms.values, previous: cache?.previousRelatedState())
+        cache?.relatedState = relatedState
+        cache?.relatedMade = (relatedMade, items.count)
         timings.lap("kb related items")
 
         let linked = linkDigests.values

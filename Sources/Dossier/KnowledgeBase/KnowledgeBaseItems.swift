@@ -339,6 +339,12 @@ enum RelatedItems {
     /// A term's number is its place among all the items' terms in the order of their hashes, so
     /// that after one pass that numbers and counts the terms, the rest compares and looks up numbers.
     static func strongTerms(_ counts: [HashedTerms]) -> [[(term: Int32, weight: Double)]] {
+        strongTermsAndHashes(counts).vectors
+    }
+
+    /// `strongTerms`, and each term number's hash (the numbers are places in hash order, so these
+    /// are ascending).
+    static func strongTermsAndHashes(_ counts: [HashedTerms]) -> (vectors: [[(term: Int32, weight: Double)]], hashes: [UInt64]) {
         // Each distinct term numbered in order of first appearance, and each item's terms as those numbers.
         var numbers: [UInt64: Int32] = [:]
         numbers.reserveCapacity(counts.count * 8)
@@ -359,7 +365,8 @@ enum RelatedItems {
         }
         // Numbers in order of appearance → places in hash order.
         var place = [Int32](repeating: 0, count: documentFrequency.count)
-        for (rank, entry) in numbers.sorted(by: { $0.key < $1.key }).enumerated() { place[Int(entry.value)] = Int32(rank) }
+        let byHash = numbers.sorted(by: { $0.key < $1.key })
+        for (rank, entry) in byHash.enumerated() { place[Int(entry.value)] = Int32(rank) }
         let n = Double(max(1, counts.count))
         let (itemTerms, frequencies, places) = (termsOf, documentFrequency, place)
         let vectors = ParallelSlots<[(term: Int32, weight: Double)]>(count: counts.count)
@@ -375,7 +382,7 @@ enum RelatedItems {
             let norm = sqrt(strongest.reduce(0) { $0 + $1.weight * $1.weight })
             vectors[index] = strongest.map { (term: $0.term, weight: norm > 0 ? $0.weight / norm : 0) }.sorted { $0.term < $1.term }
         }
-        return vectors.values
+        return (vectors.values, byHash.map(\.key))
     }
 
     /// What pairs are scored by (see above): each item's tags, systems and category as numbers (tags
@@ -387,6 +394,8 @@ enum RelatedItems {
         var categories: [Int32]
         var vectors: [[(term: Int32, weight: Double)]]
         var links: [Int: Set<Int>]
+        /// Each term number's hash.
+        var termHashes: [UInt64] = []
 
         /// How related two items are. (`compute` scores from `FlatFeatures`, the same sums in the
         /// same order; this is what the tests hold it to.)
@@ -507,8 +516,10 @@ enum RelatedItems {
             }
         }
         var tagNumber = Numbering(), systemNumber = Numbering(), categoryNumber = Numbering()
-        let tags = items.map { Set($0.tags).map { tagNumber($0) }.sorted() }
-        let systems = items.map { Set($0.systems).map { systemNumber($0) }.sorted() }
+        // Numbered in a fixed order (a set's order is not: it differs from one set to the next),
+        // so that the same items get the same numbers on every build.
+        let tags = items.map { Set($0.tags).sorted().map { tagNumber($0) }.sorted() }
+        let systems = items.map { Set($0.systems).sorted().map { systemNumber($0) }.sorted() }
         let categories = items.map { item -> Int32 in item.category.map { categoryNumber($0) } ?? -1 }
         let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
         var linked: [Int: Set<Int>] = [:]
@@ -519,8 +530,8 @@ enum RelatedItems {
                 linked[other, default: []].insert(index)
             }
         }
-        return Features(tags: tags, systems: systems, categories: categories,
-                        vectors: strongTerms(counts), links: linked)
+        let strong = strongTermsAndHashes(counts)
+        return Features(tags: tags, systems: systems, categories: categories, vectors: strong.vectors, links: linked, termHashes: strong.hashes)
     }
 
     /// `termCounts` holds `termCounts(document)` of every item, in order; each list is cut to
@@ -531,6 +542,18 @@ enum RelatedItems {
 
     /// `compute(_:termCounts:limit:)` from each item's hashed term counts.
     static func compute(_ items: [KBItem], hashedCounts counts: [HashedTerms], limit: Int = shown) -> [[Int]] {
+        update(items, hashedCounts: counts, limit: limit, previous: nil).lists
+    }
+
+    /// The lists `compute` gives, and what the next build needs to update them (`state`, kept in
+    /// the build cache). With the last build's state, only the lists that can have changed are
+    /// made again — those of the items whose strong terms or weights changed (`changed`), of their
+    /// candidates, of the items whose last list names one of them, and of the items of a term's
+    /// list that became too long or short enough to bring candidates — when the items are the same,
+    /// in the same order, with the same tags, systems, categories and links. A new word in one item
+    /// changes only its own vector; a word many items share changes theirs too.
+    static func update(_ items: [KBItem], hashedCounts counts: [HashedTerms], limit: Int = shown,
+                       previous: Data?) -> (lists: [[Int]], state: Data, made: Int) {
         let count = items.count
         precondition(counts.count == count, "one term count per item")
         let features = features(items, hashedCounts: counts)
@@ -539,41 +562,230 @@ enum RelatedItems {
         func lists(_ values: [[Int32]]) -> [[Int]] {
             var lists = [[Int]](repeating: [], count: Int(values.lazy.flatMap { $0 }.max() ?? -1) + 1)
             for (index, numbers) in values.enumerated() { for number in numbers { lists[Int(number)].append(index) } }
-            return lists.map { $0.count <= maximumListLength ? $0 : [] }
+            return lists
         }
-        let tagLists = lists(features.tags), systemLists = lists(features.systems)
-        let termLists = lists(features.vectors.map { $0.map(\.term) })
-        let results = ParallelSlots<[Int]>(count: count)
+        func capped(_ lists: [[Int]]) -> [[Int]] { lists.map { $0.count <= maximumListLength ? $0 : [] } }
+        let termMembers = lists(features.vectors.map { $0.map(\.term) })
+        let tagLists = capped(lists(features.tags)), systemLists = capped(lists(features.systems)), termLists = capped(termMembers)
+
+        /// An item's candidates (each once, not the item), marking them in `seen`.
+        @Sendable func candidates(_ index: Int, seen: inout [Int], into candidates: inout [Int]) {
+            candidates.removeAll(keepingCapacity: true)
+            seen[index] = index
+            func add(_ list: [Int]) {
+                for other in list where seen[other] != index {
+                    seen[other] = index
+                    candidates.append(other)
+                }
+            }
+            if let links = features.links[index] { add(Array(links)) }
+            for tag in features.tags[index] { add(tagLists[Int(tag)]) }
+            for system in features.systems[index] { add(systemLists[Int(system)]) }
+            for entry in features.vectors[index] { add(termLists[Int(entry.term)]) }
+        }
+
+        let state = State(items, features: features, limit: limit)
+        var results = [[Int]](repeating: [], count: count)
+        var toMake = Array(0..<count)
+        if let previous, let last = State(decoding: previous), last.header == state.header {
+            let changed = (0..<count).filter { last.vectorDigests[$0] != state.vectorDigests[$0] || last.featureDigests[$0] != state.featureDigests[$0] }
+            if changed.count * 20 <= count, changed.allSatisfy({ last.featureDigests[$0] == state.featureDigests[$0] }) {
+                var affected = Set(changed)
+                let changedSet = affected
+                for index in 0..<count where last.lists[index].contains(where: { changedSet.contains(Int($0)) }) { affected.insert(index) }
+                var seen = [Int](repeating: -1, count: count), found: [Int] = []
+                for index in changed {
+                    candidates(index, seen: &seen, into: &found)
+                    affected.formUnion(found)
+                }
+                // Terms whose lists the changed items joined or left: a list that crossed the
+                // length limit brings other candidates to each of its items.
+                var joined: [Int: Int] = [:]
+                for index in changed {
+                    for entry in features.vectors[index] { joined[Int(entry.term), default: 0] += 1 }
+                    for hash in last.strongTerms[index] {
+                        if let term = Self.place(of: hash, in: features.termHashes) { joined[term, default: 0] -= 1 }
+                    }
+                }
+                for (term, difference) in joined where difference != 0 {
+                    let now = termMembers[term].count, before = now - difference
+                    if (now <= maximumListLength) != (before <= maximumListLength) { affected.formUnion(termMembers[term]) }
+                }
+                toMake = affected.sorted()
+                for index in 0..<count where !affected.contains(index) { results[index] = last.lists[index].map(Int.init) }
+            }
+        }
+        let made = ParallelSlots<[Int]>(count: toMake.count)
+        let work = toMake
         let flat = FlatFeatures(features)
         // Items taken in interleaved stripes, each stripe with one "seen" table (marked with the
         // item it was last seen for) instead of a set of candidates per item.
-        let stripes = min(count, 64)
+        let stripes = min(work.count, 64)
         DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
             let scoreOf = flat.scorer()
             var seen = [Int](repeating: -1, count: count)
-            var candidates: [Int] = []
-            for index in stride(from: stripe, to: count, by: stripes) {
-                candidates.removeAll(keepingCapacity: true)
-                seen[index] = index
-                func add(_ list: [Int]) {
-                    for other in list where seen[other] != index {
-                        seen[other] = index
-                        candidates.append(other)
-                    }
-                }
-                if let links = features.links[index] { add(Array(links)) }
-                for tag in features.tags[index] { add(tagLists[Int(tag)]) }
-                for system in features.systems[index] { add(systemLists[Int(system)]) }
-                for entry in features.vectors[index] { add(termLists[Int(entry.term)]) }
+            var found: [Int] = []
+            for position in stride(from: stripe, to: work.count, by: stripes) {
+                let index = work[position]
+                candidates(index, seen: &seen, into: &found)
                 var scored: [(Int, Double)] = []
                 let linked = features.links[index]
-                for other in candidates {
+                for other in found {
                     let score = scoreOf(index, other, linked)
                     if score > 1 { scored.append((other, score)) }
                 }
-                results[index] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+                made[position] = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
             }
         }
-        return results.values
+        for (position, index) in toMake.enumerated() { results[index] = made[position] ?? [] }
+        return (results, state.encoded(lists: results), toMake.count)
+    }
+
+    /// The number of the term with this hash, if any (`hashes` ascending).
+    static func place(of hash: UInt64, in hashes: [UInt64]) -> Int? {
+        var low = 0, high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == hash ? low : nil
+    }
+
+    /// What a build's lists were made from, for the next build: the items (a digest of their
+    /// keys in order, and the limit), and per item a digest of its tags, systems, category and
+    /// links, a digest of its strong terms and weights, its strong terms' hashes and its list.
+    struct State {
+        var header: [UInt64]
+        var featureDigests: [UInt64]
+        var vectorDigests: [UInt64]
+        /// Read back: each item's strong terms' hashes.
+        var strongTerms: [[UInt64]] = []
+        var lists: [[Int32]] = []
+        /// Made: each item's strong terms' numbers, and each number's hash.
+        private var vectors: [[Int32]] = []
+        private var termHashes: [UInt64] = []
+
+        static let magic: UInt64 = 0x646F_7373_6965_7231  // "dossier1"
+
+        init(_ items: [KBItem], features: Features, limit: Int) {
+            var keys = Digest64()
+            for item in items { keys.add("\(item.engagement.id)/\(item.kind)/\(item.id)") }
+            header = [Self.magic, UInt64(items.count), UInt64(limit), UInt64(maximumListLength), keys.value]
+            // Of the numbers the lists are made of: when every item's are the same as before, so
+            // are the tag, system and category lists and the links.
+            featureDigests = items.indices.map { index in
+                var digest = Digest64()
+                digest.add(UInt64(features.tags[index].count))
+                for tag in features.tags[index] { digest.add(UInt64(UInt32(bitPattern: tag))) }
+                digest.add(UInt64(features.systems[index].count))
+                for system in features.systems[index] { digest.add(UInt64(UInt32(bitPattern: system))) }
+                digest.add(UInt64(UInt32(bitPattern: features.categories[index])))
+                let links = (features.links[index] ?? []).sorted()
+                digest.add(UInt64(links.count))
+                for other in links { digest.add(UInt64(other)) }
+                return digest.value
+            }
+            termHashes = features.termHashes
+            vectors = features.vectors.map { $0.map(\.term) }
+            vectorDigests = features.vectors.indices.map { index in
+                var digest = Digest64()
+                for entry in features.vectors[index] {
+                    digest.add(features.termHashes[Int(entry.term)])
+                    digest.add(entry.weight.bitPattern)
+                }
+                return digest.value
+            }
+        }
+
+        /// The state with `lists` as bytes: the header, then per item its two digests, its strong
+        /// terms (a count, then each hash) and its list (a count, then each item's place), little-endian.
+        func encoded(lists: [[Int]]) -> Data {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(header.count * 8 + featureDigests.count * (18 + 8 * 20 + 4 * 5))
+            func put(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+            for value in header { put(value) }
+            for index in featureDigests.indices {
+                put(featureDigests[index])
+                put(vectorDigests[index])
+                bytes.append(UInt8(vectors[index].count))
+                for term in vectors[index] { put(termHashes[Int(term)]) }
+                withUnsafeBytes(of: UInt32(lists[index].count).littleEndian) { bytes.append(contentsOf: $0) }
+                for place in lists[index] { withUnsafeBytes(of: UInt32(place).littleEndian) { bytes.append(contentsOf: $0) } }
+            }
+            return Data(bytes)
+        }
+
+        /// What `encoded` wrote; nil for anything else.
+        init?(decoding data: Data) {
+            let decoded: State? = data.withUnsafeBytes { raw -> State? in
+                var position = 0
+                func u64() -> UInt64? {
+                    guard position + 8 <= raw.count else { return nil }
+                    defer { position += 8 }
+                    return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                }
+                func u8() -> Int? {
+                    guard position < raw.count else { return nil }
+                    defer { position += 1 }
+                    return Int(raw[position])
+                }
+                func u32() -> Int? {
+                    guard position + 4 <= raw.count else { return nil }
+                    defer { position += 4 }
+                    return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+                }
+                var header: [UInt64] = []
+                for _ in 0..<5 { guard let value = u64() else { return nil }; header.append(value) }
+                guard header[0] == Self.magic, header[1] <= UInt64(raw.count) else { return nil }
+                let count = Int(header[1])
+                var state = State(header: header, featureDigests: [], vectorDigests: [], strongTerms: [], lists: [])
+                state.featureDigests.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let feature = u64(), let vector = u64(), let strong = u8() else { return nil }
+                    var terms: [UInt64] = []
+                    terms.reserveCapacity(strong)
+                    for _ in 0..<strong { guard let hash = u64() else { return nil }; terms.append(hash) }
+                    guard let length = u32(), length <= count, position + 4 * length <= raw.count else { return nil }
+                    var list: [Int32] = []
+                    for _ in 0..<length {
+                        let place = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+                        position += 4
+                        guard place < UInt32(count) else { return nil }
+                        list.append(Int32(place))
+                    }
+                    state.featureDigests.append(feature)
+                    state.vectorDigests.append(vector)
+                    state.strongTerms.append(terms)
+                    state.lists.append(list)
+                }
+                return position == raw.count ? state : nil
+            }
+            guard let decoded else { return nil }
+            self = decoded
+        }
+
+        private init(header: [UInt64], featureDigests: [UInt64], vectorDigests: [UInt64], strongTerms: [[UInt64]], lists: [[Int32]]) {
+            (self.header, self.featureDigests, self.vectorDigests, self.strongTerms, self.lists) = (header, featureDigests, vectorDigests, strongTerms, lists)
+        }
+    }
+
+    /// A 64-bit digest of values, the same on every run (not Swift's `Hasher`, which is seeded per
+    /// process): FNV-1a over each value's bytes, folded with a multiply.
+    struct Digest64 {
+        private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+        mutating func add(_ number: UInt64) {
+            withUnsafeBytes(of: number.littleEndian) { bytes in
+                for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            }
+        }
+
+        mutating func add(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            }
+            add(UInt64(text.utf8.count))
+        }
     }
 }

@@ -131,7 +131,7 @@ public enum KnowledgeBasePipeline {
         let pages = folder.producedCount { $0.hasSuffix(".html") } + files.filter { $0.path.hasSuffix(".html") }.count
         let keptPages = cache.keptPaths.count
         progress("[2/3] Build knowledge base (\(pages + keptPages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
-                 + ", \(items) items from \(contexts.count) engagement\(contexts.count == 1 ? "" : "s"))")
+                 + ", \(items) items from \(contexts.count) engagement\(contexts.count == 1 ? "" : "s")\(cache.relatedNote))")
         let written: [String]
         do {
             try folder.write(files)
