@@ -70,7 +70,7 @@ struct Build: ParsableCommand {
         let shownPerFolder = 3
         var shown: [String: Int] = [:]
         for path in reports {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
             let count = shown[folder, default: 0]
             shown[folder] = count + 1
             if count < shownPerFolder { print("  \(path)") }

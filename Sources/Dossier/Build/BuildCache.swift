@@ -100,7 +100,8 @@ public final class BuildCache: @unchecked Sendable {
     /// The previous build's state when it can be reused (same format and environment).
     let previous: State?
     /// Paths of the previous build that are still on disk with the recorded size and time.
-    private let intact: Set<String>
+    /// Their records (one lookup answers both whether a file is intact and what it was).
+    private let intact: [String: FileRecord]
     private let lock = NSLock()
     private var units: [String: Unit] = [:]
     private var reused: [String] = []
@@ -114,7 +115,8 @@ public final class BuildCache: @unchecked Sendable {
     struct Previous: Sendable {
         var state: State?
         var reason: String?
-        var intact: Set<String> = []
+        /// The intact files' records.
+        var intact: [String: FileRecord] = [:]
     }
 
     static func readPrevious(output: URL) -> Previous {
@@ -139,8 +141,8 @@ public final class BuildCache: @unchecked Sendable {
             }
             valid[stripe] = found
         }
-        var intact = Set<String>(minimumCapacity: files.count)
-        for found in valid.values { for index in found { intact.insert(files[index].key) } }
+        var intact = [String: FileRecord](minimumCapacity: files.count)
+        for found in valid.values { for index in found { intact[files[index].key] = files[index].value } }
         return Previous(state: state, intact: intact)
     }
 
@@ -184,20 +186,20 @@ public final class BuildCache: @unchecked Sendable {
         self.environment = environment
         guard !clean else {
             previous = nil
-            intact = []
+            intact = [:]
             coldReason = "--clean"
             return
         }
         let read = prefetch?.state() ?? Self.readPrevious(output: output)
         guard let state = read.state else {
             previous = nil
-            intact = []
+            intact = [:]
             coldReason = read.reason
             return
         }
         guard state.environment == environment else {
             previous = nil
-            intact = []
+            intact = [:]
             coldReason = "templates, settings, options or the tool changed"
             return
         }
@@ -664,7 +666,7 @@ public final class BuildCache: @unchecked Sendable {
     /// True when the unit `id` had `key` in the previous build and all its files are intact: the
     /// caller skips it, and its files are kept.
     func reuse(_ id: String, key: String) -> Bool {
-        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy(intact.contains) else { return false }
+        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy({ intact[$0] != nil }) else { return false }
         lock.withLock {
             units[id] = unit
             reused += unit.paths
@@ -680,8 +682,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The previous build's record of `path` when the file is intact.
     func intactRecord(_ path: String) -> FileRecord? {
-        guard intact.contains(path) else { return nil }
-        return previous?.files[path]
+        intact[path]
     }
 
     /// Files of reused units, kept as they are.

@@ -209,6 +209,10 @@ public enum BuildPipeline {
         let knowledgeBase = KnowledgeBaseBuilder.files([context], cache: cache, sink: { try folder.write([$0], under: "kb/") },
                                                        log: &log, timings: &timings)
         if evidenceFiles.runIfUnclaimed() { timings.lap("evidence OSCAL, coverage") }
+        // The knowledge base is done: this thread records the reused files as kept unless the
+        // report thread is at it (whichever is done first does most of it).
+        folder.keepReused(unlessBusy: true)
+        timings.lap("keep reused files")
         let (builtReports, reportLog, reportTimings, besideEvidence) = reportBranch.wait()
         let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)

@@ -184,9 +184,12 @@ public struct OutputFolder: Sendable {
     /// Keeps the files of the units the cache reused so far that are not kept yet: a thread that
     /// is done with its units calls it (the report thread, while the knowledge base is finished
     /// on the other: a rebuild keeps 27,000 files), and the build once more before it writes.
-    func keepReused() {
+    ///
+    /// `unlessBusy`: returns at once when another thread is keeping them (it keeps these too, or
+    /// the build's last call does).
+    func keepReused(unlessBusy: Bool = false) {
         guard let cache else { return }
-        records.takeReused { start in
+        records.takeReused(unlessBusy: unlessBusy) { start in
             let paths = cache.keptPaths(from: start)
             keep(paths)
             return paths.count
@@ -534,8 +537,14 @@ public struct OutputFolder: Sendable {
 
         /// Runs `keep` with the number of the cache's reused paths kept so far (it returns how
         /// many more it kept), one call at a time.
-        func takeReused(_ keep: (Int) -> Int) {
-            reusedLock.withLock { reusedTaken += keep(reusedTaken) }
+        func takeReused(unlessBusy: Bool, _ keep: (Int) -> Int) {
+            if unlessBusy {
+                guard reusedLock.try() else { return }
+            } else {
+                reusedLock.lock()
+            }
+            defer { reusedLock.unlock() }
+            reusedTaken += keep(reusedTaken)
         }
 
         var stagedPaths: [String] { lock.withLock { staged.sorted() } }
