@@ -48,6 +48,11 @@ public enum IndexWriter {
             return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         }
 
+        /// `body` given every term's UTF-8 bytes one after another and where each ends.
+        public func withBytes<Result>(_ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) -> Result) -> Result {
+            bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { body(bytes, $0) } }
+        }
+
         /// `body` given each term's place, UTF-8 bytes and count, in order.
         public func forEachTerm(_ body: (_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ count: Int) -> Void) {
             bytes.withUnsafeBufferPointer { all in

@@ -21,6 +21,8 @@ struct TermSegments {
     let anchors: [String]
     /// Each document's runs, in segment order.
     let runs: [[Run]]
+    /// Each document's terms' FNV-1a hashes, in order.
+    let termHashes: [[UInt64]]
 
     var segmentCount: Int { anchors.count + 1 }
 
@@ -49,6 +51,7 @@ struct TermSegments {
         let anchorKeys = anchors.map(\.key)
         let anchorTerms = self.anchors.map { Array($0.utf8) }
         let termHashes = hashes.values
+        self.termHashes = termHashes
 
         let runs = ParallelSlots<[Run]>(count: documents.count)
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
@@ -136,22 +139,65 @@ struct TermSegments {
     }
 
     /// One segment's shards from its runs: postings merged in document order, terms in code-point
-    /// order, each entry `"term":"g c g c …"` (SPEC.md §3), cut by the byte budget.
+    /// order, each entry `"term":"g c g c …"` (SPEC.md §3), cut by the byte budget. The terms are
+    /// told apart by their bytes and hashes, not as strings: a string is made of each distinct term
+    /// once, not of each of the corpus's million postings (a full build makes every segment; a
+    /// rebuild, those of the words it changed, which can hold the most common words).
     private func make(_ members: [(document: Int, start: Int32, end: Int32)], budget: Int) -> [(first: String, body: String)] {
-        var postings: [String: [(document: Int, count: Int)]] = [:]
+        let pairs = members.reduce(0) { $0 + Int($1.end - $1.start) }
+        // Open addressing on the terms' hashes, at most half full: each slot a term's place in
+        // `spans` (its bytes in `arena`), or -1.
+        var capacity = 16
+        while capacity < 2 * pairs { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
+        var arena: [UInt8] = []
+        var spans: [(start: Int, count: Int, hash: UInt64)] = []
+        var postings: [[(document: Int, count: Int)]] = []
         for member in members {
-            let terms = documents[member.document], counts = terms.counts
-            for position in Int(member.start)..<Int(member.end) {
-                postings[terms.term(position), default: []].append((member.document, counts[position]))
+            let document = documents[member.document]
+            let hashes = termHashes[member.document], counts = document.counts
+            document.withBytes { bytes, ends in
+                for position in Int(member.start)..<Int(member.end) {
+                    let start = position == 0 ? 0 : Int(ends[position - 1])
+                    let term = UnsafeBufferPointer(rebasing: bytes[start..<Int(ends[position])])
+                    let hash = hashes[position]
+                    var slot = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let found = Int(slots[slot])
+                        if found < 0 {
+                            slots[slot] = Int32(spans.count)
+                            spans.append((arena.count, term.count, hash))
+                            arena.append(contentsOf: term)
+                            postings.append([(member.document, counts[position])])
+                            break
+                        }
+                        let span = spans[found]
+                        if span.hash == hash, span.count == term.count, arena.withUnsafeBufferPointer({ arena in
+                            term.isEmpty || memcmp(arena.baseAddress! + span.start, term.baseAddress!, term.count) == 0
+                        }) {
+                            postings[found].append((member.document, counts[position]))
+                            break
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
             }
         }
-        let ordered = postings.keys.map { (key: IndexWriter.DocumentTerms.prefixKey($0), term: $0) }
-            .sorted { $0.key != $1.key ? $0.key < $1.key : SearchIndexFormat.precedes($0.term, $1.term) }
+        // The distinct terms in code-point order: on their first eight bytes, then on all of them.
+        let (ordered, names) = arena.withUnsafeBufferPointer { arena -> ([Int], [String]) in
+            func bytes(_ place: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: arena[spans[place].start..<(spans[place].start + spans[place].count)])
+            }
+            let keys = spans.indices.map { IndexWriter.DocumentTerms.prefixKey(bytes($0)) }
+            let ordered = spans.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : Self.precedes(bytes(a), bytes(b)) }
+            return (ordered, spans.indices.map { String(decoding: bytes($0), as: UTF8.self) })
+        }
         var shards: [(first: String, body: String)] = []
         var body: [UInt8] = []
         var size = 0
-        for (_, term) in ordered {
-            let list = postings[term]!
+        for place in ordered {
+            let term = names[place], list = postings[place]
             var entry = Array((ScriptJSON.string(term) + ":\"").utf8)
             entry.reserveCapacity(entry.count + list.count * 2 + 1)
             var previous = 0
@@ -201,15 +247,17 @@ struct TermSegments {
     }
 
     /// `SearchIndexFormat.precedes` on UTF-8 bytes: code-point order.
-    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-        b.withUnsafeBufferPointer { b in
-            let common = min(a.count, b.count)
-            if common > 0, let left = a.baseAddress, let right = b.baseAddress {
-                let order = memcmp(left, right, common)
-                if order != 0 { return order < 0 }
-            }
-            return a.count < b.count
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let left = a.baseAddress, let right = b.baseAddress {
+            let order = memcmp(left, right, common)
+            if order != 0 { return order < 0 }
         }
+        return a.count < b.count
+    }
+
+    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        b.withUnsafeBufferPointer { precedes(a, $0) }
     }
 
     static func hex(_ value: UInt64) -> String {
