@@ -516,16 +516,29 @@ enum RelatedItems {
             }
         }
         var tagNumber = Numbering(), systemNumber = Numbering(), categoryNumber = Numbering()
-        // Numbered in a fixed order (a set's order is not: it differs from one set to the next),
-        // so that the same items get the same numbers on every build.
-        let tags = items.map { Set($0.tags).sorted().map { tagNumber($0) }.sorted() }
-        let systems = items.map { Set($0.systems).sorted().map { systemNumber($0) }.sorted() }
+        /// The distinct values, sorted: a set's values, in a fixed order (a set's own order differs
+        /// from one set to the next), so that the same items get the same numbers on every build.
+        /// (Most items have one to three: sorted, then equal neighbours dropped, without hashing.)
+        func distinct(_ values: [String]) -> [String] {
+            guard values.count > 1 else { return values }
+            var result: [String] = []
+            for value in values.sorted() where result.last != value { result.append(value) }
+            return result
+        }
+        let tags = items.map { distinct($0.tags).map { tagNumber($0) }.sorted() }
+        let systems = items.map { distinct($0.systems).map { systemNumber($0) }.sorted() }
         let categories = items.map { item -> Int32 in item.category.map { categoryNumber($0) } ?? -1 }
-        let indexByID = Dictionary(items.enumerated().map { ("\($0.element.engagement.id)/\($0.element.id)", $0.offset) }, uniquingKeysWith: { first, _ in first })
+        // Each engagement's items by id, the first of an id (made only when an item names others).
+        var indexByID: [String: [String: Int]] = [:]
+        if items.contains(where: { !$0.related.isEmpty }) {
+            for (index, item) in items.enumerated() where indexByID[item.engagement.id]?[item.id] == nil {
+                indexByID[item.engagement.id, default: [:]][item.id] = index
+            }
+        }
         var linked: [Int: Set<Int>] = [:]
         for (index, item) in items.enumerated() {
             for id in item.related {
-                guard let other = indexByID["\(item.engagement.id)/\(id)"] else { continue }
+                guard let other = indexByID[item.engagement.id]?[id] else { continue }
                 linked[index, default: []].insert(other)
                 linked[other, default: []].insert(index)
             }
