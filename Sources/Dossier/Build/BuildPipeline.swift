@@ -356,11 +356,15 @@ extension BuildPipeline {
         /// The pack of `reports` (written first when `writesReports`: on the report thread, which
         /// assembles the pack while the knowledge base is finished).
         func assemble(_ reports: ReportBuilder.Result, writesReports: Bool, timings: inout PhaseTimer) -> EvidenceOutcome {
-            do {
-                if writesReports {
+            if writesReports {
+                do {
                     try folder.write(reports.files)
-                    timings.lap("write reports")
+                } catch {
+                    return EvidenceOutcome(failure: error.description)
                 }
+                timings.lap("write reports")
+            }
+            do {
                 var reportFiles: [OutputFile] = []
                 // The bytes of the reports this build rendered are at hand. A kept report's are read
                 // only if the pack needs them (its copy or zip entry changed); PDFs are read back.
