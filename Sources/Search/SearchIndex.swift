@@ -59,16 +59,19 @@ public enum SearchIndexFormat {
     public static func precedes(_ a: String, _ b: String) -> Bool {
         // Native strings compare with memcmp (UTF-8 byte order is code-point order); others byte by byte.
         let fast = a.utf8.withContiguousStorageIfAvailable { left in
-            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
-                let common = min(left.count, right.count)
-                if common > 0, let l = left.baseAddress, let r = right.baseAddress {
-                    let order = memcmp(l, r, common)
-                    if order != 0 { return order < 0 }
-                }
-                return left.count < right.count
-            }
+            b.utf8.withContiguousStorageIfAvailable { right in precedes(left, right) }
         }
         return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// `precedes` on two terms' UTF-8 bytes.
+    public static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0, let left = a.baseAddress, let right = b.baseAddress {
+            let order = memcmp(left, right, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
     }
 
     /// Whether `term` starts with `prefix`, code point by code point (not `hasPrefix`, which compares characters).

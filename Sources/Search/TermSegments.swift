@@ -67,7 +67,7 @@ struct TermSegments {
                 while low < high {
                     let middle = (low + high) / 2
                     let anchorKey = anchorKeys[middle]
-                    let anchorIsAtMost = anchorKey != key ? anchorKey < key : !Self.precedes(term, anchorTerms[middle])
+                    let anchorIsAtMost = anchorKey != key ? anchorKey < key : !anchorTerms[middle].withUnsafeBufferPointer { SearchIndexFormat.precedes(term, $0) }
                     if anchorIsAtMost { low = middle + 1 } else { high = middle }
                 }
                 segment = low
@@ -190,7 +190,7 @@ struct TermSegments {
                 UnsafeBufferPointer(rebasing: arena[spans[place].start..<(spans[place].start + spans[place].count)])
             }
             let keys = spans.indices.map { IndexWriter.DocumentTerms.prefixKey(bytes($0)) }
-            let ordered = spans.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : Self.precedes(bytes(a), bytes(b)) }
+            let ordered = spans.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : SearchIndexFormat.precedes(bytes(a), bytes(b)) }
             return (ordered, spans.indices.map { String(decoding: bytes($0), as: UTF8.self) })
         }
         var shards: [(first: String, body: String)] = []
@@ -244,20 +244,6 @@ struct TermSegments {
     @inline(__always) static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let product = a.multipliedFullWidth(by: b)
         return product.high ^ product.low
-    }
-
-    /// `SearchIndexFormat.precedes` on UTF-8 bytes: code-point order.
-    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let common = min(a.count, b.count)
-        if common > 0, let left = a.baseAddress, let right = b.baseAddress {
-            let order = memcmp(left, right, common)
-            if order != 0 { return order < 0 }
-        }
-        return a.count < b.count
-    }
-
-    static func precedes(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-        b.withUnsafeBufferPointer { precedes(a, $0) }
     }
 
     static func hex(_ value: UInt64) -> String {
