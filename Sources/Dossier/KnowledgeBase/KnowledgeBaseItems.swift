@@ -338,12 +338,7 @@ enum RelatedItems {
     ///
     /// A term's number is its place among all the items' terms in the order of their hashes, so
     /// that after one pass that numbers and counts the terms, the rest compares and looks up numbers.
-    static func strongTerms(_ counts: [HashedTerms]) -> [[(term: Int32, weight: Double)]] {
-        strongTermsAndHashes(counts).vectors
-    }
-
-    /// `strongTerms`, and each term number's hash (the numbers are places in hash order, so these
-    /// are ascending).
+    /// Given with each number's hash (ascending, the numbers being places in hash order).
     static func strongTermsAndHashes(_ counts: [HashedTerms]) -> (vectors: [[(term: Int32, weight: Double)]], hashes: [UInt64]) {
         // Each distinct term numbered in order of first appearance, and each item's terms as those numbers.
         var numbers: [UInt64: Int32] = [:]
