@@ -165,8 +165,7 @@ public enum BuildPipeline {
             previousDigest: { cache.intactRecord(EvidencePack.outputFolder + $0)?.sha256 },
             previousSegments: { cache.previousZipSegments($0) },
             previousEntry: { path in
-                _ = trustedZip.runIfUnclaimed()
-                return trustedZip.value().flatMap(ZipDirectory.init)?.entry(named: zipRoot + "/" + path)
+                trustedZip.runOrWait().flatMap(ZipDirectory.init)?.entry(named: zipRoot + "/" + path)
             })
         let evidenceFiles = SharedTask<Result<[OutputFile], any Error>> {
             guard isPacked else { return .success([]) }
@@ -388,8 +387,7 @@ extension BuildPipeline {
                 try folder.write(pack, under: EvidencePack.outputFolder)
                 // Entries unchanged since the last build are copied from its zip, still compressed —
                 // only when that zip is exactly the one the last build wrote.
-                _ = trustedZip.runIfUnclaimed()
-                let zip = try PackArchive.write(pack, root: zipRoot, to: folder.url(zipName), previous: trustedZip.value(),
+                let zip = try PackArchive.write(pack, root: zipRoot, to: folder.url(zipName), previous: trustedZip.runOrWait(),
                                                 unchanged: { folder.isUnchanged(EvidencePack.outputFolder + $0) }, ahead: deflateAhead,
                                                 contents: folder.contents)
                 try folder.adopt(zipName, written: zip)
@@ -477,6 +475,12 @@ final class SharedTask<Value>: @unchecked Sendable {
         lock.withLock { result = value }
         done.signal()
         return true
+    }
+
+    /// The work's result: run here if no thread has yet, else waited for.
+    func runOrWait() -> Value {
+        _ = runIfUnclaimed()
+        return value()
     }
 
     /// The work's result, once a thread has run it.
