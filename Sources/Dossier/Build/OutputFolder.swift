@@ -419,28 +419,21 @@ public struct OutputFolder: Sendable {
         where file.hasPrefix(itemsName) && !kept.contains(file) {
             try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(file))
         }
-        // The segments of the zip's segmented entries, or none.
-        let segments = folder.appendingPathComponent(SegmentedDeflate.file).path
-        if cache.zipSegments.isEmpty {
-            unlink(segments)
-        } else {
-            try Self.writeFile(SegmentedDeflate.encode(cache.zipSegments), to: segments + ".partial")
-            try rename(segments + ".partial", segments)
-        }
-        // What the related items were made from, or nothing.
-        let related = folder.appendingPathComponent(BuildCache.relatedFile).path
-        if let state = cache.relatedState {
-            try Self.writeFile(state, to: related + ".partial")
-            try rename(related + ".partial", related)
-        } else {
-            unlink(related)
-        }
-        // The state, which says the others are whole, is put in place last.
-        if let encoded = encodedState {
-            let target = folder.appendingPathComponent(BuildCache.stateFile).path
-            try Self.writeFile(encoded, to: target + ".partial")
+        /// The file at `path` in `folder` replaced whole by `data` (written beside, renamed), or removed.
+        func replace(_ path: String, with data: Data?) throws {
+            let target = folder.appendingPathComponent(path).path
+            guard let data else {
+                unlink(target)
+                return
+            }
+            try Self.writeFile(data, to: target + ".partial")
             try rename(target + ".partial", target)
         }
+        // The segments of the zip's segmented entries, and what the related items were made from.
+        try replace(SegmentedDeflate.file, with: cache.zipSegments.isEmpty ? nil : SegmentedDeflate.encode(cache.zipSegments))
+        try replace(BuildCache.relatedFile, with: cache.relatedState)
+        // The state, which says the others are whole, is put in place last.
+        try replace(BuildCache.stateFile, with: encodedState)
     }
 
     /// Work started ahead of the commit, which waits for it.
