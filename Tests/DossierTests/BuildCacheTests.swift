@@ -192,6 +192,91 @@ extension BuildCacheTests {
     }
 }
 
+extension BuildCacheTests {
+    /// The memo's index file: read instead of the memo when it names the memo file as it is, giving
+    /// what reading the memo through gives, after a whole write and after an append; not used for a
+    /// memo changed since; a damaged one costs misses, never another key's value.
+    @Test func memoIndexFileStandsForTheMemoItWasWrittenFor() throws {
+        let entries = (0..<300).map { (BuildCache.key(["entry", String($0)]), ["값 \($0)", String(repeating: "v", count: $0)]) }
+        let folder = try Self.previousBuild(memo: Data())
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let memoPath = folder.appendingPathComponent(BuildCache.memoFile).path
+        let indexPath = folder.appendingPathComponent(BuildCache.MemoIndex.file).path
+        func writeIndex(_ cache: BuildCache) throws {
+            try #require(cache.memoIndex(memoAt: memoPath)).write(to: URL(fileURLWithPath: indexPath))
+        }
+        /// The memo as read with its index, checked against the memo read through.
+        func read(expectingIndex: Bool) throws -> BuildCache.MemoTable {
+            let table = try #require(BuildCache.MemoTable(contentsOf: memoPath, indexAt: indexPath))
+            #expect((table.indexEntries != nil) == expectingIndex)
+            let through = BuildCache.MemoTable(try Data(contentsOf: URL(fileURLWithPath: memoPath)))
+            #expect(table.validLength == through.validLength)
+            var keys: [String] = []
+            through.entries.forEach { _, entry in keys.append(through.key(at: entry.start)!.key) }
+            #expect(keys.count == through.count && keys.allSatisfy { table.values(for: $0) == through.values(for: $0) })
+            return table
+        }
+
+        // Written whole.
+        let first = BuildCache(output: folder, environment: "e", clean: true)
+        for (key, values) in entries { first.memoize(key, values) }
+        try first.writeMemo(to: memoPath)
+        try writeIndex(first)
+        #expect(try read(expectingIndex: true).count == entries.count)
+
+        // Appended to by a rebuild that uses it all, one value made again and one key new.
+        let rebuild = BuildCache(output: folder, environment: "e", clean: false)
+        for (key, values) in entries { #expect(rebuild.memo(key) == values) }
+        rebuild.memoize(entries[5].0, ["바뀐 값"])
+        rebuild.memoize("new", ["n"])
+        try rebuild.prepareMemo(wholeAt: folder.appendingPathComponent("staged").path)
+        #expect(rebuild.memoAppendix != nil)
+        #expect(try rebuild.appendMemo(to: memoPath))
+        try writeIndex(rebuild)
+        let appended = try read(expectingIndex: true)
+        #expect(appended.values(for: entries[5].0) == ["바뀐 값"] && appended.values(for: "new") == ["n"])
+        #expect(appended.values(for: entries[6].0) == entries[6].1)
+
+        // And again, from the index just written (its entries copied, the new ones after them).
+        let again = BuildCache(output: folder, environment: "e", clean: false)
+        for (key, values) in entries.dropFirst(6) { #expect(again.memo(key) == values) }
+        again.memoize("newer", ["m"])
+        try again.prepareMemo(wholeAt: folder.appendingPathComponent("staged").path)
+        #expect(try again.appendMemo(to: memoPath))
+        try writeIndex(again)
+        #expect(try read(expectingIndex: true).values(for: "newer") == ["m"])
+
+        // Entries pointed elsewhere in the file (two starts swapped): misses, not the other's value.
+        var index = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+        let (a, b) = (BuildCache.MemoIndex.headerSize + 20, BuildCache.MemoIndex.headerSize + BuildCache.MemoIndex.entrySize + 20)
+        let startA = index[a..<(a + 8)], startB = index[b..<(b + 8)]
+        index.replaceSubrange(a..<(a + 8), with: startB)
+        index.replaceSubrange(b..<(b + 8), with: startA)
+        try index.write(to: URL(fileURLWithPath: indexPath))
+        let swapped = try #require(BuildCache.MemoTable(contentsOf: memoPath, indexAt: indexPath))
+        let through = BuildCache.MemoTable(try Data(contentsOf: URL(fileURLWithPath: memoPath)))
+        for key in entries.map(\.0) + ["new", "newer"] {
+            #expect(swapped.values(for: key).map { $0 == through.values(for: key) } ?? true)
+        }
+        // An index cut short, or one whose entry runs past the memo's end: not used.
+        try index.prefix(index.count - 1).write(to: URL(fileURLWithPath: indexPath))
+        _ = try read(expectingIndex: false)
+        var past = try #require(again.memoIndex(memoAt: memoPath))
+        past.replaceSubrange((BuildCache.MemoIndex.headerSize + 32)..<(BuildCache.MemoIndex.headerSize + 36), with: [0xFF, 0xFF, 0xFF, 0x7F])
+        try past.write(to: URL(fileURLWithPath: indexPath))
+        _ = try read(expectingIndex: false)
+
+        // The memo changed after the index was written (a byte added): the memo is read through.
+        try writeIndex(again)
+        let handle = try #require(FileHandle(forWritingAtPath: memoPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([1]))
+        try handle.close()
+        #expect(try read(expectingIndex: false).values(for: "newer") == ["m"])
+        #expect(again.memoIndex(memoAt: memoPath) == nil, "no index for a memo other than the one written")
+    }
+}
+
 /// The output folder's path helpers and the removal of a previous output tree.
 @Suite struct OutputFolderPathTests {
     @Test func parentsOfRelativePaths() {

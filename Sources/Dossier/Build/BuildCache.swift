@@ -161,7 +161,8 @@ public final class BuildCache: @unchecked Sendable {
                 previous = read
                 stateRead.signal()
                 if read.state != nil {
-                    memo = MemoTable(contentsOf: output.appendingPathComponent(BuildCache.memoFile).path)
+                    memo = MemoTable(contentsOf: output.appendingPathComponent(BuildCache.memoFile).path,
+                                     indexAt: output.appendingPathComponent(MemoIndex.file).path)
                 }
                 memoRead.signal()
             }
@@ -308,6 +309,9 @@ public final class BuildCache: @unchecked Sendable {
     private var memoMade: [String: [String]] = [:]
     /// The entries to add to the previous memo's file, when `prepareMemo` chose to append.
     private(set) var memoAppendix: [UInt8]?
+    /// Where the entries of the memo last written or prepared are (`MemoIndex.encodeEntries`),
+    /// how many there are, and where they end.
+    private var memoIndexEntries: (entries: Data, count: Int, validLength: Int)?
 
     /// The value stored under `key` by the previous build, if any. (The previous memo is read on
     /// first use; a value's strings are made when it is looked up, outside the lock.)
@@ -370,7 +374,9 @@ public final class BuildCache: @unchecked Sendable {
                 if let prefetch, previousOutput != nil {
                     memoIn = prefetch.memoTable()
                 } else {
-                    memoIn = previousOutput.flatMap { MemoTable(contentsOf: $0.appendingPathComponent(Self.memoFile).path) } ?? MemoTable(Data())
+                    memoIn = previousOutput.flatMap {
+                        MemoTable(contentsOf: $0.appendingPathComponent(Self.memoFile).path, indexAt: $0.appendingPathComponent(MemoIndex.file).path)
+                    } ?? MemoTable(Data())
                 }
                 // This build uses about as many entries as the last one.
                 memoUsed.reserveCapacity(memoIn!.count)
@@ -402,7 +408,16 @@ public final class BuildCache: @unchecked Sendable {
             for (key, values) in made where table.values(for: key) != values { Self.encodeEntry(key, values, into: &appendix) }
             let live = usedBytes + appendix.bytes.count
             if Double(table.validLength + appendix.bytes.count) <= Double(live) * Self.memoGrowth {
-                lock.withLock { memoAppendix = appendix.bytes }
+                // The index of the memo once appended to: the last one's entries, then the new ones
+                // (a key of both is found at its new entry, the later).
+                var added = MemoTable.SlotTable(capacity: 16)
+                let end = appendix.bytes.withUnsafeBytes { MemoTable.scan($0, from: 0, base: table.validLength, into: &added) }
+                let last = table.indexEntries ?? (MemoIndex.encodeEntries(table.entries), table.count)
+                let entries = last.entries + MemoIndex.encodeEntries(added)
+                lock.withLock {
+                    memoAppendix = appendix.bytes
+                    memoIndexEntries = (entries, last.count + added.count, table.validLength + end)
+                }
                 return
             }
         }
@@ -424,21 +439,46 @@ public final class BuildCache: @unchecked Sendable {
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var writer = LengthPrefixedWriter(reserving: 1 << 20)
+        // Where the writer's bytes start in the file, and where each entry is (for the index).
+        var drained = 0
+        var index = MemoTable.SlotTable(capacity: used.count + made.count)
         func drainIfFull() throws {
-            if writer.bytes.count >= 1 << 20 { try writer.drain { try OutputFolder.writeAll($0, to: descriptor) } }
+            if writer.bytes.count >= 1 << 20 {
+                drained += writer.bytes.count
+                try writer.drain { try OutputFolder.writeAll($0, to: descriptor) }
+            }
         }
         // In the sets' order: entries are looked up by key, so sorting 50,000 keys buys nothing.
         if let previous {
-            for (start, end) in used where made[previous.key(at: start)] == nil {
+            for (start, end) in used {
+                guard let (key, slot) = previous.key(at: start), made[key] == nil else { continue }
+                let at = drained + writer.bytes.count
                 previous.copyEntry(start..<end, into: &writer)
+                index.set(slot, MemoTable.Entry(start: at, values: at + 4 + slot.length, end: at + end - start))
                 try drainIfFull()
             }
         }
         for (key, values) in made {
+            let at = drained + writer.bytes.count
             Self.encodeEntry(key, values, into: &writer)
+            var key = key
+            let slot = key.withUTF8 { MemoTable.Slot(UnsafeRawBufferPointer($0)) }
+            index.set(slot, MemoTable.Entry(start: at, values: at + 4 + slot.length, end: drained + writer.bytes.count))
             try drainIfFull()
         }
+        let length = drained + writer.bytes.count
         try writer.drain { try OutputFolder.writeAll($0, to: descriptor) }
+        let entries = MemoIndex.encodeEntries(index)
+        lock.withLock { memoIndexEntries = (entries, index.count, length) }
+    }
+
+    /// The index file (`MemoIndex`) of the memo this build wrote or appended to, now at `path`;
+    /// nil when there is none or the file is not as written.
+    func memoIndex(memoAt path: String) -> Data? {
+        guard let (entries, count, validLength) = lock.withLock({ memoIndexEntries }) else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) == validLength else { return nil }
+        return MemoIndex.encode(entries: entries, count: count, validLength: validLength, identity: MemoTable.Identity(info))
     }
 
     private static func encodeEntry(_ key: String, _ values: [String], into writer: inout LengthPrefixedWriter) {
@@ -473,6 +513,10 @@ public final class BuildCache: @unchecked Sendable {
         /// What tells one file from another: the memo is appended to only when it is still the one read.
         struct Identity: Equatable, Sendable {
             var device: UInt64, inode: UInt64, size: Int64, modified: Double
+            init(device: UInt64, inode: UInt64, size: Int64, modified: Double) {
+                (self.device, self.inode, self.size, self.modified) = (device, inode, size, modified)
+            }
+
             init(_ info: stat) {
                 device = UInt64(info.st_dev)
                 inode = UInt64(info.st_ino)
@@ -561,8 +605,13 @@ public final class BuildCache: @unchecked Sendable {
 
             private mutating func grow() {
                 var larger = SlotTable(capacity: entries.count)
-                for at in entries.indices where entries[at].start >= 0 { larger.set(slots[at], entries[at]) }
+                forEach { larger.set($0, $1) }
                 self = larger
+            }
+
+            /// Each slot and its entry, in the table's order.
+            func forEach(_ body: (Slot, Entry) -> Void) {
+                for at in entries.indices where entries[at].start >= 0 { body(slots[at], entries[at]) }
             }
         }
         /// Each key's entry; when a key occurs more than once (an appended memo), its last one.
@@ -572,13 +621,23 @@ public final class BuildCache: @unchecked Sendable {
         /// The file's identity when read from one.
         let identity: Identity?
 
-        /// The memo file at `path`, nil when it cannot be read.
+        /// The memo file at `path`, nil when it cannot be read; its entries are found from the index
+        /// file at `indexPath` when that was written for this very file (`MemoIndex`), and by
+        /// reading the memo through otherwise.
         /// Mapped, not read: a rebuild uses most of its 90 MB, and copying them faulted in 23,000
         /// fresh pages. (Read into huge pages, asked for with `madvise`, the memo faulted in faster,
-        /// but a build right after a full one spent 0.1 s more in the kernel.)
-        convenience init?(contentsOf path: String) {
-            guard let (data, info) = MappedFile.read(path, populate: true) else { return nil }
-            self.init(data, identity: Identity(info))
+        /// but a build right after a full one spent 0.1 s more in the kernel.) With its index, the
+        /// pages are mapped as entries are read: the ones of entries kept but not read never are.
+        convenience init?(contentsOf path: String, indexAt indexPath: String? = nil) {
+            let indexData = indexPath.flatMap { MappedFile.read($0, populate: true)?.data }
+            guard let (data, info) = MappedFile.read(path, populate: indexData == nil) else { return nil }
+            let identity = Identity(info)
+            if let indexData, let (index, count, validLength) = MemoIndex.decode(indexData, identity: identity, fileLength: data.count) {
+                self.init(data, identity: identity, index: index, validLength: validLength)
+                indexEntries = (indexData[(indexData.startIndex + MemoIndex.headerSize)...], count)
+            } else {
+                self.init(data, identity: identity)
+            }
         }
 
         init(_ data: Data, identity: Identity? = nil) {
@@ -586,22 +645,42 @@ public final class BuildCache: @unchecked Sendable {
             self.identity = identity
             // About 1.6 KB an entry in a large build's memo (65,000 in 100 MB): spares growing the table as it fills.
             var index = SlotTable(capacity: data.count / 1024)
-            var valid = 0
-            data.withUnsafeBytes { buffer in
-                var reader = LengthPrefixedReader(buffer)
-                while !reader.isAtEnd {
-                    let start = reader.offset
-                    guard let key = reader.field() else { return }
-                    let offset = reader.offset
-                    guard let count = reader.number(), count < 1 << 20 else { return }
-                    for _ in 0..<count where reader.field() == nil { return }
-                    index.set(Slot(key), Entry(start: start, values: offset, end: reader.offset))
-                    valid = reader.offset
-                }
-            }
+            validLength = data.withUnsafeBytes { Self.scan($0, from: 0, into: &index) }
             self.index = index
-            validLength = valid
         }
+
+        /// The entries of the index file the table was read from, as they are there, and how many
+        /// there are (some keys may have two: the later counts); nil when the memo was read through.
+        private(set) var indexEntries: (entries: Data, count: Int)?
+
+        private init(_ data: Data, identity: Identity, index: SlotTable, validLength: Int) {
+            bytes = data
+            self.identity = identity
+            self.index = index
+            self.validLength = validLength
+        }
+
+        /// Sets in `index` each whole entry of `buffer` from `start` on, at its place in the buffer
+        /// plus `base`; where the last whole entry ends (`start` when there is none).
+        static func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, base: Int = 0, into index: inout SlotTable) -> Int {
+            var reader = LengthPrefixedReader(buffer, from: start)
+            var valid = start
+            while !reader.isAtEnd {
+                let start = reader.offset
+                guard let key = reader.field() else { break }
+                let offset = reader.offset
+                guard let count = reader.number(), count < 1 << 20 else { break }
+                var whole = true
+                for _ in 0..<count where reader.field() == nil { whole = false; break }
+                guard whole else { break }
+                index.set(Slot(key), Entry(start: base + start, values: base + offset, end: base + reader.offset))
+                valid = reader.offset
+            }
+            return valid
+        }
+
+        /// Each key's entry (its last, where a key was appended again).
+        var entries: SlotTable { index }
 
         var count: Int { index.count }
 
@@ -611,7 +690,7 @@ public final class BuildCache: @unchecked Sendable {
             return key.withUTF8 { key in
                 let raw = UnsafeRawBufferPointer(key)
                 guard let entry = index[Slot(raw)] else { return nil }
-                // The whole key, as the file holds it after its length.
+                // The whole key, as the file holds it after its length (which the slot's length is).
                 let same = bytes.withUnsafeBytes { buffer in
                     raw.isEmpty || memcmp(buffer.baseAddress! + entry.start + 4, raw.baseAddress!, raw.count) == 0
                 }
@@ -619,11 +698,11 @@ public final class BuildCache: @unchecked Sendable {
             }
         }
 
-        /// The key of the entry that starts at `start`.
-        func key(at start: Int) -> String {
+        /// The key of the entry that starts at `start`, and its slot.
+        func key(at start: Int) -> (key: String, slot: Slot)? {
             bytes.withUnsafeBytes { buffer in
                 var reader = LengthPrefixedReader(buffer, from: start)
-                return reader.text()!
+                return reader.field().map { (String(decoding: $0, as: UTF8.self), Slot($0)) }
             }
         }
 
@@ -635,9 +714,16 @@ public final class BuildCache: @unchecked Sendable {
         func fields<T>(for key: String, _ read: ([UnsafeRawBufferPointer]) -> T?) -> (value: T, entry: Entry)? {
             guard let entry = locate(key) else { return nil }
             let value: T? = bytes.withUnsafeBytes { buffer in
-                var reader = LengthPrefixedReader(buffer, from: entry.values)
-                let count = reader.number()!
-                return read((0..<count).map { _ in reader.field()! })
+                // Read within the entry: what an index says of the file is checked as it is read.
+                var reader = LengthPrefixedReader(UnsafeRawBufferPointer(rebasing: buffer[..<entry.end]), from: entry.values)
+                guard let count = reader.number(), count <= (entry.end - entry.values) / 4 else { return nil }
+                var fields: [UnsafeRawBufferPointer] = []
+                fields.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let field = reader.field() else { return nil }
+                    fields.append(field)
+                }
+                return read(fields)
             }
             return value.map { ($0, entry) }
         }
@@ -646,8 +732,8 @@ public final class BuildCache: @unchecked Sendable {
         func firstBytes(for key: String) -> (value: Data, entry: Entry)? {
             guard let entry = locate(key) else { return nil }
             let range: Range<Int>? = bytes.withUnsafeBytes { buffer in
-                var reader = LengthPrefixedReader(buffer, from: entry.values)
-                guard reader.number()! > 0, let length = reader.number() else { return nil }
+                var reader = LengthPrefixedReader(UnsafeRawBufferPointer(rebasing: buffer[..<entry.end]), from: entry.values)
+                guard let count = reader.number(), count > 0, let length = reader.number(), length <= entry.end - reader.offset else { return nil }
                 return reader.offset..<(reader.offset + length)
             }
             guard let range else { return nil }

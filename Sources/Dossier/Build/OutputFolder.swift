@@ -429,6 +429,8 @@ public struct OutputFolder: Sendable {
             try Self.writeFile(data, to: target + ".partial")
             try rename(target + ".partial", target)
         }
+        // Where the memo's entries are, for the memo now in place.
+        try replace(BuildCache.MemoIndex.file, with: cache.memoIndex(memoAt: memo))
         // The segments of the zip's segmented entries, and what the related items were made from.
         try replace(SegmentedDeflate.file, with: cache.zipSegments.isEmpty ? nil : SegmentedDeflate.encode(cache.zipSegments))
         try replace(BuildCache.relatedFile, with: cache.relatedState)
