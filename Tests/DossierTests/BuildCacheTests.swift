@@ -30,6 +30,38 @@ struct BuildCacheTests {
         #expect(BuildCache.decode(try #require(BuildCache.encode(noInputs))) == noInputs)
     }
 
+    /// Deltas appended to a state read over it in order: units and files replaced, added and gone,
+    /// the inputs replaced; the length of the whole encoding before them is told.
+    @Test func stateDeltasReadOverTheWholeState() throws {
+        let base = BuildCache.State(
+            format: BuildCache.format, environment: "env", inputs: "one",
+            units: ["kb-item:F-1": .init(key: "k1", paths: ["kb/items/F-1.html"]), "kb-item:F-2": .init(key: "k2", paths: ["kb/items/F-2.html"])],
+            files: ["kb/items/F-1.html": .init(sha256: "a1", size: 1, modified: 1.5), "kb/items/F-2.html": .init(sha256: "a2", size: 2, modified: 2.5),
+                    "report/한글.html": .init(sha256: "a3", size: 3, modified: 3.5)])
+        let whole = try #require(BuildCache.encode(base))
+        let first = try #require(BuildCache.encodeDelta(
+            inputs: "two", units: [("kb-item:F-1", .init(key: "k1b", paths: ["kb/items/F-1.html"])), ("kb-item:F-3", .init(key: "k3", paths: ["kb/items/F-3.html"]))],
+            goneUnits: ["kb-item:F-2"],
+            files: [("kb/items/F-1.html", .init(sha256: "b1", size: 10, modified: 4.25)), ("kb/items/F-3.html", .init(sha256: "b3", size: 30, modified: 4.5))],
+            goneFiles: ["kb/items/F-2.html"]))
+        let second = try #require(BuildCache.encodeDelta(inputs: nil, units: [("kb-item:F-2", .init(key: "k2c", paths: []))], goneUnits: [],
+                                                          files: [("kb/items/F-2.html", .init(sha256: "c2", size: 5, modified: 5))], goneFiles: ["report/한글.html"]))
+        let (state, baseLength) = try #require(BuildCache.decodeState(whole + first + second))
+        #expect(baseLength == whole.count)
+        #expect(state == BuildCache.State(
+            format: BuildCache.format, environment: "env", inputs: nil,
+            units: ["kb-item:F-1": .init(key: "k1b", paths: ["kb/items/F-1.html"]), "kb-item:F-3": .init(key: "k3", paths: ["kb/items/F-3.html"]),
+                    "kb-item:F-2": .init(key: "k2c", paths: [])],
+            files: ["kb/items/F-1.html": .init(sha256: "b1", size: 10, modified: 4.25), "kb/items/F-3.html": .init(sha256: "b3", size: 30, modified: 4.5),
+                    "kb/items/F-2.html": .init(sha256: "c2", size: 5, modified: 5)]))
+        #expect(BuildCache.decodeState(whole)?.baseLength == whole.count)
+        // A removal outside a delta, a delta without a state before it, and a bad delta line are refused.
+        #expect(BuildCache.decode(whole + Data("gone\tkb/items/F-1.html\n".utf8)) == nil)
+        #expect(BuildCache.decode(first) == nil)
+        #expect(BuildCache.decode(whole + Data("delta\textra\n".utf8)) == nil)
+        #expect(BuildCache.encodeDelta(inputs: "x", units: [], goneUnits: [], files: [], goneFiles: ["a\tb"]) == nil)
+    }
+
     @Test func unsafePathsAndDamagedStatesAreRefused() {
         var state = BuildCache.State(format: BuildCache.format, environment: "e", inputs: nil, units: [:], files: [:])
         state.files["a\tb"] = .init(sha256: "x", size: 1, modified: 1)

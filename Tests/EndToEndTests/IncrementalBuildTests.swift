@@ -21,6 +21,25 @@ import Testing
         try? FileManager.default.removeItem(at: clean)
     }
 
+    /// The units (id → key and paths) and files (path → SHA-256 and size) of an output folder's
+    /// cache state, its deltas read over it in order; and how many deltas it has.
+    static func stateRecords(_ out: URL) throws -> (units: [String: [String]], files: [String: [String]], deltas: Int) {
+        let text = try String(contentsOf: out.appendingPathComponent(".dossier-cache/state"), encoding: .utf8)
+        var units: [String: [String]] = [:], files: [String: [String]] = [:], deltas = 0
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            switch fields[0] {
+            case "unit": units[fields[1]] = Array(fields.dropFirst(2))
+            case "gone-unit": units[fields[1]] = nil
+            case "file": files[fields[1]] = [fields[2], fields[3]]
+            case "gone": files[fields[1]] = nil
+            case "delta": deltas += 1
+            default: break
+            }
+        }
+        return (units, files, deltas)
+    }
+
     static func modified(_ url: URL) throws -> Date {
         try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
     }
@@ -183,6 +202,16 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(path).path), "\(path)")
         }
         try Self.expectSameAsClean(copy, out)
+        // The rebuilds appended their changes to the state (the incident's unit and files added,
+        // then gone): read over it, it records what a clean build's state does.
+        let clean = copy.root.appendingPathComponent("clean-state")
+        #expect(try Dossier.run(["build", copy.workspace.path, "-o", clean.path, "--clean"]).status == 0)
+        let (incremental, whole) = (try Self.stateRecords(out), try Self.stateRecords(clean))
+        #expect(incremental.deltas == 4 && whole.deltas == 0, "\(incremental.deltas) deltas")
+        #expect(incremental.units == whole.units)
+        #expect(incremental.files == whole.files)
+        #expect(incremental.units.keys.contains { $0.contains(removedID) } == false)
+        #expect(Set(incremental.files.keys) == Set(Self.snapshot(out).keys).subtracting([".dossier-output"]))
     }
 
     /// A rebuild after edits to findings' text puts their sections' new text and HTML in place of

@@ -21,7 +21,8 @@ import Parallel
 public final class BuildCache: @unchecked Sendable {
     static let folder = ".dossier-cache"
     static let stateFile = ".dossier-cache/state"
-    static let format = 2
+    /// 3: a state file may end in deltas (`encodeDelta`).
+    static let format = 3
 
     struct FileRecord: Sendable, Equatable {
         var sha256: String
@@ -109,6 +110,10 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Why the previous state was not used, for the progress line; nil when it was.
     public let coldReason: String?
+    /// The previous state's file as read, when that state is reused.
+    private(set) var previousStateFile: StateFile?
+    /// The units this build recorded (rendered), in order.
+    private var recordedUnits: [String] = []
 
     /// What the previous build left in `output`: its state (nil, with the reason, when there is
     /// none or it is of another version) and the recorded files still as it left them.
@@ -117,16 +122,27 @@ public final class BuildCache: @unchecked Sendable {
         var reason: String?
         /// The intact files' records.
         var intact: [String: FileRecord] = [:]
+        /// The state file as read.
+        var file: StateFile?
+    }
+
+    /// A state file as a build read it: which file it was, its length, and the length of its
+    /// whole encoding before the deltas appended to it since.
+    struct StateFile: Sendable {
+        var identity: MemoTable.Identity
+        var length: Int
+        var baseLength: Int
     }
 
     static func readPrevious(output: URL) -> Previous {
-        guard let data = MappedFile.read(output.appendingPathComponent(stateFile).path, populate: true)?.data else { return Previous(reason: "no previous build") }
-        guard let state = decode(data), state.format == format else { return Previous(reason: "the cache is of another version") }
+        guard let (data, info) = MappedFile.read(output.appendingPathComponent(stateFile).path, populate: true) else { return Previous(reason: "no previous build") }
+        guard let (state, baseLength) = decodeState(data), state.format == format else { return Previous(reason: "the cache is of another version") }
+        let file = StateFile(identity: MemoTable.Identity(info), length: data.count, baseLength: baseLength)
         // One stat per recorded file: a file edited or deleted since is not trusted. Each path is
         // looked up from the output folder (no joined path, no walk from the root), in stripes.
         let files = Array(state.files)
         let folder = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { return Previous(state: state) }
+        guard folder >= 0 else { return Previous(state: state, file: file) }
         defer { close(folder) }
         let stripes = min(files.count, 32)
         let valid = ParallelSlots<[Int]>(count: stripes)
@@ -143,7 +159,7 @@ public final class BuildCache: @unchecked Sendable {
         }
         var intact = [String: FileRecord](minimumCapacity: files.count)
         for found in valid.values { for index in found { intact[files[index].key] = files[index].value } }
-        return Previous(state: state, intact: intact)
+        return Previous(state: state, intact: intact, file: file)
     }
 
     /// The previous build read on a thread of its own from the start of a build, while the
@@ -206,6 +222,7 @@ public final class BuildCache: @unchecked Sendable {
         }
         previous = state
         intact = read.intact
+        previousStateFile = read.file
         coldReason = nil
         previousOutput = output
         self.prefetch = prefetch
@@ -763,7 +780,10 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Records a unit rendered by this build.
     func record(_ id: String, key: String, paths: [String]) {
-        lock.withLock { units[id] = Unit(key: key, paths: paths) }
+        lock.withLock {
+            units[id] = Unit(key: key, paths: paths)
+            recordedUnits.append(id)
+        }
     }
 
     /// The previous build's record of `path` when the file is intact.
@@ -800,61 +820,118 @@ public final class BuildCache: @unchecked Sendable {
     ///     unit           ID  KEY  PATH…
     ///     file           PATH  SHA-256  SIZE  MODIFIED
     ///
-    /// Nil when a path holds a tab or a line break (the next build is then a full one).
+    /// and after it, the deltas of later builds (`encodeDelta`). Nil when a path holds a tab or a
+    /// line break (the next build is then a full one).
     static func encode(_ state: State) -> Data? {
-        // Written into one byte buffer (the state of 26,000 files is 4.6 MB), field by field: the
-        // encoding runs at the end of every build. (A writer of its own: a buffer captured by a
-        // local function was checked for exclusive access at every field.)
-        struct Writer {
-            var bytes: [UInt8] = []
-            /// False once a field held a tab or a line break (the state cannot hold it).
-            var valid = true
-
-            mutating func field(_ text: String, first: Bool = false) {
-                if !first { bytes.append(UInt8(ascii: "\t")) }
-                var text = text
-                text.withUTF8 { utf8 in
-                    for byte in utf8 where byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { valid = false }
-                    bytes.append(contentsOf: utf8)
-                }
-            }
-
-            mutating func endLine() { bytes.append(UInt8(ascii: "\n")) }
-        }
-        var writer = Writer()
+        var writer = StateWriter()
         writer.bytes.reserveCapacity(state.files.count * 180 + state.units.count * 160)
-        writer.field("dossier-cache", first: true)
-        writer.field(String(state.format))
-        writer.endLine()
-        writer.field("environment", first: true)
-        writer.field(state.environment)
-        writer.endLine()
-        writer.field("inputs", first: true)
-        writer.field(state.inputs ?? "-")
-        writer.endLine()
+        writer.line(["dossier-cache", String(state.format)])
+        writer.line(["environment", state.environment])
+        writer.line(["inputs", state.inputs ?? "-"])
         // In the dictionaries' order: the state is read back into dictionaries, so sorting 26,000
         // paths (a third of the encoding's time, at the end of the build) buys nothing.
-        for (id, unit) in state.units {
-            writer.field("unit", first: true)
-            writer.field(id)
-            writer.field(unit.key)
-            for path in unit.paths { writer.field(path) }
-            writer.endLine()
-        }
-        for (path, record) in state.files {
-            writer.field("file", first: true)
-            writer.field(path)
-            writer.field(record.sha256)
-            writer.field(String(record.size))
-            writer.field(record.modified.description)
-            writer.endLine()
-        }
+        for (id, unit) in state.units { writer.unit(id, unit) }
+        for (path, record) in state.files { writer.file(path, record) }
         return writer.valid ? Data(writer.bytes) : nil
     }
 
-    static func decode(_ data: Data) -> State? {
+    /// What changed since a state, as lines to append to its file (a rebuild after one edit
+    /// changes a few dozen of 27,000 files: appending those spares encoding and writing the
+    /// whole 4.6 MB at the end of the build). A line `delta`, then this build's inputs, then
+    ///
+    ///     gone-unit      ID                      (a unit this build has not)
+    ///     unit           ID  KEY  PATH…          (a unit made again, or new)
+    ///     gone           PATH                    (a file this build did not produce)
+    ///     file           PATH  SHA-256  SIZE  MODIFIED
+    ///
+    /// read in order over the state before them: a later line of a unit or file replaces an earlier.
+    static func encodeDelta(inputs: String?, units: [(id: String, unit: Unit)], goneUnits: [String],
+                            files: [(path: String, record: FileRecord)], goneFiles: [String]) -> Data? {
+        var writer = StateWriter()
+        writer.line(["delta"])
+        writer.line(["inputs", inputs ?? "-"])
+        for id in goneUnits { writer.line(["gone-unit", id]) }
+        for (id, unit) in units { writer.unit(id, unit) }
+        for path in goneFiles { writer.line(["gone", path]) }
+        for (path, record) in files { writer.file(path, record) }
+        return writer.valid ? Data(writer.bytes) : nil
+    }
+
+    /// Writes the state's lines into one byte buffer, field by field: the encoding runs at the end
+    /// of every build. (A writer of its own: a buffer captured by a local function was checked for
+    /// exclusive access at every field.)
+    private struct StateWriter {
+        var bytes: [UInt8] = []
+        /// False once a field held a tab or a line break (the state cannot hold it).
+        var valid = true
+
+        mutating func field(_ text: String, first: Bool = false) {
+            if !first { bytes.append(UInt8(ascii: "\t")) }
+            var text = text
+            text.withUTF8 { utf8 in
+                for byte in utf8 where byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { valid = false }
+                bytes.append(contentsOf: utf8)
+            }
+        }
+
+        mutating func endLine() { bytes.append(UInt8(ascii: "\n")) }
+
+        mutating func line(_ fields: [String]) {
+            for (index, field) in fields.enumerated() { self.field(field, first: index == 0) }
+            endLine()
+        }
+
+        mutating func unit(_ id: String, _ unit: Unit) {
+            field("unit", first: true)
+            field(id)
+            field(unit.key)
+            for path in unit.paths { field(path) }
+            endLine()
+        }
+
+        mutating func file(_ path: String, _ record: FileRecord) {
+            field("file", first: true)
+            field(path)
+            field(record.sha256)
+            field(String(record.size))
+            field(record.modified.description)
+            endLine()
+        }
+    }
+
+    /// The changes since the previous build's state (`encodeDelta`): the units this build made,
+    /// the files it staged (`final` holds their records), the files it removed. Every other unit
+    /// and file is the previous build's, reused as that build left it. Nil without a previous state.
+    func stateDelta(files final: [String: FileRecord], staged: [String], removed: [String]) -> Data? {
+        guard let previous else { return nil }
+        let units: [String: Unit] = lock.withLock { self.units }
+        let recorded: [String] = lock.withLock { recordedUnits }
+        var seen: Set<String> = []
+        var made: [(id: String, unit: Unit)] = []
+        for id in recorded where seen.insert(id).inserted {
+            if let unit = units[id] { made.append((id, unit)) }
+        }
+        // Every unit is reused or made: when the count says none is missing, none is looked up.
+        let added = made.count(where: { previous.units[$0.id] == nil })
+        let goneUnits = units.count == previous.units.count + added ? [] : previous.units.keys.filter { units[$0] == nil }
+        return Self.encodeDelta(inputs: inputs, units: made, goneUnits: goneUnits,
+                                files: staged.compactMap { path in final[path].map { (path: path, record: $0) } }, goneFiles: removed)
+    }
+
+    /// Whether a state file of `length` bytes, `baseLength` of them its whole encoding, stays small
+    /// enough with `adding` more bytes of deltas: at most a quarter larger than its whole encoding
+    /// (every build reads the deltas too), or 256 KB larger for a small one.
+    static func stateHasRoom(length: Int, baseLength: Int, adding: Int) -> Bool {
+        length + adding <= max(baseLength + baseLength / 4, baseLength + (256 << 10))
+    }
+
+    static func decode(_ data: Data) -> State? { decodeState(data)?.state }
+
+    /// The state, and the length of its whole encoding before the deltas after it.
+    static func decodeState(_ data: Data) -> (state: State, baseLength: Int)? {
         var state = State(format: -1, environment: "", inputs: nil, units: [:], files: [:])
         var valid = true
+        var baseLength: Int?
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             let bytes = buffer.bindMemory(to: UInt8.self)
             state.files.reserveCapacity(bytes.count / 120)
@@ -869,6 +946,7 @@ public final class BuildCache: @unchecked Sendable {
                     fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<position]), as: UTF8.self))
                     fieldStart = position + 1
                 }
+                let thisLine = lineStart
                 lineStart = lineEnd + 1
                 guard fields.count > 1 || !(fields.first ?? "").isEmpty else { continue }
                 switch fields[0] {
@@ -887,13 +965,22 @@ public final class BuildCache: @unchecked Sendable {
                 case "file":
                     guard fields.count == 5, let size = Int(fields[3]), let modified = Double(fields[4]) else { valid = false; return }
                     state.files[fields[1]] = FileRecord(sha256: fields[2], size: size, modified: modified)
+                case "delta":
+                    guard fields.count == 1, state.format >= 0 else { valid = false; return }
+                    if baseLength == nil { baseLength = thisLine }
+                case "gone":
+                    guard fields.count == 2, baseLength != nil else { valid = false; return }
+                    state.files[fields[1]] = nil
+                case "gone-unit":
+                    guard fields.count == 2, baseLength != nil else { valid = false; return }
+                    state.units[fields[1]] = nil
                 default:
                     valid = false
                     return
                 }
             }
         }
-        return valid && state.format >= 0 ? state : nil
+        return valid && state.format >= 0 ? (state, baseLength ?? data.count) : nil
     }
 
     // MARK: Hashing

@@ -277,7 +277,7 @@ public struct OutputFolder: Sendable {
         do {
             if let cache {
                 let final = records.finalRecords(in: staging)
-                try writeCacheFiles(cache, state: BuildCache.encode(cache.state(files: final)), in: staging)
+                try writeCacheFiles(cache, state: .whole(BuildCache.encode(cache.state(files: final))), in: staging)
             }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
@@ -295,27 +295,63 @@ public struct OutputFolder: Sendable {
     private func commitIncrementally() throws(Failure) {
         guard let cache else { return }
         let fileManager = FileManager.default
-        let stateURL = destination.appendingPathComponent(BuildCache.stateFile)
+        let statePath = destination.appendingPathComponent(BuildCache.stateFile).path
         do {
-            try? fileManager.removeItem(at: stateURL)
+            // No state while the files move: a commit cut short leaves the next build a full one.
+            // The last state is set aside, to append this build's changes to, when it is the file
+            // this build read and has room to grow (`BuildCache.stateHasRoom`).
+            let lastState = cache.previousStateFile.flatMap { file -> BuildCache.StateFile? in
+                guard BuildCache.stateHasRoom(length: file.length, baseLength: file.baseLength, adding: 1),
+                      Foundation.rename(statePath, statePath + Self.setAside) == 0 else { return nil }
+                return file
+            }
+            if lastState == nil { unlink(statePath) }
             // The staged files' times are read where they are (a move keeps them).
             let final = records.finalRecords(in: staging)
+            let staged = records.stagedPaths
             // The files are moved into place on a thread of their own while the state is encoded
-            // here: a file replaced has its pages freed then (the health check's 36 MB).
+            // here (whole, unless its changes are appended): a file replaced has its pages freed
+            // then (the health check's 36 MB).
             let moves = AheadOfCommit()
-            moves.start { [self] in try moveIntoPlace(records.stagedPaths, final: final, previous: cache.previous?.files ?? [:]) }
-            let state = BuildCache.encode(cache.state(files: final))
+            let removed = RemovedPaths()
+            moves.start { [self] in removed.paths = try moveIntoPlace(staged, final: final, previous: cache.previous?.files ?? [:]) }
+            var state = lastState == nil ? StateWrite.whole(BuildCache.encode(cache.state(files: final))) : nil
             _ = try moves.wait()
-            try writeCacheFiles(cache, state: state, in: destination)
+            if let lastState {
+                if let delta = cache.stateDelta(files: final, staged: staged, removed: removed.paths),
+                   BuildCache.stateHasRoom(length: lastState.length, baseLength: lastState.baseLength, adding: delta.count) {
+                    state = .append(delta, to: lastState)
+                } else {
+                    unlink(statePath + Self.setAside)
+                    state = .whole(BuildCache.encode(cache.state(files: final)))
+                }
+            }
+            try writeCacheFiles(cache, state: state!, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
         }
     }
 
+    /// The last state's name while the commit moves files (`state` followed by this).
+    static let setAside = ".last"
+
+    /// How the state is written: whole (nil when it cannot be encoded: the next build is then a
+    /// full one), or as this build's changes appended to the last one's file, set aside.
+    enum StateWrite {
+        case whole(Data?)
+        case append(Data, to: BuildCache.StateFile)
+    }
+
+    /// The paths the moves removed, handed from their thread.
+    private final class RemovedPaths: @unchecked Sendable {
+        var paths: [String] = []
+    }
+
     /// Moves the staged files into the destination, and removes the previous build's files that
     /// this one did not produce (and the folders that leaves empty).
-    private func moveIntoPlace(_ staged: [String], final: [String: BuildCache.FileRecord], previous previousFiles: [String: BuildCache.FileRecord]) throws {
+    /// Returns the removed paths.
+    private func moveIntoPlace(_ staged: [String], final: [String: BuildCache.FileRecord], previous previousFiles: [String: BuildCache.FileRecord]) throws -> [String] {
         let fileManager = FileManager.default
         let directories = Set(staged.map(Self.parent(of:))).filter { !$0.isEmpty }
         for directory in directories.sorted() {
@@ -350,6 +386,7 @@ public struct OutputFolder: Sendable {
                 current = Self.parent(of: current)
             }
         }
+        return removed
     }
 
     /// Starts writing the memo and the parsed items into the staging folder on a thread of their
@@ -388,7 +425,7 @@ public struct OutputFolder: Sendable {
     /// moves them there from the staging folder, when written ahead), then the state (encoded) last,
     /// each whole (written beside and renamed into place). A state that could not be encoded (a
     /// path with a tab) leaves the next build a full one.
-    private func writeCacheFiles(_ cache: BuildCache, state encodedState: Data?, in folder: URL) throws {
+    private func writeCacheFiles(_ cache: BuildCache, state: StateWrite, in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
         func rename(_ from: String, _ to: String) throws {
             guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
@@ -435,7 +472,28 @@ public struct OutputFolder: Sendable {
         try replace(SegmentedDeflate.file, with: cache.zipSegments.isEmpty ? nil : SegmentedDeflate.encode(cache.zipSegments))
         try replace(BuildCache.relatedFile, with: cache.relatedState)
         // The state, which says the others are whole, is put in place last.
-        try replace(BuildCache.stateFile, with: encodedState)
+        switch state {
+        case .whole(let encoded):
+            try replace(BuildCache.stateFile, with: encoded)
+        case .append(let delta, let last):
+            let target = folder.appendingPathComponent(BuildCache.stateFile).path
+            try Self.append(delta, to: target + Self.setAside, expecting: last)
+            try rename(target + Self.setAside, target)
+        }
+    }
+
+    /// Appends `bytes` to the file at `path`, which must be `file` as read (else nothing is
+    /// written, and the error says so).
+    private static func append(_ bytes: Data, to path: String, expecting file: BuildCache.StateFile) throws {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw WriteError(description: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, BuildCache.MemoTable.Identity(info) == file.identity, Int(info.st_size) == file.length else {
+            throw WriteError(description: "\(path) changed during the build")
+        }
+        guard lseek(descriptor, off_t(file.length), SEEK_SET) >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        try bytes.withUnsafeBytes { try writeAll($0, to: descriptor) }
     }
 
     /// Work started ahead of the commit, which waits for it.
