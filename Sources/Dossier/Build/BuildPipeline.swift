@@ -187,6 +187,8 @@ public enum BuildPipeline {
                 deflateAhead.start("reports/" + report.basePath.dropFirst("report/".count) + ".html", html, sha256: digest, plan: report.deflatePlan)
             }
             if evidenceFiles.runIfUnclaimed() { branchTimings.lap("evidence OSCAL, coverage") }
+            // Nothing this thread does from here on adds to the memo or looks in it.
+            reportBranch.memoIsComplete()
             // This thread's work is done: its core deflates the health check while the knowledge
             // base is finished on the other (the zip waited for it at the end of the build), and
             // records the files of the units reused so far as kept.
@@ -212,6 +214,13 @@ public enum BuildPipeline {
         // report thread is at it (whichever is done first does most of it).
         folder.keepReused(unlessBusy: true)
         timings.lap("keep reused files")
+        if !options.pdf {
+            // Without PDFs (the memo records the browser that printed them), nothing is added to
+            // the memo once both threads are past it: it and the parsed items are written while
+            // the report thread assembles the evidence pack, on the core the knowledge base is done with.
+            reportBranch.waitForCompleteMemo()
+            folder.writeCacheAhead()
+        }
         let (builtReports, reportLog, reportTimings, besideEvidence) = reportBranch.wait()
         let generatedEvidence = evidenceFiles.value()
         log.append(contentsOf: reportLog)
@@ -283,7 +292,7 @@ public enum BuildPipeline {
         timings.lap("kb write")
         // Nothing is added to the memo from here on: it and the parsed items are written while the
         // evidence pack is assembled.
-        folder.writeCacheAhead()
+        if options.pdf { folder.writeCacheAhead() }
         let pages = folder.producedCount { $0.hasPrefix("kb/") && $0.hasSuffix(".html") }
         let keptPages = cache.keptPaths.filter { $0.hasPrefix("kb/") }.count
         step(5, "Build knowledge base (\(pages) pages" + (cache.isIncremental ? ", \(keptPages) unchanged" : "")
@@ -407,6 +416,16 @@ final class ReportBranch: @unchecked Sendable {
     typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer, BuildPipeline.EvidenceOutcome?)
     private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer(), nil)
     private let done = DispatchSemaphore(value: 0)
+    private let memoComplete = DispatchSemaphore(value: 0)
+
+    /// The report thread has made and looked up all it will in the memo (signalled once).
+    func memoIsComplete() { memoComplete.signal() }
+
+    /// Waits until the report thread has made and looked up all it will in the memo.
+    func waitForCompleteMemo() {
+        memoComplete.wait()
+        memoComplete.signal()
+    }
 
     /// `evidence`: how the pack went, when the report thread assembled it.
     func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer, evidence: BuildPipeline.EvidenceOutcome?) {
@@ -461,6 +480,16 @@ final class SharedTask<Value>: @unchecked Sendable {
     private var claimed = false
     private var result: Value?
     private let done = DispatchSemaphore(value: 0)
+    private let memoComplete = DispatchSemaphore(value: 0)
+
+    /// The report thread has made and looked up all it will in the memo (signalled once).
+    func memoIsComplete() { memoComplete.signal() }
+
+    /// Waits until the report thread has made and looked up all it will in the memo.
+    func waitForCompleteMemo() {
+        memoComplete.wait()
+        memoComplete.signal()
+    }
 
     init(_ work: @escaping () -> Value) { self.work = work }
 

@@ -277,7 +277,8 @@ public struct OutputFolder: Sendable {
         do {
             if let cache {
                 let final = records.finalRecords(in: staging)
-                try writeCacheFiles(cache, state: .whole(BuildCache.encode(cache.state(files: final))), in: staging)
+                try writeCacheFiles(cache, in: staging)
+                try Self.writeState(.whole(BuildCache.encode(cache.state(files: final))), in: staging)
             }
             if fileManager.fileExists(atPath: destination.path) {
                 let old = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
@@ -309,12 +310,13 @@ public struct OutputFolder: Sendable {
             // The staged files' times are read where they are (a move keeps them).
             let final = records.finalRecords(in: staging)
             let staged = records.stagedPaths
-            // The files are moved into place on a thread of their own while the state is encoded
-            // here (whole, unless its changes are appended): a file replaced has its pages freed
-            // then (the health check's 36 MB).
+            // The files are moved into place on a thread of their own while the cache's files are
+            // written here, and the state encoded (whole, unless its changes are appended): a file
+            // replaced has its pages freed then (the health check's 36 MB).
             let moves = AheadOfCommit()
             let removed = RemovedPaths()
             moves.start { [self] in removed.paths = try moveIntoPlace(staged, final: final, previous: cache.previous?.files ?? [:]) }
+            try writeCacheFiles(cache, in: destination)
             var state = lastState == nil ? StateWrite.whole(BuildCache.encode(cache.state(files: final))) : nil
             _ = try moves.wait()
             if let lastState {
@@ -326,7 +328,7 @@ public struct OutputFolder: Sendable {
                     state = .whole(BuildCache.encode(cache.state(files: final)))
                 }
             }
-            try writeCacheFiles(cache, state: state!, in: destination)
+            try Self.writeState(state!, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
@@ -421,15 +423,29 @@ public struct OutputFolder: Sendable {
         [BuildCache.memoFile] + cache.parsedItems.map(\.path)
     }
 
-    /// Writes the build cache into `folder`'s `.dossier-cache/`: the memo and the parsed items (or
-    /// moves them there from the staging folder, when written ahead), then the state (encoded) last,
-    /// each whole (written beside and renamed into place). A state that could not be encoded (a
-    /// path with a tab) leaves the next build a full one.
-    private func writeCacheFiles(_ cache: BuildCache, state: StateWrite, in folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
-        func rename(_ from: String, _ to: String) throws {
-            guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+    /// Renames `from` to `to`, throwing what went wrong.
+    private static func renameFile(_ from: String, _ to: String) throws {
+        guard Foundation.rename(from, to) == 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+    }
+
+    /// The file at `path` in `folder` replaced whole by `data` (written beside, renamed), or removed.
+    private static func replace(_ path: String, in folder: URL, with data: Data?) throws {
+        let target = folder.appendingPathComponent(path).path
+        guard let data else {
+            unlink(target)
+            return
         }
+        try writeFile(data, to: target + ".partial")
+        try renameFile(target + ".partial", target)
+    }
+
+    /// Writes the build cache but its state into `folder`'s `.dossier-cache/`: the memo and the
+    /// parsed items (or moves them there from the staging folder, when written ahead), and the
+    /// files that go with them, each whole (written beside and renamed into place). The state,
+    /// which says they are whole, goes last (`writeState`).
+    private func writeCacheFiles(_ cache: BuildCache, in folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(BuildCache.folder), withIntermediateDirectories: true)
+        let rename = Self.renameFile
         // Written beside (ahead, in the staging folder) and renamed into place, so that each is
         // whole; a memo that grows by appending gets its new entries at the end instead.
         let ahead = try cacheAhead.wait()
@@ -456,29 +472,24 @@ public struct OutputFolder: Sendable {
         where file.hasPrefix(itemsName) && !kept.contains(file) {
             try? FileManager.default.removeItem(at: cacheFolder.appendingPathComponent(file))
         }
-        /// The file at `path` in `folder` replaced whole by `data` (written beside, renamed), or removed.
-        func replace(_ path: String, with data: Data?) throws {
-            let target = folder.appendingPathComponent(path).path
-            guard let data else {
-                unlink(target)
-                return
-            }
-            try Self.writeFile(data, to: target + ".partial")
-            try rename(target + ".partial", target)
-        }
         // Where the memo's entries are, for the memo now in place.
-        try replace(BuildCache.MemoIndex.file, with: cache.memoIndex(memoAt: memo))
+        try Self.replace(BuildCache.MemoIndex.file, in: folder, with: cache.memoIndex(memoAt: memo))
         // The segments of the zip's segmented entries, and what the related items were made from.
-        try replace(SegmentedDeflate.file, with: cache.zipSegments.isEmpty ? nil : SegmentedDeflate.encode(cache.zipSegments))
-        try replace(BuildCache.relatedFile, with: cache.relatedState)
-        // The state, which says the others are whole, is put in place last.
+        try Self.replace(SegmentedDeflate.file, in: folder, with: cache.zipSegments.isEmpty ? nil : SegmentedDeflate.encode(cache.zipSegments))
+        try Self.replace(BuildCache.relatedFile, in: folder, with: cache.relatedState)
+    }
+
+    /// Puts the state in place in `folder`'s `.dossier-cache/`, after every other file of the
+    /// build and of its cache: whole (none when it could not be encoded, a path with a tab: the
+    /// next build is then a full one), or appended to the last one's, set aside.
+    private static func writeState(_ state: StateWrite, in folder: URL) throws {
         switch state {
         case .whole(let encoded):
-            try replace(BuildCache.stateFile, with: encoded)
+            try replace(BuildCache.stateFile, in: folder, with: encoded)
         case .append(let delta, let last):
             let target = folder.appendingPathComponent(BuildCache.stateFile).path
-            try Self.append(delta, to: target + Self.setAside, expecting: last)
-            try rename(target + Self.setAside, target)
+            try append(delta, to: target + setAside, expecting: last)
+            try renameFile(target + setAside, target)
         }
     }
 
