@@ -53,6 +53,14 @@ public enum IndexWriter {
             bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { body(bytes, $0) } }
         }
 
+        /// `body` given every term's UTF-8 bytes one after another, where each ends, and each one's count.
+        public func withStorage<Result>(_ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>,
+                                                 _ counts: UnsafeBufferPointer<Int>) -> Result) -> Result {
+            bytes.withUnsafeBufferPointer { bytes in
+                ends.withUnsafeBufferPointer { ends in counts.withUnsafeBufferPointer { body(bytes, ends, $0) } }
+            }
+        }
+
         /// `body` given each term's place, UTF-8 bytes and count, in order.
         public func forEachTerm(_ body: (_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ count: Int) -> Void) {
             bytes.withUnsafeBufferPointer { all in
@@ -261,7 +269,7 @@ public enum IndexWriter {
         DispatchQueue.concurrentPerform(iterations: documents.count) { index in
             perDocument[index] = known?[index] ?? Self.terms(of: documents[index])
         }
-        let documentTerms = perDocument.values
+        let documentTerms = perDocument.takeValues()
         let segments = TermSegments(documentTerms, anchorEvery: UInt64(max(1, anchorEvery)))
         // A segment's shards depend on its postings (the key the segment gives), the budget and the anchors.
         let segmentParts = [memoVersion, "terms", String(shardBudget), String(anchorEvery)]

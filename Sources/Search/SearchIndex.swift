@@ -151,18 +151,34 @@ public enum SearchIndexFormat {
     static let continuingBase = 44
 
     /// Appends `number` (≥ 0) to a postings string: ⌊n / 45⌋ in base 44 as continuing digits, then
-    /// n mod 45 as the final digit.
+    /// n mod 45 as the final digit. (A rebuild writes a million of them, from two threads: the
+    /// digits are worked out, not looked up in `facetDigits`, whose retains the threads contended for.)
     public static func appendPostingNumber(_ number: Int, to bytes: inout [UInt8]) {
         precondition(number >= 0, "postings numbers are never negative")
-        // The continuing digits come least significant first: appended, then turned around in place.
-        let start = bytes.count
         var rest = number / finalDigits
-        while rest > 0 {
-            bytes.append(facetDigits[finalDigits + rest % continuingBase])
-            rest /= continuingBase
+        if rest > 0 {
+            // The continuing digits, most significant first.
+            var power = 1
+            while power <= rest / continuingBase { power *= continuingBase }
+            while power > 0 {
+                bytes.append(facetDigit(finalDigits + rest / power))
+                rest %= power
+                power /= continuingBase
+            }
         }
-        bytes[start...].reverse()
-        bytes.append(facetDigits[number % finalDigits])
+        bytes.append(facetDigit(number % finalDigits))
+    }
+
+    /// `facetDigits[index]`: the index-th byte of 0x21 … 0x7E that is not `"`, `&`, `<`, `>` or `\`.
+    @inline(__always) static func facetDigit(_ index: Int) -> UInt8 {
+        var byte = 0x21 + index
+        // Each byte left out at or below the candidate moves it one on.
+        if byte >= 0x22 { byte += 1 }
+        if byte >= 0x26 { byte += 1 }
+        if byte >= 0x3C { byte += 1 }
+        if byte >= 0x3E { byte += 1 }
+        if byte >= 0x5C { byte += 1 }
+        return UInt8(truncatingIfNeeded: byte)
     }
 
     /// The numbers of a postings string, up to the first byte that is not a digit or the first

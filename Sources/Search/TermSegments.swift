@@ -50,7 +50,7 @@ struct TermSegments {
         self.anchors = anchors.map(\.term)
         let anchorKeys = anchors.map(\.key)
         let anchorTerms = self.anchors.map { Array($0.utf8) }
-        let termHashes = hashes.values
+        let termHashes = hashes.takeValues()
         self.termHashes = termHashes
 
         let runs = ParallelSlots<[Run]>(count: documents.count)
@@ -85,7 +85,7 @@ struct TermSegments {
             if current.segment >= 0 { list.append(current) }
             runs[index] = list
         }
-        self.runs = runs.values
+        self.runs = runs.takeValues()
     }
 
     /// Each segment's fingerprint: its documents' indexes and run digests, in document order; nil for
@@ -135,7 +135,7 @@ struct TermSegments {
                 memo.store(key, shards.flatMap { [$0.first, $0.body] })
             }
         }
-        return made.values.flatMap { $0 }
+        return made.takeValues().flatMap { $0 }
     }
 
     /// One segment's shards from its runs: postings merged in document order, terms in code-point
@@ -154,32 +154,41 @@ struct TermSegments {
         var arena: [UInt8] = []
         var spans: [(start: Int, count: Int, hash: UInt64)] = []
         var postings: [[(document: Int, count: Int)]] = []
-        for member in members {
-            let document = documents[member.document]
-            let hashes = termHashes[member.document], counts = document.counts
-            document.withBytes { bytes, ends in
-                for position in Int(member.start)..<Int(member.end) {
-                    let start = position == 0 ? 0 : Int(ends[position - 1])
-                    let term = UnsafeBufferPointer(rebasing: bytes[start..<Int(ends[position])])
-                    let hash = hashes[position]
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    while true {
-                        let found = Int(slots[slot])
-                        if found < 0 {
-                            slots[slot] = Int32(spans.count)
-                            spans.append((arena.count, term.count, hash))
-                            arena.append(contentsOf: term)
-                            postings.append([(member.document, counts[position])])
-                            break
+        /// Adds one posting of the term with these bytes and hash.
+        func add(_ term: UnsafeBufferPointer<UInt8>, hash: UInt64, document: Int, count: Int) {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let found = Int(slots[slot])
+                if found < 0 {
+                    slots[slot] = Int32(spans.count)
+                    spans.append((arena.count, term.count, hash))
+                    arena.append(contentsOf: term)
+                    postings.append([(document, count)])
+                    return
+                }
+                let span = spans[found]
+                if span.hash == hash, span.count == term.count, arena.withUnsafeBufferPointer({ arena in
+                    term.isEmpty || memcmp(arena.baseAddress! + span.start, term.baseAddress!, term.count) == 0
+                }) {
+                    postings[found].append((document, count))
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        // The documents' storage is borrowed, not copied for each member: two threads make segments
+        // of the same documents at once, and contended for their arrays' reference counts.
+        documents.withUnsafeBufferPointer { documents in
+            termHashes.withUnsafeBufferPointer { termHashes in
+                for member in members {
+                    termHashes[member.document].withUnsafeBufferPointer { hashes in
+                        documents[member.document].withStorage { bytes, ends, counts in
+                            for position in Int(member.start)..<Int(member.end) {
+                                let start = position == 0 ? 0 : Int(ends[position - 1])
+                                add(UnsafeBufferPointer(rebasing: bytes[start..<Int(ends[position])]), hash: hashes[position],
+                                    document: member.document, count: counts[position])
+                            }
                         }
-                        let span = spans[found]
-                        if span.hash == hash, span.count == term.count, arena.withUnsafeBufferPointer({ arena in
-                            term.isEmpty || memcmp(arena.baseAddress! + span.start, term.baseAddress!, term.count) == 0
-                        }) {
-                            postings[found].append((member.document, counts[position]))
-                            break
-                        }
-                        slot = (slot + 1) & mask
                     }
                 }
             }

@@ -113,6 +113,9 @@ struct IndexFolder {
         #expect(SearchIndexFormat.facetIndexes("!!!#~~#!", width: 2, count: 5) == [0, 1, 88 * 89 + 88, 89, nil])
         #expect(SearchIndexFormat.facetIndexes("!\"\\<é0", width: 1, count: 5) == [0, nil, nil, nil, nil])
         #expect(SearchIndexFormat.facetIndexes("0", width: 1, count: 1) == [13])
+        // The digits worked out (for postings strings) are the table's.
+        #expect(SearchIndexFormat.facetDigits.count == 89)
+        #expect(SearchIndexFormat.facetDigits.indices.allSatisfy { SearchIndexFormat.facetDigit($0) == SearchIndexFormat.facetDigits[$0] })
     }
 
     /// SPEC.md §3's examples, every length of number, and what a reader does with malformed strings.
