@@ -42,6 +42,20 @@ public final class ParallelSlots<Value: Sendable>: @unchecked Sendable {
     @inlinable
     public var values: [Value] { UnsafeBufferPointer(start: storage, count: count).compactMap { $0 } }
 
+    /// The values set, in index order, moved out of their slots, which are left empty: no copy of
+    /// each value is made (a copy retains each reference a value holds, and freeing the slots
+    /// released them again — for 11,000 search documents, on a thread the others share them with).
+    @inlinable
+    public func takeValues() -> [Value] {
+        var result: [Value] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            if let value = (storage + index).move() { result.append(value) }
+            (storage + index).initialize(to: nil)
+        }
+        return result
+    }
+
     /// Every slot in index order, nil where none was set.
     @inlinable
     public var slots: [Value?] { Array(UnsafeBufferPointer(start: storage, count: count)) }

@@ -142,14 +142,15 @@ enum KnowledgeBaseBuilder {
             }
         }
         timings.lap("kb item text")
-        let lines = listLines.values
+        let lines = listLines.takeValues()
         // Updated from the last build's lists where they cannot have changed.
-        let (related, relatedState, relatedMade) = RelatedItems.update(items, hashedCounts: relatedTerms.values, previous: cache?.previousRelatedState())
+        let hashedCounts = relatedTerms.takeValues()
+        let (related, relatedState, relatedMade) = RelatedItems.update(items, hashedCounts: hashedCounts, previous: cache?.previousRelatedState())
         cache?.relatedState = relatedState
         cache?.relatedMade = (relatedMade, items.count)
         timings.lap("kb related items")
 
-        let linked = linkDigests.values
+        let linked = linkDigests.takeValues()
         // Second pass: the item pages.
         DispatchQueue.concurrentPerform(iterations: items.count) { index in
             let item = items[index]
@@ -200,7 +201,7 @@ enum KnowledgeBaseBuilder {
                 failures[index] = "kb-item"
             }
         }
-        files += pages.values
+        files += pages.takeValues()
         if let failure = failures.values.first {
             if failure == "kb-item" {
                 log.error("template 'kb-item' is missing", at: SourceLocation(file: "templates/reports/kb-item.mustache", line: 0, column: 0))
@@ -220,7 +221,7 @@ enum KnowledgeBaseBuilder {
         // With a build cache, a list page is a unit keyed by what it shows: its heading, crumbs,
         // description and groups, and its members' list lines (by their digests), in order. Editing
         // an item's body leaves every list as it was.
-        let lineDigest = lineDigests.values
+        let lineDigest = lineDigests.takeValues()
         func list(_ heading: String, path: String, crumbs: [KBCrumb], members: [Int], description: String? = nil, groups: [KBLink] = []) {
             let depth = path.split(separator: "/").count - 1
             let ordered = members.sorted { rank[$0] < rank[$1] }
@@ -337,7 +338,8 @@ enum KnowledgeBaseBuilder {
             }
             return item.searchDocument(MarkdownRenderer.render(item.body))
         }
-        for file in IndexWriter.files(for: searchDocuments.values, generator: "Dossier \(DossierVersion.current)", terms: indexTerms.values,
+        let (documents, terms) = (searchDocuments.takeValues(), indexTerms.takeValues())
+        for file in IndexWriter.files(for: documents, generator: "Dossier \(DossierVersion.current)", terms: terms,
                                       documentKeys: keys.count == items.count ? keys : nil, memo: indexMemo,
                                       completing: completeDocument) {
             files.append(OutputFile(path: "search/\(file.name).js", data: file.data))
@@ -354,7 +356,7 @@ enum KnowledgeBaseBuilder {
         files.append(OutputFile(path: "assets/brand.css", data: Data(":root { --primary: \(primary); --accent: \(accent); }\n".utf8)))
         timings.lap("kb search index")
         templates.reportProblems(into: &log)
-        cache?.keepUntilExit([items, searchDocuments, listLines, indexTerms, relatedTerms, documentKeys, bodies, related, linked, lines])
+        cache?.keepUntilExit([items, documents, terms, hashedCounts, documentKeys, bodies, related, linked, lines, lineDigest])
         return files.sorted { $0.path < $1.path }
     }
 

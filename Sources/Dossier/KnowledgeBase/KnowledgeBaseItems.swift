@@ -377,7 +377,7 @@ enum RelatedItems {
             let norm = sqrt(strongest.reduce(0) { $0 + $1.weight * $1.weight })
             vectors[index] = strongest.map { (term: $0.term, weight: norm > 0 ? $0.weight / norm : 0) }.sorted { $0.term < $1.term }
         }
-        return (vectors.values, byHash.map(\.key))
+        return (vectors.takeValues(), byHash.map(\.key))
     }
 
     /// What pairs are scored by (see above): each item's tags, systems and category as numbers (tags

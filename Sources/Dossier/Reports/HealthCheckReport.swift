@@ -90,7 +90,7 @@ extension ReportContext {
             }
             built[index] = makeSection(finding, category: categoryOf[index], key: key, cache: cache, needFields: needFields)
         }
-        var sections = built.values[...]
+        var sections = built.takeValues()[...]
         for (category, members) in groups.enumerated() {
             view.categories[category].findings = Array(sections.prefix(members.count))
             sections = sections.dropFirst(members.count)

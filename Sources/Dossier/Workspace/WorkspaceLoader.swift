@@ -196,7 +196,7 @@ public enum WorkspaceLoader {
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             results[index] = decode(files[index], environment: environment, cache: cache)
         }
-        return results.values
+        return results.takeValues()
     }
 
     static func decode(_ file: ItemFile, environment: DecodingEnvironment, cache: ParsedItemCache? = nil) -> DecodedFile {
