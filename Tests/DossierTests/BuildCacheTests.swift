@@ -77,6 +77,9 @@ struct BuildCacheTests {
         #expect(BuildCache.key(["한글", "", String(repeating: "x", count: 1234)]) ==
                 Digest.sha256(Data(("6:한글0:1234:" + String(repeating: "x", count: 1234)).utf8)))
         #expect(BuildCache.key(["ab", "c"]) != BuildCache.key(["a", "bc"]))
+        // Parts given one by one, as strings or as bytes, make the same key.
+        let bytes = Array("한글".utf8)
+        #expect(bytes.withUnsafeBufferPointer { raw in BuildCache.key { $0.add("ab"); $0.add(raw); $0.add("") } } == BuildCache.key(["ab", "한글", ""]))
         // Lengths of one digit and of several, and an empty part: what `sha256sum` prints for them.
         #expect(BuildCache.key(["a", "한글", "", String(repeating: "x", count: 1234)]) == "bb51e8faa1084d349229d97b93ddcd4673f48013af272db490a3070bd76abce2")
         #expect(BuildCache.key([]) == Digest.sha256(Data()))

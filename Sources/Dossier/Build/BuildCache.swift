@@ -86,6 +86,9 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The hash of everything every unit depends on.
     let environment: String
+    /// `environment`'s UTF-8 bytes, which keys hash as their first part: the threads making keys
+    /// at once contended for the string's reference count; these bytes have none.
+    let environmentBytes: UnsafeBufferPointer<UInt8>
     /// Whether the build's phases leave their large intermediate values to the end of the process
     /// (`BuildPipeline.Options.keepsDataUntilExit`) rather than free them as they end.
     var keepsDataUntilExit = false
@@ -201,6 +204,9 @@ public final class BuildCache: @unchecked Sendable {
     /// Reads the previous state from `output` (or takes it from `prefetch`) unless `clean`.
     init(output: URL, environment: String, clean: Bool, prefetch: Prefetch? = nil) {
         self.environment = environment
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: environment.utf8.count)
+        _ = bytes.initialize(from: environment.utf8)
+        environmentBytes = UnsafeBufferPointer(bytes)
         guard !clean else {
             previous = nil
             intact = [:]
@@ -763,13 +769,15 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
+    deinit { environmentBytes.deallocate() }
+
     /// Whether this build reuses a previous one.
     var isIncremental: Bool { previous != nil }
 
     /// True when the unit `id` had `key` in the previous build and all its files are intact: the
     /// caller skips it, and its files are kept.
     func reuse(_ id: String, key: String) -> Bool {
-        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy({ intact[$0] != nil }) else { return false }
+        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy({ intact.index(forKey: $0) != nil }) else { return false }
         lock.withLock {
             units[id] = unit
             reused += unit.paths
@@ -987,8 +995,13 @@ public final class BuildCache: @unchecked Sendable {
 
     /// A key over several parts; each part is length-prefixed, so no two lists of parts collide.
     static func key(_ parts: [String]) -> String {
+        key { hasher in for part in parts { hasher.add(part) } }
+    }
+
+    /// `key(parts)` of the parts `add` gives the hasher, without an array of them.
+    static func key(_ add: (inout KeyHasher) -> Void) -> String {
         var hasher = KeyHasher()
-        for part in parts { hasher.add(part) }
+        add(&hasher)
         return hasher.finalize()
     }
 
@@ -1081,11 +1094,16 @@ struct KeyHasher {
     init() { buffer.reserveCapacity(4096) }
 
     mutating func add(_ part: String) {
+        // The string's own bytes, when it holds them as UTF-8 (native strings do): no copy of it, so
+        // no change to its reference count — parts such as the environment are shared by the
+        // keys every thread makes, and the threads contended for them.
+        if part.utf8.withContiguousStorageIfAvailable({ add($0) }) != nil { return }
         var part = part
         part.withUTF8 { add($0) }
     }
 
-    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Adds a part given as its UTF-8 bytes.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
         let count = bytes.count
         if buffer.count + count + 21 > Self.flushAt { flush() }
         // The length's decimal digits, most significant first.

@@ -205,7 +205,14 @@ public enum EvidencePack {
         // comes from the first incident's timeline, not from the item: both are in the key.
         @Sendable func key(_ kind: String, _ itemID: String, _ file: String) -> String? {
             guard let cache, let digest = context.workspace.sourceDigests[file] else { return nil }
-            return BuildCache.key([cache.environment, kind, itemID, digest, "zone \(zone)", reportDate])
+            return BuildCache.key { parts in
+                parts.add(cache.environmentBytes)
+                parts.add(kind)
+                parts.add(itemID)
+                parts.add(digest)
+                parts.add("zone \(zone)")
+                parts.add(reportDate)
+            }
         }
         @Sendable func findingEntries(_ finding: Finding) throws -> [JSONFragment] {
             let observationUUID = uuid("observation:\(finding.id)")

@@ -102,7 +102,15 @@ enum KnowledgeBaseBuilder {
             let item = items[index]
             let derivedKey = cache.flatMap { cache in
                 item.context.workspace.sourceDigests[item.location.file].map { digest in
-                    BuildCache.key([cache.environment, "kb-item-derived-2", digest, item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single"])
+                    BuildCache.key { parts in
+                        parts.add(cache.environmentBytes)
+                        parts.add("kb-item-derived-2")
+                        parts.add(digest)
+                        parts.add(item.slug)
+                        parts.add(item.displayID)
+                        parts.add(item.engagement.id)
+                        parts.add(multi ? "multi" : "single")
+                    }
                 }
             }
             documentKeys[index] = derivedKey
@@ -365,16 +373,23 @@ enum KnowledgeBaseBuilder {
     static func itemPageKey(_ item: KBItem, links: [String], related: [Int], behind: [Int], caused: [Int], history: [Int],
                             multi: Bool, cache: BuildCache) -> String? {
         guard let own = item.context.workspace.sourceDigests[item.location.file] else { return nil }
-        var parts = [cache.environment, "kb-item", item.slug, item.displayID, item.engagement.id, multi ? "multi" : "single", own]
-        for reference in item.evidenceFiles {
-            parts.append("evidence:" + reference)
-            parts.append(item.context.evidence.item(reference).digest)
+        return BuildCache.key { parts in
+            parts.add(cache.environmentBytes)
+            parts.add("kb-item")
+            parts.add(item.slug)
+            parts.add(item.displayID)
+            parts.add(item.engagement.id)
+            parts.add(multi ? "multi" : "single")
+            parts.add(own)
+            for reference in item.evidenceFiles {
+                parts.add("evidence:" + reference)
+                parts.add(item.context.evidence.item(reference).digest)
+            }
+            for (label, list) in [("related", related), ("behind", behind), ("caused", caused), ("history", history)] {
+                parts.add(label)
+                for other in list { parts.add(links[other]) }
+            }
         }
-        for (label, list) in [("related", related), ("behind", behind), ("caused", caused), ("history", history)] {
-            parts.append(label)
-            for other in list { parts.append(links[other]) }
-        }
-        return BuildCache.key(parts)
     }
 
     /// The digest of what a page shows of an item it links to.

@@ -183,12 +183,18 @@ extension ReportContext {
     /// finding, its category and the report's `t`, `engagement` and `document`, all covered.)
     private func sectionKey(_ finding: Finding, category: Int, cache: BuildCache) -> String? {
         guard let digest = workspace.sourceDigests[finding.location.file] else { return nil }
-        var parts = [cache.environment, "health-check-section", finding.id, digest, "\(category)", self.category(finding.category)]
-        for reference in finding.evidence {
-            parts.append(reference.file)
-            parts.append(evidence.item(reference.file).digest)
+        return BuildCache.key { parts in
+            parts.add(cache.environmentBytes)
+            parts.add("health-check-section")
+            parts.add(finding.id)
+            parts.add(digest)
+            parts.add("\(category)")
+            parts.add(self.category(finding.category))
+            for reference in finding.evidence {
+                parts.add(reference.file)
+                parts.add(evidence.item(reference.file).digest)
+            }
         }
-        return BuildCache.key(parts)
     }
 
     static func metricsChartPath(_ finding: Finding) -> String { "charts/\(fileSafe(finding.id))-metrics.svg" }
