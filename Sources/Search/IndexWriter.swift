@@ -121,78 +121,42 @@ public enum IndexWriter {
 
         public var tf: [String: Int] { Dictionary(uniqueKeysWithValues: zip(terms, counts)) }
 
-        /// One line of text (terms never hold control characters), for a build cache:
-        /// `length`, then `RS term US count` for each term in order.
-        public var encoded: String {
-            var line = Array(String(length).utf8)
-            line.reserveCapacity(line.count + bytes.count + 8 * counts.count)
-            forEachTerm { _, term, count in
-                line.append(0x1E)
-                line.append(contentsOf: term)
-                line.append(0x1F)
-                line.append(contentsOf: String(count).utf8)
-            }
-            return String(decoding: line, as: UTF8.self)
+        /// The terms as bytes for a build cache, read back with little more than copies: a tag
+        /// byte, then little-endian `length`, the number of terms, where each term's bytes end and
+        /// each count (four bytes each), and the terms' bytes one after another.
+        public var binary: [UInt8] {
+            var result: [UInt8] = [Self.binaryTag]
+            result.reserveCapacity(9 + 8 * counts.count + bytes.count)
+            func put(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { result.append(contentsOf: $0) } }
+            put(UInt32(truncatingIfNeeded: length))
+            put(UInt32(counts.count))
+            for end in ends { put(UInt32(end)) }
+            for count in counts { put(UInt32(truncatingIfNeeded: count)) }
+            result.append(contentsOf: bytes)
+            return result
         }
 
-        public init?(encoded: String) {
-            var encoded = encoded
-            guard let decoded = encoded.withUTF8({ Self(encodedBytes: UnsafeRawBufferPointer($0)) }) else { return nil }
-            self = decoded
-        }
+        static let binaryTag: UInt8 = 0xD7
 
-        /// `init(encoded:)` from the encoded line's UTF-8 bytes (a build cache's file, without making
-        /// the line a string first).
-        public init?(encodedBytes raw: UnsafeRawBufferPointer) {
-            var bytes: [UInt8] = [], ends: [Int32] = [], counts: [Int] = []
-            bytes.reserveCapacity(raw.count)
-            guard let length = Self.readEncoded(raw, terms: { count in
-                // One term per separator: the arrays are made at their size rather than grown.
-                ends.reserveCapacity(count)
-                counts.reserveCapacity(count)
-            }, term: { term, count in
-                bytes.append(contentsOf: term)
-                ends.append(Int32(bytes.count))
-                counts.append(count)
-            }) else { return nil }
-            self.init(bytes: bytes, ends: ends, counts: counts, length: length)
-        }
-
-        /// Reads `encoded`'s bytes: `terms` hears how many terms there are, then `term` each term's
-        /// bytes and count, in order. The length, or nil (and perhaps some terms heard) when the
-        /// bytes are not an encoded line.
-        public static func readEncoded(_ raw: UnsafeRawBufferPointer, terms: (Int) -> Void,
-                                       term: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> Int? {
-            let bytes = raw.assumingMemoryBound(to: UInt8.self)
-            /// A decimal number in bytes[from..<to], or nil.
-            func number(_ from: Int, _ to: Int) -> Int? {
-                guard from < to, to - from <= 18 else { return nil }
-                var value = 0
-                for index in from..<to {
-                    let digit = Int(bytes[index]) - 0x30
-                    guard digit >= 0 && digit <= 9 else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+        /// `binary`'s terms; nil for bytes that are not such an encoding (the wrong size, or ends
+        /// that go back or past the bytes).
+        public init?(binary raw: UnsafeRawBufferPointer) {
+            guard raw.count >= 9, raw[0] == Self.binaryTag else { return nil }
+            func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+            let length = u32(1), count = u32(5)
+            guard count <= (raw.count - 9) / 8 else { return nil }
+            let endsAt = 9, countsAt = 9 + 4 * count, bytesAt = 9 + 8 * count
+            var ends = [Int32](repeating: 0, count: count), counts = [Int](repeating: 0, count: count)
+            var last = 0
+            for index in 0..<count {
+                let end = u32(endsAt + 4 * index)
+                guard end >= last else { return nil }
+                ends[index] = Int32(truncatingIfNeeded: end)
+                counts[index] = u32(countsAt + 4 * index)
+                last = end
             }
-            var position = 0
-            while position < bytes.count && bytes[position] != 0x1E { position += 1 }
-            guard let length = number(0, position) else { return nil }
-            var separators = 0
-            for byte in bytes[position...] where byte == 0x1E { separators += 1 }
-            terms(separators)
-            while position < bytes.count {
-                let termStart = position + 1
-                var separator = termStart
-                while separator < bytes.count && bytes[separator] != 0x1F && bytes[separator] != 0x1E { separator += 1 }
-                guard separator < bytes.count, bytes[separator] == 0x1F else { return nil }
-                var end = separator + 1
-                while end < bytes.count && bytes[end] != 0x1E { end += 1 }
-                guard let count = number(separator + 1, end) else { return nil }
-                term(UnsafeBufferPointer(rebasing: bytes[termStart..<separator]), count)
-                position = end
-            }
-            return length
+            guard last <= Int(Int32.max), bytesAt + last == raw.count else { return nil }
+            self.init(bytes: Array(raw[bytesAt...]), ends: ends, counts: counts, length: length)
         }
     }
 

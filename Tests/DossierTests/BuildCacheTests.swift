@@ -117,11 +117,15 @@ struct BuildCacheTests {
         let cache = BuildCache(output: folder, environment: "e", clean: true)
         cache.memoize("k1", ["한글 값", "", "second\u{1E}with marks"])
         cache.memoize("k2", [])
+        // Values kept as bytes (binary encodings no string could hold) read back as they were.
+        let binary: [[UInt8]] = [[0xFF, 0x00, 0xD7], [], Array("text".utf8)]
+        cache.memoize("k4", bytes: binary)
         let path = folder.appendingPathComponent("memo").path
         try cache.writeMemo(to: path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let decoded = BuildCache.MemoTable(bytes)
-        #expect(decoded.count == 2)
+        #expect(decoded.fields(for: "k4", { $0.map { Array($0) } })?.value == binary)
+        #expect(decoded.count == 3)
         #expect(decoded.values(for: "k1") == ["한글 값", "", "second\u{1E}with marks"])
         #expect(decoded.values(for: "k2") == [])
         #expect(decoded.values(for: "k3") == nil)
@@ -143,8 +147,8 @@ struct BuildCacheTests {
         // A file cut short keeps the entries before the cut, and none is read past its end.
         for cut in [1, 7, bytes.count / 2, bytes.count - 1] {
             let table = BuildCache.MemoTable(bytes.prefix(cut))
-            #expect(table.count <= 1)
-            for key in ["k1", "k2"] { _ = table.values(for: key) }
+            #expect(table.count <= 2)
+            for key in ["k1", "k2", "k4"] { _ = table.values(for: key) }
         }
     }
 }

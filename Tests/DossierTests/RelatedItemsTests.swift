@@ -53,18 +53,20 @@ struct RelatedItemsTests {
         #expect(RelatedItems.compute(items, termCounts: Self.counts(items)) == related)
     }
 
-    /// The hashed counts a rebuild reads from the build cache's bytes are those made from the terms,
-    /// and bytes that are not encoded terms are refused.
+    /// The hashed counts a rebuild reads from the build cache's bytes are those it wrote there, and
+    /// bytes that are not such an encoding (cut short, grown, another tag) are refused.
     @Test func hashedCountsFromBytesAreTheTerms() throws {
         let items = try Self.items()
         for counts in Self.counts(items) {
-            let bytes = Array(counts.encoded.utf8)
-            let read = bytes.withUnsafeBytes { RelatedItems.HashedTerms(encodedBytes: $0) }
-            #expect(read == RelatedItems.HashedTerms(counts))
+            let hashed = RelatedItems.HashedTerms(counts)
+            let bytes = hashed.binary
+            let read = bytes.withUnsafeBytes { RelatedItems.HashedTerms(binary: $0) }
+            #expect(read == hashed)
             #expect(read?.hashes.count == counts.terms.count && Set(read?.hashes ?? []).count == counts.terms.count)
-        }
-        for bad in ["", "x\u{1E}a\u{1F}1", "3\u{1E}a", "3\u{1E}a\u{1F}", "3\u{1E}a\u{1F}1x"] {
-            #expect(Array(bad.utf8).withUnsafeBytes { RelatedItems.HashedTerms(encodedBytes: $0) } == nil, "\(bad.debugDescription)")
+            #expect(read?.counts == counts.counts)
+            for bad in [Array(bytes.dropLast()), bytes + [0], [0xD7] + bytes.dropFirst(), []] {
+                #expect(bad.withUnsafeBytes { RelatedItems.HashedTerms(binary: $0) } == nil)
+            }
         }
         #expect(SearchIndexFormat.fnv1a(UnsafeBufferPointer(start: nil, count: 0)) == 0xCBF2_9CE4_8422_2325)
         #expect(Array("a".utf8).withUnsafeBufferPointer(SearchIndexFormat.fnv1a) == 0xAF63_DC4C_8601_EC8C)

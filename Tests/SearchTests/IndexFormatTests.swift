@@ -232,7 +232,7 @@ struct IndexFolder {
     }
 }
 
-/// A build cache keeps each document's terms as one line of text; it must read back the same.
+/// A build cache keeps each document's terms as bytes; it must read back the same.
 @Suite struct DocumentTermsEncodingTests {
     @Test func termsRoundTrip() throws {
         let document = SearchDocument(id: "F-1", kind: "finding", title: "커넥션 풀 고갈 ORA-01555", url: "items/F-1.html", summary: "요약",
@@ -240,18 +240,18 @@ struct IndexFolder {
                                       body: "디스크를 비웠다. max_connections 10.0.0.1")
         let terms = IndexWriter.terms(of: document)
         #expect(terms.tf["ora-01555"] == 3 && terms.tf["~커넥션"] == 1)
-        #expect(IndexWriter.DocumentTerms(encoded: terms.encoded) == terms)
-        #expect(IndexWriter.DocumentTerms(encoded: IndexWriter.DocumentTerms(tf: [:], length: 0).encoded) == IndexWriter.DocumentTerms(tf: [:], length: 0))
-        #expect(IndexWriter.DocumentTerms(encoded: "x\u{1E}a\u{1F}1") == nil)
-        #expect(IndexWriter.DocumentTerms(encoded: "3\u{1E}a") == nil)
-        // Read from the encoded line's bytes (a memo file's), without a string made first: the same,
-        // and a line cut anywhere is either refused or a shorter list, never read past its end.
-        let bytes = Array(terms.encoded.utf8)
-        #expect(bytes.withUnsafeBytes { IndexWriter.DocumentTerms(encodedBytes: $0) } == terms)
+        let bytes = terms.binary
+        #expect(bytes.withUnsafeBytes { IndexWriter.DocumentTerms(binary: $0) } == terms)
+        let empty = IndexWriter.DocumentTerms(tf: [:], length: 0)
+        #expect(empty.binary.withUnsafeBytes { IndexWriter.DocumentTerms(binary: $0) } == empty)
+        // Cut anywhere, grown, or with ends that go back: refused, never read past their end.
         for cut in 0..<bytes.count {
-            let partial = bytes[..<cut].withUnsafeBytes { IndexWriter.DocumentTerms(encodedBytes: $0) }
-            #expect(partial == nil || partial!.terms.count <= terms.terms.count)
+            #expect(bytes[..<cut].withUnsafeBytes { IndexWriter.DocumentTerms(binary: $0) } == nil)
         }
+        #expect((bytes + [0x61]).withUnsafeBytes { IndexWriter.DocumentTerms(binary: $0) } == nil)
+        var backwards = bytes
+        backwards.replaceSubrange(9..<13, with: [0xFF, 0xFF, 0, 0])
+        #expect(backwards.withUnsafeBytes { IndexWriter.DocumentTerms(binary: $0) } == nil)
     }
 
     /// The prose counts come with the index terms from the same tokens: the title's and the summary

@@ -50,7 +50,7 @@ public final class BuildCache: @unchecked Sendable {
     /// The previous build's files when it had this build's inputs and left every file intact: the
     /// output is already what this build would write. Nil otherwise.
     var upToDateFiles: [String: FileRecord]? {
-        guard let inputs, let previous, previous.inputs == inputs, intact.count == previous.files.count else { return nil }
+        guard let inputs, let previous, previous.inputs == inputs, notIntact.isEmpty else { return nil }
         return previous.files
     }
 
@@ -103,9 +103,10 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The previous build's state when it can be reused (same format and environment).
     let previous: State?
-    /// Paths of the previous build that are still on disk with the recorded size and time.
-    /// Their records (one lookup answers both whether a file is intact and what it was).
-    private let intact: [String: FileRecord]
+    /// Paths of the previous build that are no longer on disk with the recorded size and time
+    /// (edited or removed since): the others are intact. (Usually none: the 27,000 intact ones
+    /// are not put into a table of their own.)
+    private let notIntact: Set<String>
     private let lock = NSLock()
     private var units: [String: Unit] = [:]
     private var reused: [String] = []
@@ -123,8 +124,8 @@ public final class BuildCache: @unchecked Sendable {
     struct Previous: Sendable {
         var state: State?
         var reason: String?
-        /// The intact files' records.
-        var intact: [String: FileRecord] = [:]
+        /// The recorded files not intact.
+        var notIntact: Set<String> = []
         /// The state file as read.
         var file: StateFile?
     }
@@ -143,26 +144,24 @@ public final class BuildCache: @unchecked Sendable {
         let file = StateFile(identity: MemoTable.Identity(info), length: data.count, baseLength: baseLength)
         // One stat per recorded file: a file edited or deleted since is not trusted. Each path is
         // looked up from the output folder (no joined path, no walk from the root), in stripes.
-        let files = Array(state.files)
+        let files = state.files, places = Array(files.indices)
         let folder = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { return Previous(state: state, file: file) }
+        guard folder >= 0 else { return Previous(state: state, notIntact: Set(files.keys), file: file) }
         defer { close(folder) }
-        let stripes = min(files.count, 32)
-        let valid = ParallelSlots<[Int]>(count: stripes)
+        let stripes = min(places.count, 32)
+        let changed = ParallelSlots<[String]>(count: stripes)
         DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
-            var found: [Int] = []
+            var found: [String] = []
             var info = stat()
-            for index in stride(from: stripe, to: files.count, by: stripes) {
-                let (path, record) = files[index]
-                if fstatat(folder, path, &info, 0) == 0, Int(info.st_size) == record.size, modified(info) == record.modified {
-                    found.append(index)
+            for place in stride(from: stripe, to: places.count, by: stripes) {
+                let (path, record) = files[places[place]]
+                if fstatat(folder, path, &info, 0) != 0 || Int(info.st_size) != record.size || modified(info) != record.modified {
+                    found.append(path)
                 }
             }
-            valid[stripe] = found
+            changed[stripe] = found
         }
-        var intact = [String: FileRecord](minimumCapacity: files.count)
-        for found in valid.values { for index in found { intact[files[index].key] = files[index].value } }
-        return Previous(state: state, intact: intact, file: file)
+        return Previous(state: state, notIntact: Set(changed.takeValues().joined()), file: file)
     }
 
     /// The previous build read on a thread of its own from the start of a build, while the
@@ -209,25 +208,25 @@ public final class BuildCache: @unchecked Sendable {
         environmentBytes = UnsafeBufferPointer(bytes)
         guard !clean else {
             previous = nil
-            intact = [:]
+            notIntact = []
             coldReason = "--clean"
             return
         }
         let read = prefetch?.state() ?? Self.readPrevious(output: output)
         guard let state = read.state else {
             previous = nil
-            intact = [:]
+            notIntact = []
             coldReason = read.reason
             return
         }
         guard state.environment == environment else {
             previous = nil
-            intact = [:]
+            notIntact = []
             coldReason = "templates, settings, options or the tool changed"
             return
         }
         previous = state
-        intact = read.intact
+        notIntact = read.notIntact
         previousStateFile = read.file
         coldReason = nil
         previousOutput = output
@@ -329,7 +328,7 @@ public final class BuildCache: @unchecked Sendable {
     /// The bytes of those entries in the previous memo's file.
     private var memoUsedBytes = 0
     /// Entries this build made.
-    private var memoMade: [String: [String]] = [:]
+    private var memoMade: [String: MemoValues] = [:]
     /// The entries to add to the previous memo's file, when `prepareMemo` chose to append.
     private(set) var memoAppendix: [UInt8]?
     /// Where the entries of the memo last written or prepared are (`MemoIndex.encodeEntries`),
@@ -412,7 +411,40 @@ public final class BuildCache: @unchecked Sendable {
     private var reusedMemo: MemoTable? { previousOutput == nil ? nil : previousMemo() }
 
     func memoize(_ key: String, _ value: [String]) {
-        lock.withLock { memoMade[key] = value }
+        lock.withLock { memoMade[key] = .texts(value) }
+    }
+
+    /// Keeps `fields` under `key` as bytes, for values read back as bytes (`memoFields`): binary
+    /// encodings, which a string could not hold.
+    func memoize(_ key: String, bytes fields: [[UInt8]]) {
+        lock.withLock { memoMade[key] = .bytes(fields) }
+    }
+
+    /// A memo entry's values as this build made them: strings, or bytes.
+    enum MemoValues {
+        case texts([String])
+        case bytes([[UInt8]])
+
+        func write(into writer: inout LengthPrefixedWriter) {
+            switch self {
+            case .texts(let values):
+                writer.number(values.count)
+                for value in values { writer.field(value) }
+            case .bytes(let values):
+                writer.number(values.count)
+                for value in values { writer.field(value) }
+            }
+        }
+
+        /// Whether `fields`, read from a memo file, are these values.
+        func equals(_ fields: [UnsafeRawBufferPointer]) -> Bool {
+            switch self {
+            case .texts(let values):
+                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.utf8.elementsEqual(field) }
+            case .bytes(let values):
+                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.elementsEqual(field) }
+            }
+        }
     }
 
     /// The previous memo file grows by appending while it stays below this multiple of the entries
@@ -428,7 +460,9 @@ public final class BuildCache: @unchecked Sendable {
         let (used, usedBytes, made) = lock.withLock { (memoUsed, memoUsedBytes, memoMade) }
         if let table, table.identity != nil {
             var appendix = LengthPrefixedWriter()
-            for (key, values) in made where table.values(for: key) != values { Self.encodeEntry(key, values, into: &appendix) }
+            for (key, values) in made where table.fields(for: key, { values.equals($0) ? true : nil }) == nil {
+                Self.encodeEntry(key, values, into: &appendix)
+            }
             let live = usedBytes + appendix.bytes.count
             if Double(table.validLength + appendix.bytes.count) <= Double(live) * Self.memoGrowth {
                 // The index of the memo once appended to: the last one's entries, then the new ones
@@ -457,7 +491,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Per entry the key, the number of values and each value (`LengthPrefixedWriter`), written in
     /// pieces, so the whole memo is never one more copy in memory.
-    private func writeMemo(to path: String, used: [Int: Int], made: [String: [String]], previous: MemoTable?) throws {
+    private func writeMemo(to path: String, used: [Int: Int], made: [String: MemoValues], previous: MemoTable?) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -504,10 +538,9 @@ public final class BuildCache: @unchecked Sendable {
         return MemoIndex.encode(entries: entries, count: count, validLength: validLength, identity: MemoTable.Identity(info))
     }
 
-    private static func encodeEntry(_ key: String, _ values: [String], into writer: inout LengthPrefixedWriter) {
+    private static func encodeEntry(_ key: String, _ values: MemoValues, into writer: inout LengthPrefixedWriter) {
         writer.field(key)
-        writer.number(values.count)
-        for value in values { writer.field(value) }
+        values.write(into: &writer)
     }
 
     /// Appends `memoAppendix` to the previous memo at `path`, cut back first to the end of its last
@@ -777,7 +810,8 @@ public final class BuildCache: @unchecked Sendable {
     /// True when the unit `id` had `key` in the previous build and all its files are intact: the
     /// caller skips it, and its files are kept.
     func reuse(_ id: String, key: String) -> Bool {
-        guard let unit = previous?.units[id], unit.key == key, unit.paths.allSatisfy({ intact.index(forKey: $0) != nil }) else { return false }
+        guard let previous, let unit = previous.units[id], unit.key == key,
+              unit.paths.allSatisfy({ previous.files.index(forKey: $0) != nil && (notIntact.isEmpty || !notIntact.contains($0)) }) else { return false }
         lock.withLock {
             units[id] = unit
             reused += unit.paths
@@ -796,7 +830,8 @@ public final class BuildCache: @unchecked Sendable {
 
     /// The previous build's record of `path` when the file is intact.
     func intactRecord(_ path: String) -> FileRecord? {
-        intact[path]
+        guard notIntact.isEmpty || !notIntact.contains(path) else { return nil }
+        return previous?.files[path]
     }
 
     /// Files of reused units, kept as they are.

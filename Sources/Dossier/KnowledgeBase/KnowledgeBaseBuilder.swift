@@ -104,7 +104,7 @@ enum KnowledgeBaseBuilder {
                 item.context.workspace.sourceDigests[item.location.file].map { digest in
                     BuildCache.key { parts in
                         parts.add(cache.environmentBytes)
-                        parts.add("kb-item-derived-2")
+                        parts.add("kb-item-derived-3")
                         parts.add(digest)
                         parts.add(item.slug)
                         parts.add(item.displayID)
@@ -117,8 +117,8 @@ enum KnowledgeBaseBuilder {
             // The terms are read from the memo's bytes (the related items' as hashes); the text only
             // if the search index's document shard of the item is made again (see `completeDocument`).
             if let cache, let derivedKey, let hit = cache.memoFields(derivedKey, { fields -> (String, IndexWriter.DocumentTerms, RelatedItems.HashedTerms, String, String)? in
-                guard fields.count >= 6, let terms = IndexWriter.DocumentTerms(encodedBytes: fields[2]),
-                      let counts = RelatedItems.HashedTerms(encodedBytes: fields[3]) else { return nil }
+                guard fields.count >= 6, let terms = IndexWriter.DocumentTerms(binary: fields[2]),
+                      let counts = RelatedItems.HashedTerms(binary: fields[3]) else { return nil }
                 func text(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
                 return (text(fields[0]), terms, counts, text(fields[4]), text(fields[5]))
             }) {
@@ -141,12 +141,17 @@ enum KnowledgeBaseBuilder {
             listLines[index] = line
             searchDocuments[index] = document
             indexTerms[index] = terms
-            relatedTerms[index] = RelatedItems.HashedTerms(relatedCounts)
+            let hashed = RelatedItems.HashedTerms(relatedCounts)
+            relatedTerms[index] = hashed
             if let cache {
                 let (link, lineDigest) = (linkDigest(item), Digest.sha256(line))
                 linkDigests[index] = link
                 lineDigests[index] = lineDigest
-                if let derivedKey { cache.memoize(derivedKey, [line, text, terms.encoded, relatedCounts.encoded, link, lineDigest] + headings) }
+                // The terms as bytes (the related items' as hashes), read back with a few copies.
+                if let derivedKey {
+                    cache.memoize(derivedKey, bytes: [Array(line.utf8), Array(text.utf8), terms.binary, hashed.binary, Array(link.utf8), Array(lineDigest.utf8)]
+                                    + headings.map { Array($0.utf8) })
+                }
             }
         }
         timings.lap("kb item text")
@@ -341,8 +346,13 @@ enum KnowledgeBaseBuilder {
         @Sendable func completeDocument(_ index: Int) -> SearchDocument? {
             guard later[index] == true else { return nil }
             let item = items[index]
-            if let cache, let key = derivedKeys[index], let hit = cache.memo(key), hit.count >= 6 {
-                return item.searchDocument(text: hit[1], headings: Array(hit[6...]))
+            // The text and headings of the memo's entry (its terms are bytes, not text).
+            if let cache, let key = derivedKeys[index], let hit = cache.memoFields(key, { fields -> (String, [String])? in
+                guard fields.count >= 6 else { return nil }
+                func text(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
+                return (text(fields[1]), fields[6...].map(text))
+            }) {
+                return item.searchDocument(text: hit.0, headings: hit.1)
             }
             return item.searchDocument(MarkdownRenderer.render(item.body))
         }

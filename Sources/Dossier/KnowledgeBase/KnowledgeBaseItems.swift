@@ -317,18 +317,26 @@ enum RelatedItems {
             counts = terms.counts
         }
 
-        /// From `IndexWriter.DocumentTerms.encoded`'s bytes (`length`, then `RS term US count`
-        /// per term); nil when they are not that.
-        init?(encodedBytes raw: UnsafeRawBufferPointer) {
-            var hashes: [UInt64] = [], counts: [Int] = []
-            guard IndexWriter.DocumentTerms.readEncoded(raw, terms: { count in
-                hashes.reserveCapacity(count)
-                counts.reserveCapacity(count)
-            }, term: { term, count in
-                hashes.append(SearchIndexFormat.fnv1a(term))
-                counts.append(count)
-            }) != nil else { return nil }
-            (self.hashes, self.counts) = (hashes, counts)
+        /// The hashes and counts as bytes for a build cache, read back with two copies: a tag byte,
+        /// then little-endian the number of terms, each hash (eight bytes) and each count (four).
+        var binary: [UInt8] {
+            var result: [UInt8] = [Self.binaryTag]
+            result.reserveCapacity(5 + 12 * hashes.count)
+            withUnsafeBytes(of: UInt32(hashes.count).littleEndian) { result.append(contentsOf: $0) }
+            for hash in hashes { withUnsafeBytes(of: hash.littleEndian) { result.append(contentsOf: $0) } }
+            for count in counts { withUnsafeBytes(of: UInt32(truncatingIfNeeded: count).littleEndian) { result.append(contentsOf: $0) } }
+            return result
+        }
+
+        static let binaryTag: UInt8 = 0xD8
+
+        /// `binary`'s hashes and counts; nil for bytes that are not such an encoding.
+        init?(binary raw: UnsafeRawBufferPointer) {
+            guard raw.count >= 5, raw[0] == Self.binaryTag else { return nil }
+            let count = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: UInt32.self)))
+            guard raw.count == 5 + 12 * count else { return nil }
+            hashes = (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 5 + 8 * $0, as: UInt64.self)) }
+            counts = (0..<count).map { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 5 + 8 * count + 4 * $0, as: UInt32.self))) }
         }
     }
 
