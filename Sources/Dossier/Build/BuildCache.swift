@@ -363,14 +363,16 @@ public final class BuildCache: @unchecked Sendable {
     /// Keeps the previous build's entries under `keys` for the next build without reading them (a
     /// result made from them was reused whole), where there are some: looked up in parallel,
     /// recorded under one lock (the health check keeps 30,000 entries of a rebuild, which one lock
-    /// each made threads wait on one another).
+    /// each made threads wait on one another). Found by their slots alone, the file's keys not
+    /// compared: an entry kept for another key of the same slot is only an entry more in the next
+    /// memo, whose lookups compare keys (and comparing them read a page of the memo per entry).
     func memoKeep(_ keys: [String]) {
         let table = previousMemo()
         let entries = ParallelSlots<MemoTable.Entry>(count: keys.count)
         DispatchQueue.concurrentPerform(iterations: (keys.count + 1023) / 1024) { stripe in
-            for index in stripe * 1024..<min(keys.count, (stripe + 1) * 1024) { entries[index] = table.locate(keys[index]) }
+            for index in stripe * 1024..<min(keys.count, (stripe + 1) * 1024) { entries[index] = table.locate(keys[index], comparingKeys: false) }
         }
-        markUsed(entries.values)
+        markUsed(entries.takeValues())
     }
 
     /// Records that entries of the previous memo are in use.
@@ -741,11 +743,14 @@ public final class BuildCache: @unchecked Sendable {
         var count: Int { index.count }
 
         /// `key`'s entry, if the file has one.
-        func locate(_ key: String) -> Entry? {
+        /// `key`'s entry, if the file has one; without `comparingKeys`, an entry of the same slot
+        /// (its key's last 16 bytes and length), which may be another key's.
+        func locate(_ key: String, comparingKeys: Bool = true) -> Entry? {
             var key = key
             return key.withUTF8 { key in
                 let raw = UnsafeRawBufferPointer(key)
                 guard let entry = index[Slot(raw)] else { return nil }
+                guard comparingKeys else { return entry }
                 // The whole key, as the file holds it after its length (which the slot's length is).
                 let same = bytes.withUnsafeBytes { buffer in
                     raw.isEmpty || memcmp(buffer.baseAddress! + entry.start + 4, raw.baseAddress!, raw.count) == 0

@@ -360,7 +360,12 @@ public struct OutputFolder: Sendable {
             try fileManager.createDirectory(at: destination.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         for path in staged {
-            guard rename(staging.appendingPathComponent(path).path, destination.appendingPathComponent(path).path) == 0 else {
+            let target = destination.appendingPathComponent(path).path
+            // A large file replaced is removed first: a rename that replaces a file frees its pages
+            // (the health check's 36 MB) while it holds the file system's rename lock, which the
+            // cache's files, written into place at the same time, wait for.
+            if let old = previousFiles[path], old.size >= 1 << 20 { unlink(target) }
+            guard rename(staging.appendingPathComponent(path).path, target) == 0 else {
                 throw WriteError(description: "\(path): \(String(cString: strerror(errno)))")
             }
         }
