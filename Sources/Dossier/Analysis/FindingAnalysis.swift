@@ -50,7 +50,11 @@ public struct FindingStatistics: Sendable, Hashable {
         }
         (self.bySeverity, self.byCategory, self.byStatus) = (bySeverity, byCategory, byStatus)
         var systems: [String: Int] = [:]
-        for finding in findings { for system in Set(finding.systems) { systems[system, default: 0] += 1 } }
+        // Each system once per finding (a finding names a few: compared in place, not made a set).
+        for finding in findings {
+            let named = finding.systems
+            for (place, system) in named.enumerated() where !named[..<place].contains(system) { systems[system, default: 0] += 1 }
+        }
         bySystem = systems
         var remaining = 1.0
         for finding in findings {
