@@ -119,7 +119,7 @@ struct BuildCacheTests {
         cache.memoize("k2", [])
         // Values kept as bytes (binary encodings no string could hold) read back as they were.
         let binary: [[UInt8]] = [[0xFF, 0x00, 0xD7], [], Array("text".utf8)]
-        cache.memoize("k4", bytes: binary)
+        cache.memoize("k4", fields: [.bytes(binary[0]), .bytes(binary[1]), .text("text")])
         let path = folder.appendingPathComponent("memo").path
         try cache.writeMemo(to: path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

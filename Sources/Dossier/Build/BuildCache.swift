@@ -416,25 +416,45 @@ public final class BuildCache: @unchecked Sendable {
         lock.withLock { memoMade[key] = .texts(value) }
     }
 
-    /// Keeps `fields` under `key` as bytes, for values read back as bytes (`memoFields`): binary
-    /// encodings, which a string could not hold.
-    func memoize(_ key: String, bytes fields: [[UInt8]]) {
-        lock.withLock { memoMade[key] = .bytes(fields) }
+    /// Keeps `fields` under `key`, some of them bytes, for values read back as bytes
+    /// (`memoFields`): binary encodings, which a string could not hold.
+    func memoize(_ key: String, fields: [MemoField]) {
+        lock.withLock { memoMade[key] = .fields(fields) }
     }
 
-    /// A memo entry's values as this build made them: strings, or bytes.
+    /// A value of a memo entry: text, or bytes.
+    enum MemoField {
+        case text(String)
+        case bytes([UInt8])
+
+        func write(into writer: inout LengthPrefixedWriter) {
+            switch self {
+            case .text(let text): writer.field(text)
+            case .bytes(let bytes): writer.field(bytes)
+            }
+        }
+
+        func equals(_ field: UnsafeRawBufferPointer) -> Bool {
+            switch self {
+            case .text(let text): text.utf8.elementsEqual(field)
+            case .bytes(let bytes): bytes.elementsEqual(field)
+            }
+        }
+    }
+
+    /// A memo entry's values as this build made them: strings, or fields some of which are bytes.
     enum MemoValues {
         case texts([String])
-        case bytes([[UInt8]])
+        case fields([MemoField])
 
         func write(into writer: inout LengthPrefixedWriter) {
             switch self {
             case .texts(let values):
                 writer.number(values.count)
                 for value in values { writer.field(value) }
-            case .bytes(let values):
+            case .fields(let values):
                 writer.number(values.count)
-                for value in values { writer.field(value) }
+                for value in values { value.write(into: &writer) }
             }
         }
 
@@ -443,8 +463,8 @@ public final class BuildCache: @unchecked Sendable {
             switch self {
             case .texts(let values):
                 return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.utf8.elementsEqual(field) }
-            case .bytes(let values):
-                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.elementsEqual(field) }
+            case .fields(let values):
+                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.equals(field) }
             }
         }
     }

@@ -149,8 +149,8 @@ enum KnowledgeBaseBuilder {
                 lineDigests[index] = lineDigest
                 // The terms as bytes (the related items' as hashes), read back with a few copies.
                 if let derivedKey {
-                    cache.memoize(derivedKey, bytes: [Array(line.utf8), Array(text.utf8), terms.binary, hashed.binary, Array(link.utf8), Array(lineDigest.utf8)]
-                                    + headings.map { Array($0.utf8) })
+                    cache.memoize(derivedKey, fields: [.text(line), .text(text), .bytes(terms.binary), .bytes(hashed.binary), .text(link), .text(lineDigest)]
+                                    + headings.map { .text($0) })
                 }
             }
         }
