@@ -183,6 +183,9 @@ public final class BuildCache: @unchecked Sendable {
                                      indexAt: output.appendingPathComponent(MemoIndex.file).path)
                 }
                 memoRead.signal()
+                // Then its pages are mapped, while this thread has nothing else to do and the
+                // build's main thread works on alone (lookups need not wait for it).
+                memo?.mapPages()
             }
             thread.start()
         }
@@ -759,6 +762,20 @@ public final class BuildCache: @unchecked Sendable {
 
         /// Each key's entry (its last, where a key was appended again).
         var entries: SlotTable { index }
+
+        /// Maps the pages of the file read through its index, which are mapped as entries are read
+        /// otherwise (Linux's `MADV_POPULATE_READ`; nothing elsewhere, or on an older kernel).
+        func mapPages() {
+            #if os(Linux)
+            guard indexEntries != nil, !bytes.isEmpty else { return }
+            bytes.withUnsafeBytes { raw in
+                let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                let start = UInt(bitPattern: raw.baseAddress!) & ~UInt(page - 1)
+                let length = Int(UInt(bitPattern: raw.baseAddress!) - start) + raw.count
+                _ = madvise(UnsafeMutableRawPointer(bitPattern: start), length, MADV_POPULATE_READ)
+            }
+            #endif
+        }
 
         var count: Int { index.count }
 
