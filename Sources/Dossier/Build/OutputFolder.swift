@@ -320,8 +320,10 @@ public struct OutputFolder: Sendable {
             var state = lastState == nil ? StateWrite.whole(BuildCache.encode(cache.state(files: final))) : nil
             _ = try moves.wait()
             if let lastState {
+                // (A state changed by another hand since this build read it is written whole.)
                 if let delta = cache.stateDelta(files: final, staged: staged, removed: removed.paths),
-                   BuildCache.stateHasRoom(length: lastState.length, baseLength: lastState.baseLength, adding: delta.count) {
+                   BuildCache.stateHasRoom(length: lastState.length, baseLength: lastState.baseLength, adding: delta.count),
+                   Self.isUnchanged(statePath + Self.setAside, since: lastState) {
                     state = .append(delta, to: lastState)
                 } else {
                     unlink(statePath + Self.setAside)
@@ -496,6 +498,12 @@ public struct OutputFolder: Sendable {
             try append(delta, to: target + setAside, expecting: last)
             try renameFile(target + setAside, target)
         }
+    }
+
+    /// Whether the file at `path` is `file` as it was read.
+    private static func isUnchanged(_ path: String, since file: BuildCache.StateFile) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && BuildCache.MemoTable.Identity(info) == file.identity && Int(info.st_size) == file.length
     }
 
     /// Appends `bytes` to the file at `path`, which must be `file` as read (else nothing is
