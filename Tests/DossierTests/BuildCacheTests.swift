@@ -55,6 +55,12 @@ struct BuildCacheTests {
             files: ["kb/items/F-1.html": .init(sha256: "b1", size: 10, modified: 4.25), "kb/items/F-3.html": .init(sha256: "b3", size: 30, modified: 4.5),
                     "kb/items/F-2.html": .init(sha256: "c2", size: 5, modified: 5)]))
         #expect(BuildCache.decodeState(whole)?.baseLength == whole.count)
+        // A delta cut short anywhere (a crash while it was appended) makes the state unreadable:
+        // the next build is a full one, not one that trusts a unit line cut after one of its paths.
+        for cut in 1..<second.count {
+            #expect(BuildCache.decode(whole + first + second.prefix(cut)) == nil, "cut at \(cut)")
+        }
+        #expect(BuildCache.decode(whole + first + first) != nil, "a delta read twice is still whole")
         // A removal outside a delta, a delta without a state before it, and a bad delta line are refused.
         #expect(BuildCache.decode(whole + Data("gone\tkb/items/F-1.html\n".utf8)) == nil)
         #expect(BuildCache.decode(first) == nil)

@@ -772,7 +772,8 @@ public final class BuildCache: @unchecked Sendable {
                 let page = Int(sysconf(Int32(_SC_PAGESIZE)))
                 let start = UInt(bitPattern: raw.baseAddress!) & ~UInt(page - 1)
                 let length = Int(UInt(bitPattern: raw.baseAddress!) - start) + raw.count
-                _ = madvise(UnsafeMutableRawPointer(bitPattern: start), length, MADV_POPULATE_READ)
+                // MADV_POPULATE_READ (Linux 5.14; named here for older headers; an older kernel refuses it).
+                _ = madvise(UnsafeMutableRawPointer(bitPattern: start), length, 22)
             }
             #endif
         }
@@ -929,7 +930,11 @@ public final class BuildCache: @unchecked Sendable {
     ///     gone           PATH                    (a file this build did not produce)
     ///     file           PATH  SHA-256  SIZE  MODIFIED
     ///
+    ///     end            BYTES                   (the delta's length before this line)
+    ///
     /// read in order over the state before them: a later line of a unit or file replaces an earlier.
+    /// A delta without its `end` (cut short by a crash) makes the whole state unreadable, so the
+    /// next build is a full one: a unit line cut after one of its paths must not be trusted.
     static func encodeDelta(inputs: String?, units: [(id: String, unit: Unit)], goneUnits: [String],
                             files: [(path: String, record: FileRecord)], goneFiles: [String]) -> Data? {
         var writer = StateWriter()
@@ -939,6 +944,7 @@ public final class BuildCache: @unchecked Sendable {
         for (id, unit) in units { writer.unit(id, unit) }
         for path in goneFiles { writer.line(["gone", path]) }
         for (path, record) in files { writer.file(path, record) }
+        writer.line(["end", String(writer.bytes.count)])
         return writer.valid ? Data(writer.bytes) : nil
     }
 
@@ -1017,6 +1023,8 @@ public final class BuildCache: @unchecked Sendable {
         var state = State(format: -1, environment: "", inputs: nil, units: [:], files: [:])
         var valid = true
         var baseLength: Int?
+        // Where the delta being read started, until its `end`.
+        var openDelta: Int?
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             let bytes = buffer.bindMemory(to: UInt8.self)
             state.files.reserveCapacity(bytes.count / 120)
@@ -1051,13 +1059,17 @@ public final class BuildCache: @unchecked Sendable {
                     guard fields.count == 5, let size = Int(fields[3]), let modified = Double(fields[4]) else { valid = false; return }
                     state.files[fields[1]] = FileRecord(sha256: fields[2], size: size, modified: modified)
                 case "delta":
-                    guard fields.count == 1, state.format >= 0 else { valid = false; return }
+                    guard fields.count == 1, state.format >= 0, openDelta == nil else { valid = false; return }
                     if baseLength == nil { baseLength = thisLine }
+                    openDelta = thisLine
+                case "end":
+                    guard fields.count == 2, let start = openDelta, Int(fields[1]) == thisLine - start else { valid = false; return }
+                    openDelta = nil
                 case "gone":
-                    guard fields.count == 2, baseLength != nil else { valid = false; return }
+                    guard fields.count == 2, openDelta != nil else { valid = false; return }
                     state.files[fields[1]] = nil
                 case "gone-unit":
-                    guard fields.count == 2, baseLength != nil else { valid = false; return }
+                    guard fields.count == 2, openDelta != nil else { valid = false; return }
                     state.units[fields[1]] = nil
                 default:
                     valid = false
@@ -1065,7 +1077,9 @@ public final class BuildCache: @unchecked Sendable {
                 }
             }
         }
-        return valid && state.format >= 0 ? (state, baseLength ?? data.count) : nil
+        // Every line ends in a line break: a file cut short ends without one.
+        guard valid, state.format >= 0, openDelta == nil, data.last == UInt8(ascii: "\n") else { return nil }
+        return (state, baseLength ?? data.count)
     }
 
     // MARK: Hashing

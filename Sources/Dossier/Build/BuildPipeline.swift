@@ -480,16 +480,6 @@ final class SharedTask<Value>: @unchecked Sendable {
     private var claimed = false
     private var result: Value?
     private let done = DispatchSemaphore(value: 0)
-    private let memoComplete = DispatchSemaphore(value: 0)
-
-    /// The report thread has made and looked up all it will in the memo (signalled once).
-    func memoIsComplete() { memoComplete.signal() }
-
-    /// Waits until the report thread has made and looked up all it will in the memo.
-    func waitForCompleteMemo() {
-        memoComplete.wait()
-        memoComplete.signal()
-    }
 
     init(_ work: @escaping () -> Value) { self.work = work }
 

@@ -316,7 +316,13 @@ public struct OutputFolder: Sendable {
             let moves = AheadOfCommit()
             let removed = RemovedPaths()
             moves.start { [self] in removed.paths = try moveIntoPlace(staged, final: final, previous: cache.previous?.files ?? [:]) }
-            try writeCacheFiles(cache, in: destination)
+            do {
+                try writeCacheFiles(cache, in: destination)
+            } catch {
+                // The moves end before the failure is told (the staging folder is then removed).
+                _ = try? moves.wait()
+                throw error
+            }
             var state = lastState == nil ? StateWrite.whole(BuildCache.encode(cache.state(files: final))) : nil
             _ = try moves.wait()
             if let lastState {
