@@ -48,11 +48,6 @@ public enum IndexWriter {
             return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         }
 
-        /// `body` given every term's UTF-8 bytes one after another and where each ends.
-        public func withBytes<Result>(_ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>) -> Result) -> Result {
-            bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { body(bytes, $0) } }
-        }
-
         /// `body` given every term's UTF-8 bytes one after another, where each ends, and each one's count.
         public func withStorage<Result>(_ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int32>,
                                                  _ counts: UnsafeBufferPointer<Int>) -> Result) -> Result {

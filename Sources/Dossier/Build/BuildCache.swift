@@ -780,7 +780,6 @@ public final class BuildCache: @unchecked Sendable {
 
         var count: Int { index.count }
 
-        /// `key`'s entry, if the file has one.
         /// `key`'s entry, if the file has one; without `comparingKeys`, an entry of the same slot
         /// (its key's last 16 bytes and length), which may be another key's.
         func locate(_ key: String, comparingKeys: Bool = true) -> Entry? {
@@ -1185,10 +1184,6 @@ struct KeyHasher {
     init() { buffer.reserveCapacity(4096) }
 
     mutating func add(_ part: String) {
-        // The string's own bytes, when it holds them as UTF-8 (native strings do): no copy of it, so
-        // no change to its reference count — parts such as the environment are shared by the
-        // keys every thread makes, and the threads contended for them.
-        if part.utf8.withContiguousStorageIfAvailable({ add($0) }) != nil { return }
         var part = part
         part.withUTF8 { add($0) }
     }
