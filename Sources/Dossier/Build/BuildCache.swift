@@ -331,7 +331,7 @@ public final class BuildCache: @unchecked Sendable {
     /// The bytes of those entries in the previous memo's file.
     private var memoUsedBytes = 0
     /// Entries this build made.
-    private var memoMade: [String: MemoValues] = [:]
+    private var memoMade: [String: [MemoField]] = [:]
     /// The entries to add to the previous memo's file, when `prepareMemo` chose to append.
     private(set) var memoAppendix: [UInt8]?
     /// Where the entries of the memo last written or prepared are (`MemoIndex.encodeEntries`),
@@ -416,13 +416,13 @@ public final class BuildCache: @unchecked Sendable {
     private var reusedMemo: MemoTable? { previousOutput == nil ? nil : previousMemo() }
 
     func memoize(_ key: String, _ value: [String]) {
-        lock.withLock { memoMade[key] = .texts(value) }
+        memoize(key, fields: value.map(MemoField.text))
     }
 
     /// Keeps `fields` under `key`, some of them bytes, for values read back as bytes
     /// (`memoFields`): binary encodings, which a string could not hold.
     func memoize(_ key: String, fields: [MemoField]) {
-        lock.withLock { memoMade[key] = .fields(fields) }
+        lock.withLock { memoMade[key] = fields }
     }
 
     /// A value of a memo entry: text, or bytes.
@@ -445,33 +445,6 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
-    /// A memo entry's values as this build made them: strings, or fields some of which are bytes.
-    enum MemoValues {
-        case texts([String])
-        case fields([MemoField])
-
-        func write(into writer: inout LengthPrefixedWriter) {
-            switch self {
-            case .texts(let values):
-                writer.number(values.count)
-                for value in values { writer.field(value) }
-            case .fields(let values):
-                writer.number(values.count)
-                for value in values { value.write(into: &writer) }
-            }
-        }
-
-        /// Whether `fields`, read from a memo file, are these values.
-        func equals(_ fields: [UnsafeRawBufferPointer]) -> Bool {
-            switch self {
-            case .texts(let values):
-                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.utf8.elementsEqual(field) }
-            case .fields(let values):
-                return values.count == fields.count && zip(values, fields).allSatisfy { value, field in value.equals(field) }
-            }
-        }
-    }
-
     /// The previous memo file grows by appending while it stays below this multiple of the entries
     /// the build uses; past it, the memo is written again with only those.
     static let memoGrowth = 1.25
@@ -485,7 +458,10 @@ public final class BuildCache: @unchecked Sendable {
         let (used, usedBytes, made) = lock.withLock { (memoUsed, memoUsedBytes, memoMade) }
         if let table, table.identity != nil {
             var appendix = LengthPrefixedWriter()
-            for (key, values) in made where table.fields(for: key, { values.equals($0) ? true : nil }) == nil {
+            // An entry is appended unless the last memo holds it as it is.
+            for (key, values) in made where table.fields(for: key, { fields in
+                values.count == fields.count && zip(values, fields).allSatisfy { $0.equals($1) } ? true : nil
+            }) == nil {
                 Self.encodeEntry(key, values, into: &appendix)
             }
             let live = usedBytes + appendix.bytes.count
@@ -516,7 +492,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Per entry the key, the number of values and each value (`LengthPrefixedWriter`), written in
     /// pieces, so the whole memo is never one more copy in memory.
-    private func writeMemo(to path: String, used: [Int: Int], made: [String: MemoValues], previous: MemoTable?) throws {
+    private func writeMemo(to path: String, used: [Int: Int], made: [String: [MemoField]], previous: MemoTable?) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFolder.WriteError(description: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -563,9 +539,10 @@ public final class BuildCache: @unchecked Sendable {
         return MemoIndex.encode(entries: entries, count: count, validLength: validLength, identity: MemoTable.Identity(info))
     }
 
-    private static func encodeEntry(_ key: String, _ values: MemoValues, into writer: inout LengthPrefixedWriter) {
+    private static func encodeEntry(_ key: String, _ values: [MemoField], into writer: inout LengthPrefixedWriter) {
         writer.field(key)
-        values.write(into: &writer)
+        writer.number(values.count)
+        for value in values { value.write(into: &writer) }
     }
 
     /// Appends `memoAppendix` to the previous memo at `path`, cut back first to the end of its last
