@@ -136,6 +136,9 @@ public final class BuildCache: @unchecked Sendable {
         var identity: MemoTable.Identity
         var length: Int
         var baseLength: Int
+
+        /// Whether the file `info` describes is this one, as it was read (its identity holds its size).
+        func isFile(_ info: stat) -> Bool { MemoTable.Identity(info) == identity }
     }
 
     static func readPrevious(output: URL) -> Previous {

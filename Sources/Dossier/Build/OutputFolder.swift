@@ -323,20 +323,21 @@ public struct OutputFolder: Sendable {
                 _ = try? moves.wait()
                 throw error
             }
-            var state = lastState == nil ? StateWrite.whole(BuildCache.encode(cache.state(files: final))) : nil
+            var state = StateWrite.whole(lastState == nil ? BuildCache.encode(cache.state(files: final)) : nil)
             _ = try moves.wait()
             if let lastState {
                 // (A state changed by another hand since this build read it is written whole.)
+                var info = stat()
                 if let delta = cache.stateDelta(files: final, staged: staged, removed: removed.paths),
                    BuildCache.stateHasRoom(length: lastState.length, baseLength: lastState.baseLength, adding: delta.count),
-                   Self.isUnchanged(statePath + Self.setAside, since: lastState) {
+                   stat(statePath + Self.setAside, &info) == 0, lastState.isFile(info) {
                     state = .append(delta, to: lastState)
                 } else {
                     unlink(statePath + Self.setAside)
                     state = .whole(BuildCache.encode(cache.state(files: final)))
                 }
             }
-            try Self.writeState(state!, in: destination)
+            try Self.writeState(state, in: destination)
             try? fileManager.removeItem(at: staging)
         } catch {
             throw Failure(description: "cannot move the changed files into \(destination.path): \(error.localizedDescription) — run the build again with --clean")
@@ -506,12 +507,6 @@ public struct OutputFolder: Sendable {
         }
     }
 
-    /// Whether the file at `path` is `file` as it was read.
-    private static func isUnchanged(_ path: String, since file: BuildCache.StateFile) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && BuildCache.MemoTable.Identity(info) == file.identity && Int(info.st_size) == file.length
-    }
-
     /// Appends `bytes` to the file at `path`, which must be `file` as read (else nothing is
     /// written, and the error says so).
     private static func append(_ bytes: Data, to path: String, expecting file: BuildCache.StateFile) throws {
@@ -519,7 +514,7 @@ public struct OutputFolder: Sendable {
         guard descriptor >= 0 else { throw WriteError(description: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, BuildCache.MemoTable.Identity(info) == file.identity, Int(info.st_size) == file.length else {
+        guard fstat(descriptor, &info) == 0, file.isFile(info) else {
             throw WriteError(description: "\(path) changed during the build")
         }
         guard lseek(descriptor, off_t(file.length), SEEK_SET) >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
