@@ -173,19 +173,19 @@ public final class BuildCache: @unchecked Sendable {
     final class Prefetch: @unchecked Sendable {
         private var previous: Previous?
         private var memo: MemoTable?
-        private let stateRead = DispatchSemaphore(value: 0)
-        private let memoRead = DispatchSemaphore(value: 0)
+        private let stateRead = Latch()
+        private let memoRead = Latch()
 
         init(output: URL) {
             let thread = Thread { [self] in
                 let read = BuildCache.readPrevious(output: output)
                 previous = read
-                stateRead.signal()
+                stateRead.open()
                 if read.state != nil {
                     memo = MemoTable(contentsOf: output.appendingPathComponent(BuildCache.memoFile).path,
                                      indexAt: output.appendingPathComponent(MemoIndex.file).path)
                 }
-                memoRead.signal()
+                memoRead.open()
                 // Then its pages are mapped, while this thread has nothing else to do and the
                 // build's main thread works on alone (lookups need not wait for it).
                 memo?.mapPages()
@@ -195,13 +195,11 @@ public final class BuildCache: @unchecked Sendable {
 
         func state() -> Previous {
             stateRead.wait()
-            stateRead.signal()
             return previous!
         }
 
         func memoTable() -> MemoTable {
             memoRead.wait()
-            memoRead.signal()
             return memo ?? MemoTable(Data())
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// `dossier build`: load and check, analyse, fill templates, render, print, write — as named steps
 /// that report progress, with every problem collected as a diagnostic.
@@ -416,16 +417,13 @@ final class ReportBranch: @unchecked Sendable {
     typealias Outcome = (ReportBuilder.Result?, DiagnosticLog, PhaseTimer, BuildPipeline.EvidenceOutcome?)
     private var result: Outcome = (nil, DiagnosticLog(), PhaseTimer(), nil)
     private let done = DispatchSemaphore(value: 0)
-    private let memoComplete = DispatchSemaphore(value: 0)
+    private let memoComplete = Latch()
 
-    /// The report thread has made and looked up all it will in the memo (signalled once).
-    func memoIsComplete() { memoComplete.signal() }
+    /// The report thread has made and looked up all it will in the memo (said once).
+    func memoIsComplete() { memoComplete.open() }
 
     /// Waits until the report thread has made and looked up all it will in the memo.
-    func waitForCompleteMemo() {
-        memoComplete.wait()
-        memoComplete.signal()
-    }
+    func waitForCompleteMemo() { memoComplete.wait() }
 
     /// `evidence`: how the pack went, when the report thread assembled it.
     func finish(_ reports: ReportBuilder.Result?, _ log: DiagnosticLog, _ timings: PhaseTimer, evidence: BuildPipeline.EvidenceOutcome?) {
@@ -479,7 +477,7 @@ final class SharedTask<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var claimed = false
     private var result: Value?
-    private let done = DispatchSemaphore(value: 0)
+    private let done = Latch()
 
     init(_ work: @escaping () -> Value) { self.work = work }
 
@@ -492,7 +490,7 @@ final class SharedTask<Value>: @unchecked Sendable {
         }) else { return false }
         let value = work()
         lock.withLock { result = value }
-        done.signal()
+        done.open()
         return true
     }
 
@@ -505,7 +503,6 @@ final class SharedTask<Value>: @unchecked Sendable {
     /// The work's result, once a thread has run it.
     func value() -> Value {
         done.wait()
-        done.signal()
         return lock.withLock { result! }
     }
 }

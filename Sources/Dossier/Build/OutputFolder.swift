@@ -524,23 +524,22 @@ public struct OutputFolder: Sendable {
     /// Work started ahead of the commit, which waits for it.
     final class AheadOfCommit: @unchecked Sendable {
         private let lock = NSLock()
-        private var finished: DispatchSemaphore?
+        private var finished: Latch?
         private var failure: (any Error)?
 
         func start(_ work: @escaping @Sendable () throws -> Void) {
-            let semaphore = DispatchSemaphore(value: 0)
-            lock.withLock { finished = semaphore }
+            let latch = Latch()
+            lock.withLock { finished = latch }
             Thread { [self] in
                 do { try work() } catch { lock.withLock { failure = error } }
-                semaphore.signal()
+                latch.open()
             }.start()
         }
 
         /// Waits for the work; false if none was started. Throws the work's error.
         func wait() throws -> Bool {
-            guard let semaphore = lock.withLock({ finished }) else { return false }
-            semaphore.wait()
-            semaphore.signal()
+            guard let latch = lock.withLock({ finished }) else { return false }
+            latch.wait()
             if let failure = lock.withLock({ failure }) { throw failure }
             return true
         }

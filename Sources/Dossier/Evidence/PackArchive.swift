@@ -197,7 +197,7 @@ public final class DeflateAhead: @unchecked Sendable {
         let sha256: String?
         let plan: DeflatePlan?
         var state = State.queued
-        let done = DispatchSemaphore(value: 0)
+        let done = Latch()
         var entry: CompressedEntry?
         /// With a plan: the entry's segments, deflated here or (the file unchanged) the last build's.
         var segments: DeflateSegments?
@@ -297,7 +297,7 @@ public final class DeflateAhead: @unchecked Sendable {
             job.segments = segments
             job.state = .done
         }
-        job.done.signal()
+        job.done.open()
     }
 
     /// `data` deflated in the plan's segments, or whole when zlib fails.
@@ -318,7 +318,6 @@ public final class DeflateAhead: @unchecked Sendable {
         guard let job = lock.withLock({ jobs[path] }), job.data == data else { return nil }
         run(job, path: path)
         job.done.wait()
-        job.done.signal()
         if let entry = lock.withLock({ job.entry }) { return entry }
         guard let plan = job.plan else { return nil }
         let (entry, segments) = Self.deflate(data, sha256: job.sha256 ?? Digest.sha256(data), plan: DeflatePlan(ends: plan.ends), previous: nil)
